@@ -1,0 +1,50 @@
+package newsbot
+
+import "time"
+
+// Answer is a platform-neutral answer: Text carries [n] markers, each naming
+// the Citation whose N is n. Adapters render it in their own format.
+type Answer struct {
+	// Question is the question as it was answered.
+	Question string
+	// Text is the answer, with [n] markers after the claims they support.
+	Text string
+	// Citations are the cited sentences, in marker order starting at 1.
+	Citations []Citation
+	// NoAnswer is true when the coverage does not answer the question; Text
+	// then says so plainly and Citations is empty.
+	NoAnswer bool
+	// Mode says how the answer was made: ModeExtractive or ModeModel.
+	Mode string
+	// Note is an optional remark for the person (for example that a model
+	// answer could not be checked and the extractive answer is shown).
+	Note string
+}
+
+// Answer modes.
+const (
+	// ModeExtractive answers quote the best sentences verbatim.
+	ModeExtractive = "extractive"
+	// ModeModel answers are written by a language model and checked.
+	ModeModel = "model"
+)
+
+// Citation is one cited sentence. Sentence is exactly the bytes
+// Body[Start:End] of the article ArticleID.
+type Citation struct {
+	// N is the marker number: [N] in Answer.Text.
+	N int
+	// ArticleID identifies the article.
+	ArticleID string
+	// Start and End are the sentence's byte range in the article body.
+	Start, End int
+	// Sentence is the verbatim sentence.
+	Sentence string
+	// Outlet, Title and URL describe the article; "" when unknown.
+	Outlet, Title, URL string
+	// Published is the article's date; zero when unknown.
+	Published time.Time
+	// Paragraph and Index say where the sentence is in the article: its
+	// paragraph and its sentence number, both counted from 1.
+	Paragraph, Index int
+}
