@@ -1,0 +1,60 @@
+package corpus
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// IsInvisible reports whether r is a character that a reader does not see
+// and that carries no word of the text: the zero-width space, joiners and
+// non-joiners (U+200B–U+200F), the word joiner and invisible operators
+// (U+2060–U+2064), the byte order mark (U+FEFF), the soft hyphen (U+00AD),
+// the bidirectional embedding, override and isolate controls (U+202A–U+202E,
+// U+2066–U+2069), every other format character (Unicode category Cf), and
+// the few non-Cf characters that render as nothing: the combining grapheme
+// joiner (U+034F) and the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0).
+//
+// Loading plain text, Markdown and HTML removes such characters; JSON Lines
+// bodies keep them (their byte offsets are fixed), so the tokenizer skips
+// them with this function.
+func IsInvisible(r rune) bool {
+	if r < 0xAD {
+		return false // fast path: ASCII and Latin-1 before the soft hyphen
+	}
+	switch r {
+	case 0xAD, 0x34F, 0x115F, 0x1160, 0x3164, 0xFFA0:
+		return true
+	}
+	return unicode.Is(unicode.Cf, r)
+}
+
+// stripInvisible returns s without the characters IsInvisible reports. It
+// returns s itself, without copying, when there are none.
+func stripInvisible(s string) string {
+	first := -1
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if IsInvisible(r) {
+			first = i
+			break
+		}
+		i += size
+	}
+	if first < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:first])
+	for _, r := range s[first:] {
+		if !IsInvisible(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
