@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	newsbot "github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/repl"
+)
+
+const chatUsage = `Usage: bot [flags] [chat]
+
+Opens a chat in the terminal: type a question, get an answer quoting the
+coverage with numbered sources. Commands inside the chat: /sources shows the
+last answer's sources in full, /help, /quit. On a terminal, lines can be edited
+and earlier questions recalled with the arrow keys (history is kept in the data
+directory when one is set); when piped, questions are read one per line.
+`
+
+func (e *environ) chat(ctx context.Context, args []string) error {
+	fs := e.flags("chat", chatUsage)
+	if done, err := parse(fs, args); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("chat takes no arguments (did you mean \"bot ask %s\"?)", strings.Join(fs.Args(), " "))
+	}
+	src, err := e.open(e.stdout)
+	if err != nil {
+		return err
+	}
+	cfg := repl.Config{
+		In:     e.stdin,
+		Out:    e.stdout,
+		Log:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Banner: "Answering from " + src.label + ".\nAsk a question, or /help.",
+	}
+	if e.opts.dataSet {
+		cfg.HistoryFile = filepath.Join(e.opts.data, "history")
+	}
+	err = repl.Run(ctx, cfg, &newsbot.Bot{Index: src.ix})
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+const askUsage = `Usage: bot [flags] ask QUESTION
+
+Prints one answer, with its sources, and exits. The words after "ask" are
+the question (quote it or not).
+`
+
+func (e *environ) ask(ctx context.Context, args []string) error {
+	fs := e.flags("ask", askUsage)
+	if done, err := parse(fs, args); done {
+		return err
+	}
+	q := strings.Join(fs.Args(), " ")
+	if strings.TrimSpace(q) == "" {
+		return errors.New("ask needs a question: bot ask \"What did Lavrov say about sanctions?\"")
+	}
+	src, err := e.open(io.Discard)
+	if err != nil {
+		return err
+	}
+	bot := &newsbot.Bot{Index: src.ix}
+	a, err := bot.Answer(ctx, q)
+	if err != nil {
+		return err
+	}
+	return repl.Format(e.stdout, a)
+}

@@ -1,0 +1,146 @@
+// Command bot answers questions about news coverage, citing the articles'
+// own sentences. Run it with no arguments for a terminal chat on the
+// built-in coverage; `bot --help` lists the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bot:", err)
+		var ee exitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
+		}
+		os.Exit(1)
+	}
+}
+
+// exitError is an error that asks for a particular exit status.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+
+const usage = `bot answers questions about news coverage, quoting and citing the
+articles' own sentences (outlet, title, date, link).
+
+Usage:
+  bot [flags]                     chat in the terminal (the default command)
+  bot [flags] chat                the same
+  bot [flags] ask QUESTION        print one answer
+  bot [flags] ingest PATH...      add files and directories to the data directory
+  bot [flags] search [--k N] [--jsonl] [QUESTION]
+                                  print the ranked sentences for a question, or
+                                  with --jsonl answer {"qid","question"} lines on stdin
+  bot [flags] eval SET_DIR...     measure retrieval on evaluation sets
+  bot [flags] bench [--questions DIR]... PATH
+                                  measure ingest, search and restart speed on PATH
+
+Where answers come from:
+  --corpus PATH    answer from these files or directories (repeatable) instead of
+                   the built-in coverage; indexed into the data directory on first
+                   use and reused after (re-indexed when the files change).
+                   Environment: NEWSBOT_CORPUS, paths separated by ':'.
+  --data DIR       the data directory. With --data alone (no --corpus) the bot
+                   answers from what "bot ingest" added there. Environment:
+                   NEWSBOT_DATA. Default: $XDG_DATA_HOME/newsbot, else
+                   ~/.local/share/newsbot (used by ingest and --corpus only).
+With neither, the bot answers from its built-in coverage: two articles about
+Hillary Clinton's October 2009 visit to Moscow and Iran sanctions.
+
+Formats read: plain text (.txt), Markdown with YAML front matter (.md), HTML
+(.html, .htm), JSON Lines articles (.jsonl, .ndjson, optionally .gz), and
+directories of these, recursively.
+
+Run "bot COMMAND --help" for a command's flags.
+`
+
+// run is the whole program: main only supplies the process's environment.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	opts := newOptions(getenv)
+	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() { fmt.Fprint(stdout, usage) }
+	opts.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	args = fs.Args()
+	cmd := "chat"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	env := &environ{opts: opts, getenv: getenv, stdin: stdin, stdout: stdout}
+	switch cmd {
+	case "chat":
+		return env.chat(ctx, args)
+	case "ask":
+		return env.ask(ctx, args)
+	case "ingest":
+		return env.ingest(ctx, args)
+	case "search":
+		return env.search(ctx, args)
+	case "eval":
+		return env.eval(ctx, args)
+	case "bench":
+		return env.bench(ctx, args)
+	case restartCommand:
+		return env.benchAsk(ctx, args)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q; run \"bot --help\" for the commands", cmd)
+}
+
+// environ is what every command works with.
+type environ struct {
+	opts   *options
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+}
+
+// flags returns a flag set for a command that also accepts the common
+// flags, so that "bot ask --corpus x q" works as well as "bot --corpus x ask q".
+func (e *environ) flags(name, use string) *flag.FlagSet {
+	fs := flag.NewFlagSet("bot "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stdout)
+	fs.Usage = func() {
+		fmt.Fprint(e.stdout, use)
+		fmt.Fprintln(e.stdout, "\nFlags:")
+		fs.PrintDefaults()
+	}
+	e.opts.register(fs)
+	return fs
+}
+
+// parse parses a command's flags; done is true when it printed help.
+func parse(fs *flag.FlagSet, args []string) (done bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return true, err
+	}
+	return false, nil
+}
