@@ -17,7 +17,6 @@ import (
 type Index struct {
 	articles []Article
 	ids      map[string]uint32 // article ID -> position in articles
-	hashes   map[string]uint32 // body hash -> position, for duplicates
 
 	sents    []sentence
 	artFirst []uint32 // artFirst[a] is article a's first sentence; len(articles)+1 entries
@@ -82,8 +81,12 @@ type AddStatus int
 const (
 	// Added: the article is new.
 	Added AddStatus = iota
-	// Duplicate: the same ID and text, or the same text under another ID,
-	// is already indexed; nothing changed.
+	// Duplicate: an article with the same ID and text is already indexed;
+	// nothing changed. (Articles without an ID of their own get one from
+	// their text, so the same text ingested twice is a duplicate. Two
+	// records whose source gave them different IDs stay two articles even
+	// with the same text: two outlets running one wire story are two
+	// pieces of coverage.)
 	Duplicate
 	// Replaced: an article with this ID but other text was indexed; the new
 	// text replaces it.
@@ -119,10 +122,14 @@ func (ix *Index) Add(articles []Article) (*Index, []AddStatus) {
 	status := make([]AddStatus, len(articles))
 	var fresh []Article
 	replace := map[uint32]bool{}
-	seenID := map[string]int{}
-	seenHash := map[string]bool{}
+	seen := map[string]bool{}
 	for i, a := range articles {
-		h := bodyHash(a.Body)
+		if seen[a.ID] {
+			// Repeated within this batch: the first one wins.
+			status[i] = Duplicate
+			continue
+		}
+		seen[a.ID] = true
 		if old, ok := ix.ids[a.ID]; ok {
 			if ix.articles[old].Body == a.Body {
 				status[i] = Duplicate
@@ -130,18 +137,7 @@ func (ix *Index) Add(articles []Article) (*Index, []AddStatus) {
 			}
 			replace[old] = true
 			status[i] = Replaced
-		} else if _, ok := ix.hashes[h]; ok {
-			status[i] = Duplicate
-			continue
 		}
-		if j, ok := seenID[a.ID]; ok || seenHash[h] {
-			// Repeated within this batch: the first one wins.
-			_ = j
-			status[i] = Duplicate
-			continue
-		}
-		seenID[a.ID] = i
-		seenHash[h] = true
 		fresh = append(fresh, a)
 	}
 	if len(fresh) == 0 {
@@ -176,7 +172,6 @@ func (ix *Index) extend(fresh []Article) *Index {
 	nx := &Index{
 		articles: append(append(make([]Article, 0, len(ix.articles)+len(fresh)), ix.articles...), fresh...),
 		ids:      make(map[string]uint32, len(ix.articles)+len(fresh)),
-		hashes:   make(map[string]uint32, len(ix.articles)+len(fresh)),
 		vocab:    make(map[string]uint32, len(ix.vocab)+len(fresh)),
 		terms:    append([]string(nil), ix.terms...),
 		post:     make([][]posting, len(ix.post)),
@@ -191,7 +186,6 @@ func (ix *Index) extend(fresh []Article) *Index {
 	}
 	for i, a := range nx.articles {
 		nx.ids[a.ID] = uint32(i)
-		nx.hashes[bodyHash(a.Body)] = uint32(i)
 	}
 	// Postings are copied with room to grow so that appending never writes
 	// into the old index's arrays.

@@ -105,12 +105,17 @@ func TestAnswerType(t *testing.T) {
 func TestAdd(t *testing.T) {
 	arts := testArticles()
 	ix := Build(arts[:2])
-	nx, st := ix.Add([]Article{arts[2], arts[0], {ID: "other", Body: arts[1].Body}})
+	nx, st := ix.Add([]Article{arts[2], arts[0], arts[2]})
 	if want := []AddStatus{Added, Duplicate, Duplicate}; !reflect.DeepEqual(st, want) {
 		t.Errorf("statuses = %v, want %v", st, want)
 	}
 	if ix.Len() != 2 || nx.Len() != 3 {
 		t.Errorf("old/new Len = %d/%d, want 2/3 (the old index must not change)", ix.Len(), nx.Len())
+	}
+	// The same text under another id is another article (another outlet
+	// running the same story).
+	if ox, st := nx.Add([]Article{{ID: "other", Outlet: "Other", Body: arts[1].Body}}); st[0] != Added || ox.Len() != 4 {
+		t.Errorf("same text, new id: status %v, Len %d; want added", st[0], ox.Len())
 	}
 	// Replacing an article with new text under the same id.
 	edited := arts[0]

@@ -2,9 +2,7 @@ package corpus
 
 import (
 	"bufio"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -104,11 +102,6 @@ func Lock(dir string) (unlock func(), err error) {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
-}
-
-func bodyHash(body string) string {
-	h := sha256.Sum256([]byte(body))
-	return hex.EncodeToString(h[:8])
 }
 
 // encoder writes the index format: unsigned varints and length-prefixed
@@ -268,7 +261,6 @@ func decode(b []byte) (*Index, error) {
 	ix := &Index{
 		articles: make([]Article, na),
 		ids:      make(map[string]uint32, na),
-		hashes:   make(map[string]uint32, na),
 		tLen:     make([]uint16, na),
 		docLen:   make([]uint32, na),
 		artFirst: make([]uint32, 1, na+1),
@@ -304,7 +296,6 @@ func decode(b []byte) (*Index, error) {
 		}
 		ix.artFirst = append(ix.artFirst, uint32(len(ix.sents)))
 		ix.ids[a.ID] = uint32(i)
-		ix.hashes[bodyHash(a.Body)] = uint32(i)
 		if d.err != nil {
 			return nil, d.err
 		}

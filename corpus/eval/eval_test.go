@@ -21,7 +21,7 @@ func TestScoreMatchesScorePy(t *testing.T) {
 	}
 	res := map[string][]eval.Span{
 		"1": {{Article: "b", Start: 10, End: 30, Text: "in lyon today"}, {Article: "a", Start: 0, End: 21}}, // overlap 11 of min(21,20): hit at 2
-		"2": {{Article: "a", Start: 25, End: 60}}, // overlap 5 < 10: no hit
+		"2": {{Article: "a", Start: 25, End: 60}},                                                           // overlap 5 < 10: no hit
 	}
 	m := eval.Score(qs, res)
 	want := eval.Metrics{Questions: 3, Missing: 1, Hit1: 0, Hit5: 1.0 / 3, Hit10: 1.0 / 3, MRR10: 0.5 / 3, Recall10: 1.0 / 3, AnsHit5: 1, Answered: 1}
