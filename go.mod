@@ -16,5 +16,6 @@ require (
 	github.com/araddon/dateparse v0.0.0-20210429162001-6b43995a97de // indirect
 	github.com/go-shiori/dom v0.0.0-20230515143342-73569d674e1c // indirect
 	github.com/gogs/chardet v0.0.0-20211120154057-b7413eaefb8f // indirect
+	github.com/sashabaranov/go-openai v1.43.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 )
