@@ -1,0 +1,145 @@
+// Package prompts holds the text the bot sends to a language model: the
+// rules of answering, the question with its numbered evidence, and the
+// rewrite of a follow-up question. The templates are embedded in the
+// binary; any of them can be replaced by a file of the same name in a
+// directory given to Load.
+//
+// Article text and questions enter the templates only through quote, as
+// quoted data inside delimiters, never as instructions. No template has
+// access to a secret.
+package prompts
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+)
+
+//go:embed *.tmpl
+var builtin embed.FS
+
+// The templates, by name. A file NAME.tmpl in the directory given to Load
+// replaces the built-in one.
+const (
+	// System is the rules of answering (the system message). Data: System.
+	System = "system"
+	// Answer is the question with its numbered evidence (the user
+	// message). Data: Answer.
+	Answer = "answer"
+	// Rewrite asks for a follow-up question rewritten to stand alone.
+	// Data: Rewrite.
+	Rewrite = "rewrite"
+)
+
+// Names lists every template.
+var Names = []string{System, Answer, Rewrite}
+
+// SystemData is what the System template is given.
+type SystemData struct {
+	MaxSentences int    // the longest answer wanted, in sentences
+	NoAnswer     string // the exact reply that means the evidence does not answer
+}
+
+// AnswerData is what the Answer template is given.
+type AnswerData struct {
+	Question string
+	Evidence []Evidence
+}
+
+// Evidence is one numbered sentence of evidence.
+type Evidence struct {
+	N        int    // its marker number
+	Outlet   string // "unknown outlet" when unknown
+	Title    string // "untitled" when unknown
+	Date     string // "date unknown" when unknown
+	Context  string // the sentence before it, when it needs it (a pronoun's antecedent); may be ""
+	Sentence string // verbatim
+}
+
+// RewriteData is what the Rewrite template is given.
+type RewriteData struct {
+	History  []Turn // earlier turns, oldest first
+	Question string // the follow-up question
+}
+
+// Turn is one earlier exchange of a conversation.
+type Turn struct {
+	Question, Answer string
+}
+
+// Set is a loaded set of templates.
+type Set struct {
+	t *template.Template
+}
+
+// funcs are the template functions: quote makes any text a quoted string
+// (JSON syntax), so that article text cannot close a delimiter, start a
+// line of its own, or pass for an instruction.
+var funcs = template.FuncMap{
+	"quote": quote,
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	// JSON escapes <, > and & as \u003c...; keep them readable, as a
+	// delimiter cannot be closed from inside a quoted string anyway.
+	r := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
+	return r.Replace(string(b))
+}
+
+// Load returns the built-in templates, each replaced by dir/NAME.tmpl when
+// that file exists. dir "" means the built-ins alone. A file in dir that
+// names no template, or a template that does not parse, is an error.
+func Load(dir string) (*Set, error) {
+	root := template.New("prompts").Funcs(funcs).Option("missingkey=error")
+	for _, name := range Names {
+		b, err := fs.ReadFile(builtin, name+".tmpl")
+		if err != nil {
+			return nil, fmt.Errorf("prompts: built-in %s: %w", name, err)
+		}
+		if dir != "" {
+			o, err := os.ReadFile(filepath.Join(dir, name+".tmpl"))
+			switch {
+			case err == nil:
+				b = o
+			case !errors.Is(err, fs.ErrNotExist):
+				return nil, fmt.Errorf("prompts: %w", err)
+			}
+		}
+		if _, err := root.New(name).Parse(string(b)); err != nil {
+			return nil, fmt.Errorf("prompts: %s: %w", name, err)
+		}
+	}
+	if dir != "" {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("prompts: %w", err)
+		}
+		for _, e := range entries {
+			name, ok := strings.CutSuffix(e.Name(), ".tmpl")
+			if ok && root.Lookup(name) == nil {
+				return nil, fmt.Errorf("prompts: %s names no template (the templates are %s)", filepath.Join(dir, e.Name()), strings.Join(Names, ", "))
+			}
+		}
+	}
+	return &Set{t: root}, nil
+}
+
+// Render executes the named template with data.
+func (s *Set) Render(name string, data any) (string, error) {
+	t := s.t.Lookup(name)
+	if t == nil {
+		return "", fmt.Errorf("prompts: no template %q", name)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("prompts: render %s: %w", name, err)
+	}
+	return strings.TrimSpace(b.String()), nil
+}
