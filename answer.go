@@ -19,6 +19,11 @@ type Answer struct {
 	// Note is an optional remark for the person (for example that a model
 	// answer could not be checked and the extractive answer is shown).
 	Note string
+	// Fallback is true when a model was configured but its answer could
+	// not be used, and this is the extractive answer instead; Note says why.
+	Fallback bool
+	// Removed counts what checking took out of the model's reply.
+	Removed Removed
 }
 
 // Answer modes.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/prompts"
 )
 
 // MaxQuestionBytes bounds a question. Longer questions are refused before
@@ -25,6 +27,18 @@ var ErrQuestion = errors.New("unusable question")
 type Bot struct {
 	// Index is the coverage to answer from.
 	Index *corpus.Index
+	// Model, when set, writes the answers from the retrieved evidence; the
+	// bot checks every citation. Nil means extractive answers: the best
+	// sentences, quoted.
+	Model Model
+	// Prompts are the templates sent to the model; nil means the built-in
+	// ones.
+	Prompts *prompts.Set
+	// Log receives what went wrong with a model (its error text is never
+	// shown to a person); nil discards it.
+	Log *slog.Logger
+	// MaxEvidence bounds the sentences given to the model; 0 means 8.
+	MaxEvidence int
 	// MaxSentences bounds the sentences quoted in an answer; 0 means 3.
 	MaxSentences int
 	// MinCoverage is the share of the question's weight (the IDF of its
@@ -41,21 +55,17 @@ type Bot struct {
 // for "did not attend") still finds it.
 const DefaultMinCoverage = 0.4
 
-// Answer answers question with the sentences of the coverage that bear on
-// it, quoted verbatim and cited.
+// Answer answers a question on its own, outside any conversation, without
+// streaming. See Ask.
 func (b *Bot) Answer(ctx context.Context, question string) (Answer, error) {
-	q, err := CleanQuestion(question)
-	if err != nil {
-		return Answer{}, err
+	return b.Ask(ctx, Request{Question: question}, nil)
+}
+
+func (b *Bot) minCoverage() float64 {
+	if b.MinCoverage == 0 {
+		return DefaultMinCoverage
 	}
-	if err := ctx.Err(); err != nil {
-		return Answer{}, err
-	}
-	if b.Index == nil {
-		return Answer{}, errors.New("answer: no index")
-	}
-	hits := b.Index.Search(q, 10)
-	return b.extractive(q, hits), nil
+	return b.MinCoverage
 }
 
 // CleanQuestion trims a question and checks that it can be answered: not
@@ -85,10 +95,7 @@ const NoAnswerText = "The coverage I have does not answer that question."
 // the question ("Clinton praised ... discussions with Lavrov" for "What did
 // Lavrov say about sanctions?") is left out.
 func (b *Bot) extractive(q string, hits []corpus.Hit) Answer {
-	minCov := b.MinCoverage
-	if minCov == 0 {
-		minCov = DefaultMinCoverage
-	}
+	minCov := b.minCoverage()
 	maxN := b.MaxSentences
 	if maxN == 0 {
 		maxN = 3
@@ -128,19 +135,7 @@ func (b *Bot) extractive(q string, hits []corpus.Hit) Answer {
 
 	var text strings.Builder
 	for i, h := range chosen {
-		c := Citation{
-			N:         i + 1,
-			ArticleID: h.Article.ID,
-			Start:     h.Start,
-			End:       h.End,
-			Sentence:  h.Text(),
-			Outlet:    h.Article.Outlet,
-			Title:     h.Article.Title,
-			URL:       h.Article.URL,
-			Published: h.Article.Published,
-			Paragraph: h.Paragraph + 1,
-			Index:     h.Index + 1,
-		}
+		c := citation(i+1, h)
 		a.Citations = append(a.Citations, c)
 		if i > 0 {
 			text.WriteByte(' ')

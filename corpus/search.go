@@ -323,3 +323,37 @@ func (h *hitHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return x
 }
+
+// Previous returns the sentence before h in its article, and false when h
+// is the article's first sentence (or not from this index).
+func (ix *Index) Previous(h Hit) (string, bool) {
+	a, ok := ix.ids[h.Article.ID]
+	if !ok || h.Index <= 0 {
+		return "", false
+	}
+	t := ix.artFirst[a] + uint32(h.Index) - 1
+	if t >= ix.artFirst[a+1] {
+		return "", false
+	}
+	return ix.text(t), true
+}
+
+// NeedsContext reports whether a sentence leans on the one before it: it
+// refers back with a pronoun ("he said") or begins with a connective
+// ("But", "However").
+func NeedsContext(sentence string) bool {
+	an := newAnalyzer(16)
+	toks := an.words(nil, sentence)
+	for i, t := range toks {
+		if isAnaphor(t.term) {
+			return true
+		}
+		if i == 0 {
+			switch t.term {
+			case "but", "however", "this", "that", "these", "those", "it", "also", "meanwhile", "still":
+				return true
+			}
+		}
+	}
+	return false
+}
