@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/newsbot-dev/newsbot"
 )
@@ -32,12 +33,22 @@ const (
 // article text cannot send control sequences to the terminal. Format is
 // also what `bot ask` prints.
 func Format(w io.Writer, a newsbot.Answer) error {
+	return formatAnswer(w, a, 0)
+}
+
+// formatAnswer is Format for an answer whose first shown bytes of Text were
+// already printed (as it streamed).
+func formatAnswer(w io.Writer, a newsbot.Answer, shown int) error {
 	var b strings.Builder
-	text := strings.TrimSpace(cleanText(a.Text))
-	if text == "" && a.NoAnswer {
-		text = "The coverage I have does not answer that."
+	if shown > 0 {
+		b.WriteString(strings.TrimRightFunc(cleanText(a.Text[shown:]), unicode.IsSpace))
+	} else {
+		text := strings.TrimSpace(cleanText(a.Text))
+		if text == "" && a.NoAnswer {
+			text = "The coverage I have does not answer that."
+		}
+		b.WriteString(text)
 	}
-	b.WriteString(text)
 	b.WriteByte('\n')
 	if note := strings.TrimSpace(cleanText(a.Note)); note != "" {
 		b.WriteByte('\n')

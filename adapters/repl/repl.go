@@ -30,10 +30,17 @@ import (
 	"github.com/newsbot-dev/newsbot"
 )
 
-// Answerer answers one question.
+// Answerer answers a question in the context of the chat's earlier turns.
+// When stream is not nil it may receive the answer's text as it is
+// produced (checked text, pieces that join to a prefix of the final
+// answer's Text); the returned Answer is the final one.
 type Answerer interface {
-	Answer(ctx context.Context, question string) (newsbot.Answer, error)
+	Ask(ctx context.Context, req newsbot.Request, stream func(text string)) (newsbot.Answer, error)
 }
+
+// maxTurns bounds the conversation the chat keeps: older turns are
+// forgotten.
+const maxTurns = 8
 
 // Config configures a chat session. In and Out are required; every other
 // field's zero value is a working default.
@@ -68,6 +75,7 @@ const (
 	msgCancelled   = "Cancelled."
 	msgCtrlC       = "(To leave, type /quit or press Ctrl-D.)"
 	msgTooLong     = "That line is too long (over 64 KiB), so I skipped it."
+	msgCutOff      = "(That answer was cut off.)"
 	msgHelp        = `Ask a question about the news coverage and press Enter.
 Commands:
   /sources  show the full sentences the last answer cites
@@ -143,6 +151,8 @@ type session struct {
 	log *slog.Logger
 	// last is the last answer shown, for /sources.
 	last *newsbot.Answer
+	// turns are the conversation so far, at most maxTurns, for follow-ups.
+	turns []newsbot.Turn
 	// arm, if set, makes Ctrl-C call cancel until the returned disarm is
 	// called. Only the terminal path sets it.
 	arm func(cancel func()) (disarm func())
@@ -227,8 +237,24 @@ func (s *session) ask(ctx context.Context, question string) error {
 			cancel()
 		})
 	}
-	a, err := s.bot.Answer(actx, question)
+	// The answer is printed as it streams in; streamed is what was shown.
+	var streamed strings.Builder
+	stream := func(piece string) {
+		if interrupted.Load() {
+			return
+		}
+		io.WriteString(s.out, cleanText(piece))
+		streamed.WriteString(piece)
+	}
+	a, err := s.bot.Ask(actx, newsbot.Request{Question: question, History: s.turns}, stream)
 	disarm()
+	shown := streamed.String()
+	if shown != "" && (err != nil || interrupted.Load() || !strings.HasPrefix(a.Text, shown)) {
+		// What streamed is not the answer after all: say so before what
+		// follows.
+		s.say("")
+		s.say(msgCutOff)
+	}
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
@@ -241,8 +267,19 @@ func (s *session) ask(ctx context.Context, question string) error {
 		s.reply(msgSorry)
 	default:
 		s.last = &a
-		Format(s.out, a)
+		if shown != "" && strings.HasPrefix(a.Text, shown) {
+			formatAnswer(s.out, a, len(shown))
+		} else {
+			Format(s.out, a)
+		}
+		if a.Question != "" && a.Question != question {
+			s.say("(Read as: " + cleanLine(a.Question) + ")")
+		}
 		s.say("")
+		s.turns = append(s.turns, newsbot.Turn{Question: a.Question, Answer: a.Text})
+		if len(s.turns) > maxTurns {
+			s.turns = s.turns[len(s.turns)-maxTurns:]
+		}
 	}
 	return nil
 }

@@ -38,6 +38,10 @@ func (b *fakeBot) Answer(ctx context.Context, q string) (newsbot.Answer, error) 
 	return a, nil
 }
 
+func (b *fakeBot) Ask(ctx context.Context, req newsbot.Request, _ func(string)) (newsbot.Answer, error) {
+	return b.Answer(ctx, req.Question)
+}
+
 func (b *fakeBot) questions() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -55,7 +59,9 @@ func newFakeBot() *fakeBot {
 // answerFunc adapts a function to Answerer.
 type answerFunc func(context.Context, string) (newsbot.Answer, error)
 
-func (f answerFunc) Answer(ctx context.Context, q string) (newsbot.Answer, error) { return f(ctx, q) }
+func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, _ func(string)) (newsbot.Answer, error) {
+	return f(ctx, req.Question)
+}
 
 const helpReply = msgHelp + "\n\n"
 

@@ -87,6 +87,10 @@ func (b *slowBot) Answer(ctx context.Context, q string) (newsbot.Answer, error) 
 	return b.fakeBot.Answer(ctx, q)
 }
 
+func (b *slowBot) Ask(ctx context.Context, req newsbot.Request, _ func(string)) (newsbot.Answer, error) {
+	return b.Answer(ctx, req.Question)
+}
+
 func newSlowBot() *slowBot {
 	return &slowBot{fakeBot: *newFakeBot(), started: make(chan struct{})}
 }
