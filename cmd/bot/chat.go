@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 
-	newsbot "github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/adapters/repl"
 )
 
@@ -35,16 +32,20 @@ func (e *environ) chat(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	bot, mode, err := e.newBot(src)
+	if err != nil {
+		return err
+	}
 	cfg := repl.Config{
 		In:     e.stdin,
 		Out:    e.stdout,
-		Log:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Banner: "Answering from " + src.label + ".\nAsk a question, or /help.",
+		Log:    bot.Log,
+		Banner: "Answering from " + src.label + ".\n" + mode + "\nAsk a question, or /help.",
 	}
 	if e.opts.dataSet {
 		cfg.HistoryFile = filepath.Join(e.opts.data, "history")
 	}
-	err = repl.Run(ctx, cfg, &newsbot.Bot{Index: src.ix})
+	err = repl.Run(ctx, cfg, bot)
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
@@ -70,7 +71,10 @@ func (e *environ) ask(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	bot := &newsbot.Bot{Index: src.ix}
+	bot, _, err := e.newBot(src)
+	if err != nil {
+		return err
+	}
 	a, err := bot.Answer(ctx, q)
 	if err != nil {
 		return err

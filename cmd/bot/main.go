@@ -64,6 +64,22 @@ Where answers come from:
 With neither, the bot answers from its built-in coverage: two articles about
 Hillary Clinton's October 2009 visit to Moscow and Iran sanctions.
 
+How answers are made:
+  With no model configured, answers quote the best sentences of the coverage.
+  With a model (any OpenAI-compatible server), the model writes the answer from
+  numbered evidence and the bot checks every citation; if the model fails, the
+  quoted answer is given instead, labelled as such.
+  OPENAI_BASE_URL        the server, e.g. http://127.0.0.1:11434/v1 (Ollama);
+                         unset with OPENAI_API_KEY set means OpenAI's
+  OPENAI_API_KEY         the key, if the server needs one
+  NEWSBOT_MODEL          the model name (also OPENAI_MODEL); required with
+                         OPENAI_BASE_URL, gpt-4o-mini by default for OpenAI
+  NEWSBOT_MODEL_TIMEOUT  deadline for one model call, e.g. 90s (default 2m)
+  NEWSBOT_LOG_LEVEL      debug, info, warn (default) or error; logs go to stderr
+  --extractive           quote, even with a model configured (env NEWSBOT_EXTRACTIVE=1)
+  --prompts DIR          replace the prompt templates (system.tmpl, answer.tmpl,
+                         rewrite.tmpl) with those in DIR (env NEWSBOT_PROMPTS)
+
 Formats read: plain text (.txt), Markdown with YAML front matter (.md), HTML
 (.html, .htm), JSON Lines articles (.jsonl, .ndjson, optionally .gz), and
 directories of these, recursively.

@@ -20,9 +20,11 @@ import (
 
 // options are the flags every command accepts.
 type options struct {
-	corpus  pathList
-	data    string
-	dataSet bool // --data or NEWSBOT_DATA was given
+	corpus     pathList
+	data       string
+	dataSet    bool // --data or NEWSBOT_DATA was given
+	extractive bool
+	prompts    string
 }
 
 func newOptions(getenv func(string) string) *options {
@@ -37,6 +39,11 @@ func newOptions(getenv func(string) string) *options {
 	if v := getenv("NEWSBOT_DATA"); v != "" {
 		o.data, o.dataSet = v, true
 	}
+	o.prompts = getenv("NEWSBOT_PROMPTS")
+	switch strings.ToLower(getenv("NEWSBOT_EXTRACTIVE")) {
+	case "1", "true", "yes":
+		o.extractive = true
+	}
 	return o
 }
 
@@ -49,6 +56,8 @@ func (o *options) register(fs *flag.FlagSet) {
 		o.data, o.dataSet = s, true
 		return nil
 	})
+	fs.BoolVar(&o.extractive, "extractive", o.extractive, "answer by quoting the best sentences even when a model is configured (env NEWSBOT_EXTRACTIVE=1)")
+	fs.StringVar(&o.prompts, "prompts", o.prompts, "replace the built-in prompt templates with the files NAME.tmpl in `DIR` (env NEWSBOT_PROMPTS)")
 }
 
 // pathList is a repeatable flag. Paths from the environment are replaced,

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	newsbot "github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/openai"
+	"github.com/newsbot-dev/newsbot/prompts"
+	"golang.org/x/term"
+)
+
+// newBot wires the answering core: the index, and the model when one is
+// configured (OPENAI_BASE_URL or OPENAI_API_KEY) unless --extractive. It
+// also says, for people, how answers are made.
+func (e *environ) newBot(src source) (*newsbot.Bot, string, error) {
+	log := e.logger()
+	ps, err := prompts.Load(e.opts.prompts)
+	if err != nil {
+		return nil, "", err
+	}
+	b := &newsbot.Bot{Index: src.ix, Prompts: ps, Log: log}
+	mode := "Answers quote the coverage (no model configured)."
+	if e.opts.extractive {
+		return b, "Answers quote the coverage (--extractive).", nil
+	}
+	cfg, ok, err := openai.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		return b, mode, nil
+	}
+	cfg.Log = log
+	m, err := openai.New(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	b.Model = m
+	return b, fmt.Sprintf("Answers are written by the model %s and every citation is checked against the coverage.", cfg.Model), nil
+}
+
+// logger logs to standard error: text on a terminal, JSON otherwise. The
+// level is warn unless NEWSBOT_LOG_LEVEL says otherwise (debug, info,
+// warn, error). A model server's error text goes here, never to the person.
+func (e *environ) logger() *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(e.getenv("NEWSBOT_LOG_LEVEL"))); err != nil {
+		level = slog.LevelWarn
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var w io.Writer = os.Stderr
+	if term.IsTerminal(int(os.Stderr.Fd())) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
