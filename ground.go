@@ -161,11 +161,11 @@ func (b *Bot) modelAnswer(ctx context.Context, q string, hits []corpus.Hit, stre
 
 	c := newChecker(ev)
 	var onText func(string)
+	sent := ""
 	if stream != nil {
 		// Release the checked text of whole sentences only, so that what
 		// the person sees while the reply streams is already checked.
 		var reply strings.Builder
-		sent := ""
 		onText = func(piece string) {
 			reply.WriteString(piece)
 			stable := c.stableText(reply.String())
@@ -185,6 +185,10 @@ func (b *Bot) modelAnswer(ctx context.Context, q string, hits []corpus.Hit, stre
 	a := Answer{Question: q, Mode: ModeModel}
 	a.Text = c.check(reply)
 	a.Removed = c.removed
+	if stream != nil && len(a.Text) > len(sent) && strings.HasPrefix(a.Text, sent) {
+		// The reply is complete: its last sentence is now certain too.
+		stream(a.Text[len(sent):])
+	}
 	for _, n := range c.order {
 		a.Citations = append(a.Citations, citation(len(a.Citations)+1, ev[n-1]))
 	}

@@ -6,10 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -59,6 +62,24 @@ func TestChatOverPipe(t *testing.T) {
 	j := strings.Index(out, "Mrs Clinton did not attend")
 	if i < 0 || j < i || strings.Contains(out[i:j], "Sources") {
 		t.Errorf("no-answer reply has sources:\n%s", out[i:max(i, j)])
+	}
+}
+
+// A follow-up in a terminal session is read with the earlier turn.
+func TestChatFollowUp(t *testing.T) {
+	in := "What did Lavrov say about sanctions?\nand what did Medvedev say?\n"
+	out, err := runBot(t, nil, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("session:\n%s", out)
+	i := strings.Index(out, "(Read as: What did Lavrov say about sanctions? and what did Medvedev say?)")
+	if i < 0 {
+		t.Fatalf("the follow-up was not read with the earlier turn:\n%s", out)
+	}
+	second := out[strings.Index(out, "Lavrov restated"):i]
+	if !strings.Contains(second, "quoted Russian President Dmitry Medvedev as saying sanctions") {
+		t.Errorf("the follow-up did not retrieve Medvedev on sanctions:\n%s", second)
 	}
 }
 
@@ -306,5 +327,50 @@ func TestKilledIngestKeepsPreviousIndex(t *testing.T) {
 		if aerr != nil || !strings.Contains(out, "Heavy rain") {
 			t.Fatalf("after killing ingest at %v (%v): %v\n%s", after, err, aerr, out)
 		}
+	}
+}
+
+// fakeModelServer answers every chat completion with reply.
+func fakeModelServer(t *testing.T, reply string) (*httptest.Server, *atomic.Int32) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{
+			"id": "1", "object": "chat.completion", "created": 1, "model": "m",
+			"choices": []map[string]any{{"index": 0, "message": map[string]string{"role": "assistant", "content": reply}, "finish_reason": "stop"}},
+		})
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+func TestAskWithModelServer(t *testing.T) {
+	srv, calls := fakeModelServer(t, "Reuters reported Lavrov's objection to sanctions talk [1]. Visit https://evil.example [1].")
+	env := map[string]string{"OPENAI_BASE_URL": srv.URL + "/v1", "NEWSBOT_MODEL": "test"}
+	out, err := runBot(t, env, "", "ask", "What did Lavrov say about sanctions?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Reuters reported Lavrov's objection to sanctions talk [1].") || strings.Contains(out, "evil") || !strings.Contains(out, "[1] Reuters —") {
+		t.Errorf("model answer:\n%s", out)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("model called %d times", calls.Load())
+	}
+	// --extractive: no model call.
+	out, err = runBot(t, env, "", "--extractive", "ask", "What did Lavrov say about sanctions?")
+	if err != nil || calls.Load() != 1 || !strings.Contains(out, "counter-productive. [1]") {
+		t.Errorf("--extractive: %v, %d calls\n%s", err, calls.Load(), out)
+	}
+	// A base URL without a model name is refused, naming the setting.
+	if _, err := runBot(t, map[string]string{"OPENAI_BASE_URL": srv.URL + "/v1"}, "", "ask", "x"); err == nil || !strings.Contains(err.Error(), "NEWSBOT_MODEL") {
+		t.Errorf("missing model: err = %v", err)
+	}
+	// A misnamed prompt override is refused.
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"sytem.tmpl": []byte("x")})
+	if _, err := runBot(t, env, "", "--prompts", dir, "ask", "x"); err == nil || !strings.Contains(err.Error(), "names no template") {
+		t.Errorf("bad --prompts: err = %v", err)
 	}
 }
