@@ -1,9 +1,7 @@
 package newsbot
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/eval"
 )
 
 // BenchmarkAskReuters measures the bot's own time per model answer on the
@@ -31,15 +30,13 @@ func BenchmarkAskReuters(b *testing.B) {
 	var qs []string
 	files, _ := filepath.Glob("../shared/eval/*/questions.jsonl")
 	for _, f := range files {
-		fh, _ := os.Open(f)
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(nil, 16<<20)
-		for sc.Scan() {
-			var q struct{ Question string }
-			json.Unmarshal(sc.Bytes(), &q)
+		set, err := eval.LoadQuestions(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, q := range set {
 			qs = append(qs, q.Question)
 		}
-		fh.Close()
 	}
 	if len(qs) == 0 {
 		b.Skip("no questions")

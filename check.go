@@ -30,8 +30,10 @@ var (
 	// markdownLinkRE matches [text](target).
 	markdownLinkRE = regexp.MustCompile(`\[([^\[\]]*)\]\(\s*([^()\s]*)\s*\)`)
 	// urlRE matches links written out: with a scheme, or starting www.
-	urlRE    = regexp.MustCompile(`(?i)<?\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>"'\x60\]\[]+>?`)
-	spacesRE = regexp.MustCompile(`[ \t]{2,}`)
+	urlRE = regexp.MustCompile(`(?i)<?\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>"'\x60\]\[]+>?`)
+	// markerSepRE separates the numbers of one marker group.
+	markerSepRE = regexp.MustCompile(`\s*[,;]\s*`)
+	spacesRE    = regexp.MustCompile(`[ \t]{2,}`)
 	// spaceBeforePunctRE matches a space left before punctuation by a removal.
 	spaceBeforePunctRE = regexp.MustCompile(` +([.,;:!?])`)
 )
@@ -43,6 +45,10 @@ type checker struct {
 	renum    map[int]int  // evidence number -> citation number
 	order    []int        // evidence numbers in citation order
 	removed  Removed
+	// stableEnd and stable cache stableText's last result: while a reply
+	// streams in, most pieces complete no new sentence.
+	stableEnd int
+	stable    string
 }
 
 // Removed counts what checking took out of a model's reply.
@@ -180,7 +186,7 @@ func (c *checker) sentence(s string) (string, bool) {
 func markerNumbers(m string) []int {
 	m = strings.Trim(m, "[] ")
 	var out []int
-	for _, part := range regexp.MustCompile(`\s*[,;]\s*`).Split(m, -1) {
+	for _, part := range markerSepRE.Split(m, -1) {
 		lo, hi, isRange := strings.Cut(strings.ReplaceAll(part, "–", "-"), "-")
 		a, err := strconv.Atoi(strings.TrimSpace(lo))
 		if err != nil {
@@ -214,5 +220,8 @@ func (c *checker) stableText(reply string) string {
 	if n <= 0 {
 		return ""
 	}
-	return c.check(reply[:spans[n-1].End])
+	if end := spans[n-1].End; end != c.stableEnd {
+		c.stableEnd, c.stable = end, c.check(reply[:end])
+	}
+	return c.stable
 }

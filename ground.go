@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/newsbot-dev/newsbot/corpus"
@@ -98,11 +99,14 @@ func (b *Bot) log() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
+// builtinPrompts are the embedded templates, parsed once.
+var builtinPrompts = sync.OnceValues(func() (*prompts.Set, error) { return prompts.Load("") })
+
 func (b *Bot) prompts() (*prompts.Set, error) {
 	if b.Prompts != nil {
 		return b.Prompts, nil
 	}
-	return prompts.Load("")
+	return builtinPrompts()
 }
 
 // evidence picks the hits worth showing the model: those that match a fair

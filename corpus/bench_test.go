@@ -1,8 +1,7 @@
 package corpus
 
 import (
-	"bufio"
-	"encoding/json"
+	"github.com/newsbot-dev/newsbot/corpus/eval"
 	"os"
 	"path/filepath"
 	"testing"
@@ -28,18 +27,13 @@ func evalQuestions(b *testing.B) []string {
 	var qs []string
 	files, _ := filepath.Glob("../../shared/eval/*/questions.jsonl")
 	for _, f := range files {
-		fh, err := os.Open(f)
+		set, err := eval.LoadQuestions(f)
 		if err != nil {
 			b.Fatal(err)
 		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(nil, 16<<20)
-		for sc.Scan() {
-			var q struct{ Question string }
-			json.Unmarshal(sc.Bytes(), &q)
+		for _, q := range set {
 			qs = append(qs, q.Question)
 		}
-		fh.Close()
 	}
 	if len(qs) == 0 {
 		b.Skip("no evaluation questions found")

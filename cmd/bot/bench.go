@@ -46,12 +46,7 @@ func (e *environ) bench(ctx context.Context, args []string) error {
 	}
 	var questions []string
 	for _, dir := range sets.paths {
-		f, err := os.Open(filepath.Join(dir, "questions.jsonl"))
-		if err != nil {
-			return fmt.Errorf("bench: %w", err)
-		}
-		qs, err := eval.ReadQuestions(f)
-		f.Close()
+		qs, err := eval.LoadQuestions(filepath.Join(dir, "questions.jsonl"))
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}

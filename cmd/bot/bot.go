@@ -12,6 +12,17 @@ import (
 	"golang.org/x/term"
 )
 
+// openBot opens the coverage to answer from (see open) and wires the bot
+// over it; it returns the bot and, for people, what it answers from and how.
+func (e *environ) openBot(log io.Writer) (bot *newsbot.Bot, from, mode string, err error) {
+	src, err := e.open(log)
+	if err != nil {
+		return nil, "", "", err
+	}
+	bot, mode, err = e.newBot(src)
+	return bot, src.label, mode, err
+}
+
 // newBot wires the answering core: the index, and the model when one is
 // configured (OPENAI_BASE_URL or OPENAI_API_KEY) unless --extractive. It
 // also says, for people, how answers are made.

@@ -28,11 +28,7 @@ func (e *environ) chat(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("chat takes no arguments (did you mean \"bot ask %s\"?)", strings.Join(fs.Args(), " "))
 	}
-	src, err := e.open(e.stdout)
-	if err != nil {
-		return err
-	}
-	bot, mode, err := e.newBot(src)
+	bot, from, mode, err := e.openBot(e.stdout)
 	if err != nil {
 		return err
 	}
@@ -40,7 +36,7 @@ func (e *environ) chat(ctx context.Context, args []string) error {
 		In:     e.stdin,
 		Out:    e.stdout,
 		Log:    bot.Log,
-		Banner: "Answering from " + src.label + ".\n" + mode + "\nAsk a question, or /help.",
+		Banner: "Answering from " + from + ".\n" + mode + "\nAsk a question, or /help.",
 	}
 	if e.opts.dataSet {
 		cfg.HistoryFile = filepath.Join(e.opts.data, "history")
@@ -67,11 +63,7 @@ func (e *environ) ask(ctx context.Context, args []string) error {
 	if strings.TrimSpace(q) == "" {
 		return errors.New("ask needs a question: bot ask \"What did Lavrov say about sanctions?\"")
 	}
-	src, err := e.open(io.Discard)
-	if err != nil {
-		return err
-	}
-	bot, _, err := e.newBot(src)
+	bot, _, _, err := e.openBot(io.Discard)
 	if err != nil {
 		return err
 	}

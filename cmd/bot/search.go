@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -155,12 +154,7 @@ func evalSet(dir string, k int) (eval.Metrics, []time.Duration, error) {
 		arts = append(arts, r.Articles...)
 	}
 	ix := corpus.Build(arts)
-	f, err := os.Open(filepath.Join(dir, "questions.jsonl"))
-	if err != nil {
-		return eval.Metrics{}, nil, fmt.Errorf("eval: %w", err)
-	}
-	defer f.Close()
-	qs, err := eval.ReadQuestions(f)
+	qs, err := eval.LoadQuestions(filepath.Join(dir, "questions.jsonl"))
 	if err != nil {
 		return eval.Metrics{}, nil, fmt.Errorf("eval %s: %w", dir, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -46,6 +47,20 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read questions: %w", err)
+	}
+	return qs, nil
+}
+
+// LoadQuestions reads a questions.jsonl file.
+func LoadQuestions(path string) ([]Question, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read questions: %w", err)
+	}
+	defer f.Close()
+	qs, err := ReadQuestions(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return qs, nil
 }
