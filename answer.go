@@ -24,6 +24,22 @@ type Answer struct {
 	Fallback bool
 	// Removed counts what checking took out of the model's reply.
 	Removed Removed
+	// Timing says how long each stage of answering took.
+	Timing Timing
+}
+
+// Timing is the time spent in each stage of answering a question; a stage
+// that did not run is zero.
+type Timing struct {
+	// Rewrite is making a follow-up stand alone (a model call, or the
+	// heuristic).
+	Rewrite time.Duration
+	// Retrieve is searching the index and composing the extractive answer.
+	Retrieve time.Duration
+	// Model is the model's answer, from the request to its last piece.
+	Model time.Duration
+	// Check is checking the model's reply against the evidence.
+	Check time.Duration
 }
 
 // Answer modes.

@@ -65,28 +65,35 @@ func (b *Bot) Ask(ctx context.Context, req Request, stream func(text string)) (A
 	if len(history) > MaxHistory {
 		history = history[len(history)-MaxHistory:]
 	}
+	var tm Timing
+	t0 := time.Now()
 	standalone := b.standalone(ctx, history, q)
+	t1 := time.Now()
+	tm.Rewrite = t1.Sub(t0)
 	hits := b.Index.Search(standalone, 10)
 	ext := b.extractive(standalone, hits)
+	tm.Retrieve = time.Since(t1)
+	ext.Timing = tm
 	if ext.NoAnswer || b.Model == nil {
 		// Nothing relevant: no model call.
 		return ext, nil
 	}
-	a, err := b.modelAnswer(ctx, standalone, hits, stream)
+	a, err := b.modelAnswer(ctx, standalone, hits, stream, &tm)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Answer{}, ctx.Err()
 		}
 		b.log().Warn("model answer failed; answering extractively", "err", err)
-		ext.Fallback, ext.Note = true, NoteModelFailed
+		ext.Fallback, ext.Note, ext.Timing = true, NoteModelFailed, tm
 		return ext, nil
 	}
+	a.Timing = tm
 	if a.NoAnswer {
 		return a, nil
 	}
 	if len(a.Citations) == 0 {
 		b.log().Info("nothing of the model's answer survived checking; answering extractively", "removed", a.Removed)
-		ext.Fallback, ext.Note, ext.Removed = true, NoteUnchecked, a.Removed
+		ext.Fallback, ext.Note, ext.Removed, ext.Timing = true, NoteUnchecked, a.Removed, tm
 		return ext, nil
 	}
 	return a, nil
@@ -131,7 +138,7 @@ func (b *Bot) evidence(hits []corpus.Hit) []corpus.Hit {
 
 // modelAnswer asks the model to answer from numbered evidence and checks
 // its reply.
-func (b *Bot) modelAnswer(ctx context.Context, q string, hits []corpus.Hit, stream func(string)) (Answer, error) {
+func (b *Bot) modelAnswer(ctx context.Context, q string, hits []corpus.Hit, stream func(string), tm *Timing) (Answer, error) {
 	ps, err := b.prompts()
 	if err != nil {
 		return Answer{}, err
@@ -179,10 +186,14 @@ func (b *Bot) modelAnswer(ctx context.Context, q string, hits []corpus.Hit, stre
 			}
 		}
 	}
+	start := time.Now()
 	reply, err := b.Model.Complete(ctx, msgs, onText)
+	tm.Model = time.Since(start)
 	if err != nil {
 		return Answer{}, err
 	}
+	start = time.Now()
+	defer func() { tm.Check = time.Since(start) }()
 	if isNoAnswer(reply) {
 		return Answer{Question: q, Mode: ModeModel, NoAnswer: true, Text: NoAnswerText}, nil
 	}

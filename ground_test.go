@@ -116,6 +116,9 @@ func TestAskWithModel(t *testing.T) {
 			t.Fatalf("answer = %+v", a)
 		}
 		checkCitations(t, &b, a)
+		if a.Timing.Retrieve <= 0 || a.Timing.Model <= 0 || a.Timing.Check <= 0 {
+			t.Errorf("stage timings missing: %+v", a.Timing)
+		}
 		if len(a.Citations) != 2 || !strings.Contains(a.Citations[0].Sentence, "counter-productive") {
 			t.Errorf("citations = %+v", a.Citations)
 		}
