@@ -1,0 +1,277 @@
+// Package httpapi serves the bot over HTTP for other tools: POST /v1/ask
+// answers with the core's answer and its citations as JSON, and POST
+// /v1/chat/completions speaks the OpenAI chat completions API (plain and
+// streamed), so that chat front ends and OpenAI client libraries can use
+// the bot as if it were a model. GET /healthz and /readyz report the
+// process's state; /metrics is served when a handler is given.
+//
+// Requests are bounded in size, optionally need a bearer token, and are
+// rate limited per client. Errors reach the caller as fixed sentences; their
+// detail goes to the log.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsbot-dev/newsbot"
+	"golang.org/x/time/rate"
+)
+
+// Answerer answers a question in a conversation; *newsbot.Bot is one.
+type Answerer interface {
+	Ask(ctx context.Context, req newsbot.Request, stream func(text string)) (newsbot.Answer, error)
+}
+
+// Config configures the API. Every field's zero value is a working default.
+type Config struct {
+	// Token, when set, is required as "Authorization: Bearer TOKEN" on the
+	// /v1 endpoints (health and metrics stay open).
+	Token string
+	// MaxBody bounds a request body; 0 means 64 KiB.
+	MaxBody int64
+	// Rate and Burst bound each client's requests (a client is its bearer
+	// token, else its IP address); 0 means 5 a second with bursts of 20.
+	Rate  rate.Limit
+	Burst int
+	// Ready reports whether the index is loaded (/readyz); nil means ready.
+	Ready func() bool
+	// Metrics, when set, is served at /metrics.
+	Metrics http.Handler
+	// Model is the model name the chat completions API reports; "" means
+	// "newsbot".
+	Model string
+	// Log receives errors' detail; nil discards.
+	Log *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// API is the HTTP handler.
+type API struct {
+	cfg     Config
+	bot     Answerer
+	mux     *http.ServeMux
+	mu      sync.Mutex
+	clients map[string]*client
+}
+
+type client struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// maxClients bounds the per-client limiters kept; idle ones are dropped
+// first.
+const maxClients = 10000
+
+// New returns the API over bot.
+func New(cfg Config, bot Answerer) *API {
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 64 << 10
+	}
+	if cfg.Rate == 0 {
+		cfg.Rate = 5
+	}
+	if cfg.Burst == 0 {
+		cfg.Burst = 20
+	}
+	if cfg.Model == "" {
+		cfg.Model = "newsbot"
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	a := &API{cfg: cfg, bot: bot, mux: http.NewServeMux(), clients: map[string]*client{}}
+	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	a.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if cfg.Ready != nil && !cfg.Ready() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "index not loaded")
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	if cfg.Metrics != nil {
+		a.mux.Handle("GET /metrics", cfg.Metrics)
+	}
+	a.mux.Handle("POST /v1/ask", a.guard(http.HandlerFunc(a.ask)))
+	a.mux.Handle("POST /v1/chat/completions", a.guard(http.HandlerFunc(a.chat)))
+	a.mux.Handle("GET /v1/models", a.guard(http.HandlerFunc(a.models)))
+	return a
+}
+
+// ServeHTTP serves the API.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// Fixed error sentences: nothing else of a failure reaches a caller.
+const (
+	msgUnauthorized = "missing or wrong bearer token"
+	msgTooLarge     = "request body too large"
+	msgRate         = "too many requests; slow down"
+	msgBadJSON      = "request body is not valid JSON of the expected shape"
+	msgFailed       = "the bot could not answer just now"
+)
+
+// guard checks the token, bounds the body and applies the client's rate.
+func (a *API) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := clientIP(r)
+		if a.cfg.Token != "" {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.Token)) != 1 {
+				writeError(w, http.StatusUnauthorized, msgUnauthorized)
+				return
+			}
+			key = "token"
+		}
+		if !a.allow(key) {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusTooManyRequests, msgRate)
+			return
+		}
+		if r.ContentLength > a.cfg.MaxBody {
+			writeError(w, http.StatusRequestEntityTooLarge, msgTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (a *API) allow(key string) bool {
+	now := a.cfg.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.clients[key]
+	if !ok {
+		if len(a.clients) >= maxClients {
+			a.evict(now)
+		}
+		c = &client{lim: rate.NewLimiter(a.cfg.Rate, a.cfg.Burst)}
+		a.clients[key] = c
+	}
+	c.seen = now
+	return c.lim.AllowN(now, 1)
+}
+
+// evict drops the clients idle longest: those not seen in the last minute,
+// or, if none, half of them.
+func (a *API) evict(now time.Time) {
+	for k, c := range a.clients {
+		if now.Sub(c.seen) > time.Minute {
+			delete(a.clients, k)
+		}
+	}
+	for k := range a.clients {
+		if len(a.clients) < maxClients/2 {
+			break
+		}
+		delete(a.clients, k)
+	}
+}
+
+// decode reads a JSON body, telling a too-large body from a malformed one.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, msgTooLarge)
+		} else {
+			writeError(w, http.StatusBadRequest, msgBadJSON)
+		}
+		return false
+	}
+	return true
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// writeError answers in the shape of the OpenAI API's errors, which both
+// endpoints' clients understand.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "type": errorType(status), "code": status}})
+}
+
+func errorType(status int) string {
+	switch {
+	case status == http.StatusUnauthorized:
+		return "authentication_error"
+	case status == http.StatusTooManyRequests:
+		return "rate_limit_error"
+	case status < 500:
+		return "invalid_request_error"
+	}
+	return "server_error"
+}
+
+// requestID returns the request's X-Request-Id, or a new one.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 {
+		return id
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+type requestIDKey struct{}
+
+// RequestID returns the request id the API put in ctx, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// run asks the bot, with the request's id in ctx and in the response's
+// X-Request-Id header.
+func (a *API) run(w http.ResponseWriter, r *http.Request, req newsbot.Request, stream func(string)) (newsbot.Answer, string, error) {
+	id := requestID(r)
+	w.Header().Set("X-Request-Id", id)
+	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+	ans, err := a.bot.Ask(ctx, req, stream)
+	return ans, id, err
+}
+
+// failure is what the caller is told of err: the core's own words about an
+// unusable question, else a fixed sentence (the detail is logged).
+func (a *API) failure(err error, id string) (int, string) {
+	if errors.Is(err, newsbot.ErrQuestion) {
+		return http.StatusBadRequest, err.Error()
+	}
+	a.cfg.Log.Error("httpapi: answering failed", "request_id", id, "err", err)
+	return http.StatusInternalServerError, msgFailed
+}

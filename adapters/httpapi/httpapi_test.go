@@ -1,0 +1,234 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/httpapi"
+	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/builtin"
+	goopenai "github.com/sashabaranov/go-openai"
+)
+
+func builtinBot(t *testing.T) *newsbot.Bot {
+	t.Helper()
+	var l corpus.Loader
+	var arts []corpus.Article
+	for _, r := range l.LoadFS(builtin.FS, ".") {
+		arts = append(arts, r.Articles...)
+	}
+	return &newsbot.Bot{Index: corpus.Build(arts)}
+}
+
+func serve(t *testing.T, cfg httpapi.Config, bot httpapi.Answerer) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(httpapi.New(cfg, bot))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func post(t *testing.T, url, token, body string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestAsk(t *testing.T) {
+	bot := builtinBot(t)
+	srv := serve(t, httpapi.Config{}, bot)
+	resp, body := post(t, srv.URL+"/v1/ask", "", `{"question":"What did Lavrov say about sanctions?"}`)
+	if resp.StatusCode != 200 || resp.Header.Get("X-Request-Id") == "" {
+		t.Fatalf("status %d, headers %v: %s", resp.StatusCode, resp.Header, body)
+	}
+	var got httpapi.AskResponse
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.NoAnswer || len(got.Citations) == 0 || !strings.Contains(got.Text, "[1]") {
+		t.Fatalf("answer: %s", body)
+	}
+	c := got.Citations[0]
+	art, _ := bot.Index.Article(c.ArticleID)
+	if c.Outlet != "Reuters" || !strings.Contains(c.Sentence, "counter-productive") || art.Body[c.Start:c.End] != c.Sentence {
+		t.Errorf("citation %+v", c)
+	}
+
+	// A follow-up with the conversation so far.
+	_, body = post(t, srv.URL+"/v1/ask", "", `{"question":"and what did Medvedev say?","history":[{"question":"What did Lavrov say about sanctions?","answer":"..."}]}`)
+	if !strings.Contains(body, "Medvedev as saying sanctions") {
+		t.Errorf("follow-up: %s", body)
+	}
+	// The coverage does not answer: no citations.
+	_, body = post(t, srv.URL+"/v1/ask", "", `{"question":"Who won the 2018 World Cup?"}`)
+	if !strings.Contains(body, `"no_answer":true`) || !strings.Contains(body, `"citations":[]`) {
+		t.Errorf("no answer: %s", body)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	var calls int
+	bot := answerFunc(func(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+		calls++
+		if _, err := newsbot.CleanQuestion(req.Question); err != nil {
+			return newsbot.Answer{}, err
+		}
+		return newsbot.Answer{}, errors.New("index exploded: /secret/path")
+	})
+	srv := serve(t, httpapi.Config{Token: "s3cret", MaxBody: 1024, Rate: 0.001, Burst: 4}, bot)
+	tests := []struct {
+		name, token, body string
+		status            int
+		want              string
+	}{
+		{"no token", "", `{"question":"q"}`, 401, "bearer token"},
+		{"wrong token", "nope", `{"question":"q"}`, 401, "bearer token"},
+		{"too large", "s3cret", `{"question":"` + strings.Repeat("x", 2000) + `"}`, 413, "too large"},
+		{"not JSON", "s3cret", `{"question":`, 400, "not valid JSON"},
+		{"empty question", "s3cret", `{"question":"  "}`, 400, "empty"},
+		{"internal error", "s3cret", `{"question":"real question"}`, 500, "could not answer"},
+		{"rate", "s3cret", `{"question":"q"}`, 429, "too many"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := post(t, srv.URL+"/v1/ask", tc.token, tc.body)
+			if resp.StatusCode != tc.status || !strings.Contains(body, tc.want) {
+				t.Errorf("status %d body %s; want %d containing %q", resp.StatusCode, body, tc.status, tc.want)
+			}
+			if strings.Contains(body, "secret") {
+				t.Errorf("internal detail leaked: %s", body)
+			}
+		})
+	}
+	if calls != 2 {
+		t.Errorf("the bot was called %d times; refused requests must not reach it", calls)
+	}
+}
+
+func TestHealth(t *testing.T) {
+	ready := false
+	srv := serve(t, httpapi.Config{Token: "t", Ready: func() bool { return ready }, Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "metrics here") })}, builtinBot(t))
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if s, _ := get("/healthz"); s != 200 {
+		t.Errorf("healthz %d", s)
+	}
+	if s, _ := get("/readyz"); s != 503 {
+		t.Errorf("readyz before ready %d", s)
+	}
+	ready = true
+	if s, _ := get("/readyz"); s != 200 {
+		t.Errorf("readyz when ready %d", s)
+	}
+	if s, b := get("/metrics"); s != 200 || b != "metrics here" {
+		t.Errorf("metrics %d %q", s, b)
+	}
+}
+
+// The go-openai client, pointed at the API, gets answers, plain and
+// streamed, with the citations.
+func TestChatCompletionsWithGoOpenAI(t *testing.T) {
+	srv := serve(t, httpapi.Config{Token: "key"}, builtinBot(t))
+	cfg := goopenai.DefaultConfig("key")
+	cfg.BaseURL = srv.URL + "/v1"
+	c := goopenai.NewClientWithConfig(cfg)
+	req := goopenai.ChatCompletionRequest{
+		Model: "newsbot",
+		Messages: []goopenai.ChatCompletionMessage{
+			{Role: "system", Content: "You are helpful."},
+			{Role: "user", Content: "What did Lavrov say about sanctions?"},
+		},
+	}
+	resp, err := c.CreateChatCompletion(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := resp.Choices[0].Message.Content
+	if !strings.Contains(plain, "counter-productive") || !strings.Contains(plain, "Sources:\n[1] Reuters — \"Clinton fails to win Russia pledge on Iran sanctions\"") {
+		t.Errorf("plain content:\n%s", plain)
+	}
+	if resp.Choices[0].FinishReason != "stop" {
+		t.Errorf("finish reason %q", resp.Choices[0].FinishReason)
+	}
+
+	req.Stream = true
+	st, err := c.CreateChatCompletionStream(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var streamed strings.Builder
+	finish := goopenai.FinishReason("")
+	for {
+		ch, err := st.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ch.Choices) > 0 {
+			streamed.WriteString(ch.Choices[0].Delta.Content)
+			if ch.Choices[0].FinishReason != "" {
+				finish = ch.Choices[0].FinishReason
+			}
+		}
+	}
+	if streamed.String() != plain || finish != "stop" {
+		t.Errorf("streamed %q (finish %q), plain %q", streamed.String(), finish, plain)
+	}
+
+	// The citations as an extra field, in both forms.
+	for _, stream := range []bool{false, true} {
+		body := `{"model":"newsbot","messages":[{"role":"user","content":"What did Lavrov say about sanctions?"}],"stream":` + map[bool]string{false: "false", true: "true"}[stream] + `}`
+		_, out := post(t, srv.URL+"/v1/chat/completions", "key", body)
+		if !strings.Contains(out, `"citations":[{"n":1,"article_id":`) || !strings.Contains(out, `"outlet":"Reuters"`) {
+			t.Errorf("stream=%v: no citations field:\n%.600s", stream, out)
+		}
+	}
+}
+
+func TestChatCompletionsConversation(t *testing.T) {
+	srv := serve(t, httpapi.Config{}, builtinBot(t))
+	body := `{"model":"newsbot","messages":[
+		{"role":"user","content":"What did Lavrov say about sanctions?"},
+		{"role":"assistant","content":"Lavrov said it was counter-productive [1].\n\nSources:\n[1] Reuters"},
+		{"role":"user","content":[{"type":"text","text":"and what did Medvedev say?"}]}]}`
+	resp, out := post(t, srv.URL+"/v1/chat/completions", "", body)
+	if resp.StatusCode != 200 || !strings.Contains(out, "Medvedev as saying sanctions") {
+		t.Errorf("follow-up: %d %s", resp.StatusCode, out)
+	}
+	resp, out = post(t, srv.URL+"/v1/chat/completions", "", `{"messages":[{"role":"system","content":"x"}]}`)
+	if resp.StatusCode != 400 {
+		t.Errorf("no user message: %d %s", resp.StatusCode, out)
+	}
+}
+
+type answerFunc func(context.Context, newsbot.Request, func(string)) (newsbot.Answer, error)
+
+func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+	return f(ctx, req, stream)
+}
