@@ -1,0 +1,111 @@
+// Package prometheus exposes the bot's metrics in the Prometheus format
+// with github.com/prometheus/client_golang: questions by adapter and
+// outcome, latency by stage, model errors, citations kept and removed by
+// checking, and adapter events.
+package prometheus
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/newsbot-dev/newsbot"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the bot's metrics in a registry of their own (with the Go
+// runtime's and the process's).
+type Metrics struct {
+	reg         *prometheus.Registry
+	questions   *prometheus.CounterVec
+	stage       *prometheus.HistogramVec
+	modelErrors *prometheus.CounterVec
+	citations   *prometheus.CounterVec
+	removed     *prometheus.CounterVec
+	events      *prometheus.CounterVec
+}
+
+// Outcomes of a question, the "outcome" label of newsbot_questions_total.
+const (
+	OutcomeModel      = "model"      // a model's checked answer
+	OutcomeExtractive = "extractive" // quoted sentences, no model configured
+	OutcomeNoAnswer   = "no_answer"  // the coverage does not answer
+	OutcomeFallback   = "fallback"   // a model was configured but its answer was not used
+	OutcomeError      = "error"      // no answer at all (refused question, cancelled, failure)
+)
+
+// New returns the metrics, registered.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_questions_total", Help: "Questions answered, by adapter and outcome.",
+		}, []string{"adapter", "outcome"}),
+		stage: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "newsbot_stage_duration_seconds", Help: "Time spent in each stage of answering a question (total: the whole answer).",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120},
+		}, []string{"stage"}),
+		modelErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_model_errors_total", Help: "Model answers that failed (error, timeout, cut stream), by adapter.",
+		}, []string{"adapter"}),
+		citations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_citations_total", Help: "Citations in the answers given, by adapter.",
+		}, []string{"adapter"}),
+		removed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_citations_removed_total", Help: "What checking removed from model replies: markers naming no evidence, uncited sentences, foreign links.",
+		}, []string{"kind"}),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_adapter_events_total", Help: "Events seen by the chat adapters (deliveries, duplicates, rate-limited people, reconnects...).",
+		}, []string{"adapter", "event"}),
+	}
+	m.reg.MustRegister(m.questions, m.stage, m.modelErrors, m.citations, m.removed, m.events,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Outcome classifies an answer for the outcome label.
+func Outcome(a newsbot.Answer, err error) string {
+	switch {
+	case err != nil:
+		return OutcomeError
+	case a.Fallback:
+		return OutcomeFallback
+	case a.NoAnswer:
+		return OutcomeNoAnswer
+	case a.Mode == newsbot.ModeModel:
+		return OutcomeModel
+	}
+	return OutcomeExtractive
+}
+
+// Observe records one question answered through adapter, which took total.
+func (m *Metrics) Observe(adapter string, a newsbot.Answer, err error, total time.Duration) {
+	m.questions.WithLabelValues(adapter, Outcome(a, err)).Inc()
+	m.stage.WithLabelValues("total").Observe(total.Seconds())
+	if err != nil {
+		return
+	}
+	for name, d := range map[string]time.Duration{"rewrite": a.Timing.Rewrite, "retrieve": a.Timing.Retrieve, "model": a.Timing.Model, "check": a.Timing.Check} {
+		if d > 0 {
+			m.stage.WithLabelValues(name).Observe(d.Seconds())
+		}
+	}
+	if a.Fallback && a.Note == newsbot.NoteModelFailed {
+		m.modelErrors.WithLabelValues(adapter).Inc()
+	}
+	m.citations.WithLabelValues(adapter).Add(float64(len(a.Citations)))
+	m.removed.WithLabelValues("marker").Add(float64(a.Removed.Markers))
+	m.removed.WithLabelValues("sentence").Add(float64(a.Removed.Sentences))
+	m.removed.WithLabelValues("link").Add(float64(a.Removed.Links))
+}
+
+// Event counts an adapter event.
+func (m *Metrics) Event(adapter, event string) {
+	m.events.WithLabelValues(adapter, event).Inc()
+}
