@@ -29,6 +29,11 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// ErrUnavailable, wrapped by an Answerer's error, means it cannot answer
+// for now (the index is loading, the process is stopping): the caller gets
+// 503 and Retry-After.
+var ErrUnavailable = errors.New("not available yet")
+
 // Answerer answers a question in a conversation; *newsbot.Bot is one.
 type Answerer interface {
 	Ask(ctx context.Context, req newsbot.Request, stream func(text string)) (newsbot.Answer, error)
@@ -129,6 +134,7 @@ const (
 	msgRate         = "too many requests; slow down"
 	msgBadJSON      = "request body is not valid JSON of the expected shape"
 	msgFailed       = "the bot could not answer just now"
+	msgUnavailable  = "the bot is not ready to answer; try again shortly"
 )
 
 // guard checks the token, bounds the body and applies the client's rate.
@@ -271,6 +277,9 @@ func (a *API) run(w http.ResponseWriter, r *http.Request, req newsbot.Request, s
 func (a *API) failure(err error, id string) (int, string) {
 	if errors.Is(err, newsbot.ErrQuestion) {
 		return http.StatusBadRequest, err.Error()
+	}
+	if errors.Is(err, ErrUnavailable) {
+		return http.StatusServiceUnavailable, msgUnavailable
 	}
 	a.cfg.Log.Error("httpapi: answering failed", "request_id", id, "err", err)
 	return http.StatusInternalServerError, msgFailed

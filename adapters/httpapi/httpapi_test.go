@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -89,9 +90,12 @@ func TestRefusals(t *testing.T) {
 		if _, err := newsbot.CleanQuestion(req.Question); err != nil {
 			return newsbot.Answer{}, err
 		}
+		if req.Question == "later" {
+			return newsbot.Answer{}, fmt.Errorf("loading: %w", httpapi.ErrUnavailable)
+		}
 		return newsbot.Answer{}, errors.New("index exploded: /secret/path")
 	})
-	srv := serve(t, httpapi.Config{Token: "s3cret", MaxBody: 1024, Rate: 0.001, Burst: 4}, bot)
+	srv := serve(t, httpapi.Config{Token: "s3cret", MaxBody: 1024, Rate: 0.001, Burst: 5}, bot)
 	tests := []struct {
 		name, token, body string
 		status            int
@@ -103,6 +107,7 @@ func TestRefusals(t *testing.T) {
 		{"not JSON", "s3cret", `{"question":`, 400, "not valid JSON"},
 		{"empty question", "s3cret", `{"question":"  "}`, 400, "empty"},
 		{"internal error", "s3cret", `{"question":"real question"}`, 500, "could not answer"},
+		{"unavailable", "s3cret", `{"question":"later"}`, 503, "not ready"},
 		{"rate", "s3cret", `{"question":"q"}`, 429, "too many"},
 	}
 	for _, tc := range tests {
@@ -116,7 +121,7 @@ func TestRefusals(t *testing.T) {
 			}
 		})
 	}
-	if calls != 2 {
+	if calls != 3 {
 		t.Errorf("the bot was called %d times; refused requests must not reach it", calls)
 	}
 }

@@ -64,6 +64,19 @@ func New() *Metrics {
 	return m
 }
 
+// Adapter creates an adapter's series at zero, so that they are exported
+// before its first question and event.
+func (m *Metrics) Adapter(name string) {
+	for _, o := range []string{OutcomeModel, OutcomeExtractive, OutcomeNoAnswer, OutcomeFallback, OutcomeError} {
+		m.questions.WithLabelValues(name, o)
+	}
+	m.modelErrors.WithLabelValues(name)
+	m.citations.WithLabelValues(name)
+	for _, k := range []string{"marker", "sentence", "link"} {
+		m.removed.WithLabelValues(k)
+	}
+}
+
 // Handler serves the metrics.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})

@@ -14,6 +14,7 @@ import (
 
 func TestMetricsExposed(t *testing.T) {
 	m := prometheus.New()
+	m.Adapter("discord")
 	m.Observe("http", newsbot.Answer{Mode: newsbot.ModeModel, Citations: make([]newsbot.Citation, 2),
 		Removed: newsbot.Removed{Markers: 1, Sentences: 2, Links: 3},
 		Timing:  newsbot.Timing{Retrieve: time.Millisecond, Model: time.Second, Check: time.Millisecond}}, nil, 2*time.Second)
@@ -38,6 +39,8 @@ func TestMetricsExposed(t *testing.T) {
 		`newsbot_citations_total{adapter="http"} 2`,
 		`newsbot_citations_removed_total{kind="link"} 3`,
 		`newsbot_adapter_events_total{adapter="slack",event="duplicate"} 1`,
+		`newsbot_questions_total{adapter="discord",outcome="model"} 0`,
+		`newsbot_model_errors_total{adapter="discord"} 0`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(out, want) {

@@ -53,16 +53,27 @@ func (e *environ) newBot(src source) (*newsbot.Bot, string, error) {
 	return b, fmt.Sprintf("Answers are written by the model %s and every citation is checked against the coverage.", cfg.Model), nil
 }
 
-// logger logs to standard error: text on a terminal, JSON otherwise. The
-// level is warn unless NEWSBOT_LOG_LEVEL says otherwise (debug, info,
-// warn, error). A model server's error text goes here, never to the person.
+// logger logs to standard error: text on a terminal, JSON otherwise
+// (NEWSBOT_LOG_FORMAT=text|json decides). The level is NEWSBOT_LOG_LEVEL
+// (debug, info, warn, error); by default info for serve, whose one line per
+// question is the log, and warn otherwise. A model server's error text goes
+// here, never to the person.
 func (e *environ) logger() *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(e.getenv("NEWSBOT_LOG_LEVEL"))); err != nil {
 		level = slog.LevelWarn
+		if e.getenv("NEWSBOT_LOG_LEVEL") == "" && e.serving {
+			level = slog.LevelInfo
+		}
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var w io.Writer = os.Stderr
+	switch e.getenv("NEWSBOT_LOG_FORMAT") {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts))
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
 	if term.IsTerminal(int(os.Stderr.Fd())) {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}

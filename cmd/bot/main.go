@@ -49,6 +49,9 @@ Usage:
                                   print the ranked sentences for a question, or
                                   with --jsonl answer {"qid","question"} lines on stdin
   bot [flags] eval SET_DIR...     measure retrieval on evaluation sets
+  bot [flags] serve [--addr ADDR] run as a service: Slack, Discord and an HTTP API
+                                  (see "bot serve --help")
+  bot [flags] config              print the settings in effect, secrets redacted
   bot [flags] bench [--questions DIR]... PATH
                                   measure ingest, search and restart speed on PATH
 
@@ -84,11 +87,19 @@ Formats read: plain text (.txt), Markdown with YAML front matter (.md), HTML
 (.html, .htm), JSON Lines articles (.jsonl, .ndjson, optionally .gz), and
 directories of these, recursively.
 
+Configuration: flags win over environment variables, which win over an
+optional YAML config file (--config FILE or NEWSBOT_CONFIG) whose keys are the
+same names; "bot config" lists every setting and its value, secrets redacted.
+
 Run "bot COMMAND --help" for a command's flags.
 `
 
 // run is the whole program: main only supplies the process's environment.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	getenv, _, err := withConfigFile(args, getenv)
+	if err != nil {
+		return err
+	}
 	opts := newOptions(getenv)
 	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -119,6 +130,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.eval(ctx, args)
 	case "bench":
 		return env.bench(ctx, args)
+	case "serve":
+		return env.serve(ctx, args)
+	case "config":
+		return env.config(ctx, args)
 	case restartCommand:
 		return env.benchAsk(ctx, args)
 	case "help":
@@ -130,10 +145,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // environ is what every command works with.
 type environ struct {
-	opts   *options
-	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
+	opts    *options
+	serving bool // the serve command: log every question
+	getenv  func(string) string
+	stdin   io.Reader
+	stdout  io.Writer
 }
 
 // flags returns a flag set for a command that also accepts the common

@@ -56,6 +56,7 @@ func (o *options) register(fs *flag.FlagSet) {
 		o.data, o.dataSet = s, true
 		return nil
 	})
+	fs.String("config", "", "read settings from the YAML `FILE` (env NEWSBOT_CONFIG); flags and the environment win over it")
 	fs.BoolVar(&o.extractive, "extractive", o.extractive, "answer by quoting the best sentences even when a model is configured (env NEWSBOT_EXTRACTIVE=1)")
 	fs.StringVar(&o.prompts, "prompts", o.prompts, "replace the built-in prompt templates with the files NAME.tmpl in `DIR` (env NEWSBOT_PROMPTS)")
 }

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	newsbot "github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/httpapi"
+	"github.com/newsbot-dev/newsbot/adapters/prometheus"
+	"golang.org/x/time/rate"
+)
+
+const serveUsage = `Usage: bot [flags] serve [--addr ADDR]
+
+Runs the bot as a service: every chat adapter whose credentials are set
+(Slack, Discord) and an HTTP server on ADDR, in one process sharing one index.
+With nothing else configured it serves the HTTP API on the built-in coverage.
+
+HTTP endpoints:
+  POST /v1/ask               {"question": "...", "history": [{"question","answer"}]}
+                             -> the answer and its citations as JSON
+  POST /v1/chat/completions  the OpenAI chat completions API, plain and streamed
+  GET  /healthz, /readyz     liveness; readiness (the index is loaded)
+  GET  /metrics              Prometheus metrics
+The /v1 endpoints need "Authorization: Bearer TOKEN" when NEWSBOT_API_TOKEN is
+set, take bodies of at most 64 KiB, and allow NEWSBOT_API_RATE questions a
+second per client (default 5, bursts of 20).
+
+On SIGTERM or Ctrl-C it stops taking questions and lets answers in flight
+finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT (default 30s), then exits 0.
+Logs: one line per question (request id, adapter, outcome, time of each
+stage, citations kept and removed); no article text and no secrets.
+`
+
+func (e *environ) serve(ctx context.Context, args []string) error {
+	fs := e.flags("serve", serveUsage)
+	addr := fs.String("addr", or(e.getenv("NEWSBOT_ADDR"), ":8080"), "the HTTP `ADDR`ess to listen on (env NEWSBOT_ADDR)")
+	if done, err := parse(fs, args); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New("serve takes no arguments")
+	}
+	e.serving = true
+	log := e.logger()
+	grace, err := durationSetting(e.getenv, "NEWSBOT_SHUTDOWN_TIMEOUT", 30*time.Second)
+	if err != nil {
+		return err
+	}
+	apiRate := rate.Limit(5)
+	if v := e.getenv("NEWSBOT_API_RATE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 {
+			return errConfig("NEWSBOT_API_RATE", v, "a positive number of questions a second")
+		}
+		apiRate = rate.Limit(f)
+	}
+
+	metrics := prometheus.New()
+	metrics.Adapter("http")
+	gate := &gate{}
+	api := httpapi.New(httpapi.Config{
+		Token:   e.getenv("NEWSBOT_API_TOKEN"),
+		Rate:    apiRate,
+		Ready:   gate.ready,
+		Metrics: metrics.Handler(),
+		Log:     log,
+	}, observe(gate, "http", metrics, log))
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           countRequests(api, metrics),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String())
+	fmt.Fprintf(e.stdout, "serving HTTP on %s\n", ln.Addr())
+
+	// The index loads while the server already answers /healthz (and
+	// /readyz says not yet).
+	bot, from, mode, err := e.openBot(io.Discard)
+	if err != nil {
+		shutdown(srv, grace)
+		return err
+	}
+	gate.open(bot)
+	log.Info("ready", "coverage", from, "mode", mode)
+	fmt.Fprintf(e.stdout, "answering from %s. %s\n", from, mode)
+
+	var stopErr error
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		stopErr = fmt.Errorf("serve: %w", err)
+	}
+	// Stop taking questions; let answers in flight finish.
+	log.Info("stopping: answers in flight may finish", "grace", grace.String())
+	gate.close()
+	if err := shutdown(srv, grace); err != nil {
+		log.Warn("stopped before every answer finished", "err", err)
+	}
+	return stopErr
+}
+
+// shutdown stops the HTTP server: no new connections, and the requests in
+// flight (their contexts are not the process's) finish within grace.
+func shutdown(srv *http.Server, grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	return srv.Shutdown(ctx)
+}
+
+// countRequests counts the HTTP API's requests by status, as the http
+// adapter's events ("status_200", "status_429"...); health and metrics
+// scrapes are not counted.
+func countRequests(next http.Handler, m *prometheus.Metrics) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		if strings.HasPrefix(r.URL.Path, "/v1/") {
+			m.Event("http", "status_"+strconv.Itoa(sw.status))
+		}
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Flush lets streamed answers through.
+func (s *statusWriter) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func or(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func durationSetting(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, errConfig(name, v, "a positive duration such as 30s")
+	}
+	return d, nil
+}
+
+// gate answers once the bot is loaded and until the process stops.
+type gate struct {
+	bot     atomic.Pointer[newsbot.Bot]
+	stopped atomic.Bool
+}
+
+func (g *gate) open(b *newsbot.Bot) { g.bot.Store(b) }
+func (g *gate) close()              { g.stopped.Store(true) }
+func (g *gate) ready() bool         { return g.bot.Load() != nil && !g.stopped.Load() }
+
+func (g *gate) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+	b := g.bot.Load()
+	if b == nil {
+		return newsbot.Answer{}, fmt.Errorf("the index is loading: %w", httpapi.ErrUnavailable)
+	}
+	if g.stopped.Load() {
+		return newsbot.Answer{}, fmt.Errorf("stopping: %w", httpapi.ErrUnavailable)
+	}
+	return b.Ask(ctx, req, stream)
+}
+
+// answerer is what every adapter asks.
+type answerer interface {
+	Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error)
+}
+
+// observed records each question in the metrics and logs one line for it.
+type observed struct {
+	next    answerer
+	adapter string
+	metrics *prometheus.Metrics
+	log     *slog.Logger
+}
+
+func observe(next answerer, adapter string, m *prometheus.Metrics, log *slog.Logger) *observed {
+	return &observed{next: next, adapter: adapter, metrics: m, log: log}
+}
+
+func (o *observed) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+	id := httpapi.RequestID(ctx)
+	if id == "" {
+		var b [8]byte
+		rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	start := time.Now()
+	a, err := o.next.Ask(ctx, req, stream)
+	total := time.Since(start)
+	o.metrics.Observe(o.adapter, a, err, total)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	attrs := []any{
+		"request_id", id, "adapter", o.adapter, "outcome", prometheus.Outcome(a, err),
+		"question_bytes", len(req.Question), "history_turns", len(req.History),
+		"total_ms", ms(total), "rewrite_ms", ms(a.Timing.Rewrite), "retrieve_ms", ms(a.Timing.Retrieve),
+		"model_ms", ms(a.Timing.Model), "check_ms", ms(a.Timing.Check),
+		"citations", len(a.Citations), "removed_markers", a.Removed.Markers,
+		"removed_sentences", a.Removed.Sentences, "removed_links", a.Removed.Links,
+	}
+	if err != nil {
+		o.log.Warn("question", append(attrs, "err", err)...)
+	} else {
+		o.log.Info("question", attrs...)
+	}
+	return a, err
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startServe runs "bot serve" in process and returns its base URL and a
+// function that stops it and returns run's error.
+func startServe(t *testing.T, env map[string]string, args ...string) (string, func() error) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), pw)
+		pw.Close()
+		done <- err
+	}()
+	sc := bufio.NewScanner(pr)
+	var base string
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "serving HTTP on "); ok {
+			base = "http://" + a
+		}
+		if strings.HasPrefix(sc.Text(), "answering from") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" {
+		cancel()
+		t.Fatalf("serve did not start: %v", <-done)
+	}
+	return base, func() error { cancel(); return <-done }
+}
+
+func TestServeMetricsAfterQuestions(t *testing.T) {
+	base, stop := startServe(t, map[string]string{"NEWSBOT_LOG_LEVEL": "error"})
+	for _, q := range []string{"What did Lavrov say about sanctions?", "Who won the 2018 World Cup?", "Why did Mrs Clinton miss the July summit?"} {
+		resp, err := http.Post(base+"/v1/ask", "application/json", strings.NewReader(`{"question":"`+q+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%q: status %d", q, resp.StatusCode)
+		}
+	}
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready"} {
+		resp, _ := http.Get(base + path)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %d %q", path, resp.StatusCode, b)
+		}
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`newsbot_questions_total{adapter="http",outcome="extractive"} 2`,
+		`newsbot_questions_total{adapter="http",outcome="no_answer"} 1`,
+		`newsbot_stage_duration_seconds_count{stage="retrieve"} 3`,
+		`newsbot_citations_total{adapter="http"}`,
+		`newsbot_citations_removed_total`,
+		`newsbot_model_errors_total`,
+		`newsbot_adapter_events_total{adapter="http",event="status_200"} 3`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Errorf("serve returned %v", err)
+	}
+}
+
+// SIGTERM during an answer: the answer completes, then the process exits 0.
+func TestServeSIGTERMDuringAnswer(t *testing.T) {
+	var once sync.Once
+	started := make(chan struct{})
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(started) })
+		time.Sleep(1500 * time.Millisecond) // a model that takes its time
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{
+			"id": "1", "object": "chat.completion", "created": 1, "model": "m",
+			"choices": []map[string]any{{"index": 0, "message": map[string]string{"role": "assistant", "content": "Lavrov called sanctions talk counter-productive [1]."}, "finish_reason": "stop"}},
+		})
+	}))
+	defer model.Close()
+
+	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "BOT_TEST_AS_MAIN=1", "OPENAI_BASE_URL="+model.URL+"/v1", "NEWSBOT_MODEL=slow", "NEWSBOT_LOG_LEVEL=error", "NEWSBOT_CORPUS=", "NEWSBOT_DATA=")
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	var base string
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "serving HTTP on "); ok {
+			base = "http://" + a
+		}
+		if strings.HasPrefix(sc.Text(), "answering from") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, out)
+	if base == "" {
+		cmd.Process.Kill()
+		t.Fatal("serve did not start")
+	}
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	res := make(chan result, 1)
+	go func() {
+		resp, err := http.Post(base+"/v1/ask", "application/json", strings.NewReader(`{"question":"What did Lavrov say about sanctions?"}`))
+		if err != nil {
+			res <- result{err: err}
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		res <- result{status: resp.StatusCode, body: string(b)}
+	}()
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the question never reached the model")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	r := <-res
+	if r.err != nil || r.status != 200 || !strings.Contains(r.body, `"mode":"model"`) || !strings.Contains(r.body, "counter-productive [1]") {
+		t.Errorf("answer in flight at SIGTERM: %+v", r)
+	}
+	werr := make(chan error, 1)
+	go func() { werr <- cmd.Wait() }()
+	select {
+	case err := <-werr:
+		if err != nil {
+			t.Errorf("serve exited with %v, want status 0", err)
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("serve did not exit after SIGTERM")
+	}
+}
+
+func TestConfigFileAndRedaction(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{
+		"good.yaml": []byte("NEWSBOT_API_TOKEN: hunter2\nOPENAI_API_KEY: sk-live-123\nNEWSBOT_MODEL: from-file\nNEWSBOT_CORPUS: [a, b]\n"),
+		"typo.yaml": []byte("NEWSBOT_MODLE: x\n"),
+		"bad.yaml":  []byte("{{{"),
+	})
+	out, err := runBot(t, map[string]string{"NEWSBOT_MODEL": "from-env"}, "", "--config", dir+"/good.yaml", "config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"NEWSBOT_API_TOKEN          [set, redacted]", "OPENAI_API_KEY             [set, redacted]", "NEWSBOT_MODEL              from-env", "NEWSBOT_CORPUS             a:b"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("config output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "hunter2") || strings.Contains(out, "sk-live-123") {
+		t.Errorf("a secret was printed:\n%s", out)
+	}
+	if _, err := runBot(t, nil, "", "--config", dir+"/typo.yaml", "config"); err == nil || !strings.Contains(err.Error(), `unknown setting "NEWSBOT_MODLE"`) {
+		t.Errorf("typo: err = %v", err)
+	}
+	if _, err := runBot(t, nil, "", "--config", dir+"/bad.yaml", "config"); err == nil || !strings.Contains(err.Error(), "not YAML") {
+		t.Errorf("bad YAML: err = %v", err)
+	}
+	if _, err := runBot(t, map[string]string{"NEWSBOT_SHUTDOWN_TIMEOUT": "soon"}, "", "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "NEWSBOT_SHUTDOWN_TIMEOUT") {
+		t.Errorf("bad duration: err = %v", err)
+	}
+}
