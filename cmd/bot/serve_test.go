@@ -18,7 +18,7 @@ import (
 
 // startServe runs "bot serve" in process and returns its base URL and a
 // function that stops it and returns run's error.
-func startServe(t *testing.T, env map[string]string, args ...string) (string, func() error) {
+func startServe(t testing.TB, env map[string]string, args ...string) (string, func() error) {
 	t.Helper()
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
