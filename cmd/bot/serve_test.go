@@ -194,3 +194,47 @@ func TestConfigFileAndRedaction(t *testing.T) {
 		t.Errorf("bad duration: err = %v", err)
 	}
 }
+
+// The README's curl examples work as written (against this test's server).
+func TestREADMECurlExamples(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatalf("curl is needed to run the README's examples (.ci/run installs it): %v", err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i := strings.Index(s, "# Ask, get the answer")
+	if i < 0 {
+		t.Fatal("the README's curl examples are gone")
+	}
+	block := s[i:]
+	block = block[:strings.Index(block, "```")]
+	var cmds []string
+	cur := ""
+	for _, line := range strings.Split(block, "\n") {
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		if c, ok := strings.CutSuffix(line, "\\"); ok {
+			cur += c + " "
+			continue
+		}
+		cmds = append(cmds, cur+line)
+		cur = ""
+	}
+	if len(cmds) < 6 {
+		t.Fatalf("found %d curl commands", len(cmds))
+	}
+	base, stop := startServe(t, map[string]string{"NEWSBOT_LOG_LEVEL": "error"})
+	defer stop()
+	wants := []string{"counter-productive", "Medvedev as saying sanctions", `"citations":[{"n":1`, "ok", "ready", "newsbot_questions_total"}
+	for i, c := range cmds {
+		c = strings.ReplaceAll(c, "http://127.0.0.1:8080", base)
+		out, err := exec.Command("bash", "-c", "set -o pipefail; "+c).Output()
+		if err != nil || !strings.Contains(string(out), wants[i]) {
+			t.Errorf("%s\n=> %v\n%.400s", c, err, out)
+		}
+	}
+}
