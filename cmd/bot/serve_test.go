@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	goopenai "github.com/sashabaranov/go-openai"
 )
 
 // startServe runs "bot serve" in process and returns its base URL and a
@@ -236,5 +239,51 @@ func TestREADMECurlExamples(t *testing.T) {
 		if err != nil || !strings.Contains(string(out), wants[i]) {
 			t.Errorf("%s\n=> %v\n%.400s", c, err, out)
 		}
+	}
+}
+
+// The go-openai client itself, pointed at bot serve, gets answers from
+// /v1/chat/completions, streamed and not, with the citations in the text.
+func TestServeWithGoOpenAIClient(t *testing.T) {
+	base, stop := startServe(t, map[string]string{"NEWSBOT_LOG_LEVEL": "error", "NEWSBOT_API_TOKEN": "tok"})
+	defer stop()
+	cfg := goopenai.DefaultConfig("tok")
+	cfg.BaseURL = base + "/v1"
+	c := goopenai.NewClientWithConfig(cfg)
+	req := goopenai.ChatCompletionRequest{Model: "newsbot", Messages: []goopenai.ChatCompletionMessage{{Role: "user", Content: "What did Lavrov say about sanctions?"}}}
+	resp, err := c.CreateChatCompletion(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := resp.Choices[0].Message.Content
+	if !strings.Contains(plain, "counter-productive. [1]") || !strings.Contains(plain, `[1] Reuters — "Clinton fails to win Russia pledge on Iran sanctions"`) {
+		t.Errorf("plain:\n%s", plain)
+	}
+	req.Stream = true
+	st, err := c.CreateChatCompletionStream(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var got strings.Builder
+	for {
+		ch, err := st.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ch.Choices) > 0 {
+			got.WriteString(ch.Choices[0].Delta.Content)
+		}
+	}
+	if got.String() != plain {
+		t.Errorf("streamed %q, plain %q", got.String(), plain)
+	}
+	wrong := goopenai.DefaultConfig("wrong")
+	wrong.BaseURL = cfg.BaseURL
+	if _, err := goopenai.NewClientWithConfig(wrong).CreateChatCompletion(context.Background(), req); err == nil {
+		t.Error("a wrong token was accepted")
 	}
 }
