@@ -41,8 +41,10 @@ func (a *Adapter) handleEvents(raw json.RawMessage, retry int) {
 	}
 	if !a.events.mark(cb.EventID, a.now()) {
 		a.log.Debug("slack: duplicate event dropped", "event_id", cb.EventID, "retry", retry)
+		a.event("duplicate")
 		return
 	}
+	a.event("delivery")
 	inner := ev.InnerEvent.Data
 	a.spawn(func(ctx context.Context) {
 		ictx, cancel := context.WithTimeout(ctx, 30*time.Second)

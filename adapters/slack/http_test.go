@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -299,4 +301,38 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// With ExternalHTTP the caller serves Handler: Run checks the token, opens
+// no listener of its own, and returns when ctx ends; OnEvent hears of each
+// delivery and duplicate.
+func TestExternalHTTPAndEvents(t *testing.T) {
+	var mu sync.Mutex
+	events := map[string]int{}
+	r, srv := startHTTP(t, builtinBot(t), func(c *Config) {
+		c.ExternalHTTP = true
+		c.Addr = "127.0.0.1:1" // never listened on
+		c.OnEvent = func(e string) { mu.Lock(); events[e]++; mu.Unlock() }
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.a.Run(ctx) }()
+	event := mustJSON(t, callback("EvExt", mentionEvent("C1", "UASK", "1700000012.000001", "", lavrovQuestion)))
+	sendSigned(t, srv, jsonType, event)
+	sendSigned(t, srv, jsonType, event, "X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout")
+	r.f.waitCall("chat.postMessage", 1, isPost("C1", "1700000012.000001"))
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("Run did not return")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if events["delivery"] != 1 || events["duplicate"] != 1 {
+		t.Errorf("events = %v", events)
+	}
 }

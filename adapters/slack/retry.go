@@ -32,6 +32,7 @@ func (a *Adapter) call(ctx context.Context, step string, f func(ctx context.Cont
 		if errors.As(err, &rl) && attempt < maxRateRetries && rl.RetryAfter <= maxRetryAfter {
 			wait := max(rl.RetryAfter, 100*time.Millisecond)
 			a.log.Info("slack: rate limited; retrying", "step", step, "retry_after", wait)
+			a.event("rate_limited")
 			if err := sleepCtx(ctx, wait); err != nil {
 				return fmt.Errorf("%s: waiting out a rate limit: %w", step, err)
 			}

@@ -140,6 +140,14 @@ type Config struct {
 	// answers in progress to finish before it cancels them. If zero,
 	// DefaultShutdownGrace (10 s).
 	ShutdownGrace time.Duration
+	// OnEvent, when set, is told of each adapter event by name (for
+	// metrics): "delivery", "duplicate", "rate_limited" (Slack asked the
+	// bot to wait), "connected", "connection_error". It must be quick.
+	OnEvent func(event string)
+	// ExternalHTTP means the caller serves Handler on its own server: Run
+	// then checks the token and waits, without listening on Addr, and shuts
+	// down the answers in progress when ctx ends.
+	ExternalHTTP bool
 	// Reaction is the emoji (without colons) put on a question while it is
 	// answered, and removed afterwards. If empty, DefaultReaction
 	// (hourglass_flowing_sand); "-" puts none.
@@ -329,8 +337,27 @@ func (a *Adapter) identity() identity {
 	return a.self
 }
 
+// event reports an adapter event to Config.OnEvent.
+func (a *Adapter) event(name string) {
+	if a.cfg.OnEvent != nil {
+		a.cfg.OnEvent(name)
+	}
+}
+
 // runHTTP serves Handler on Config.Addr until ctx ends.
 func (a *Adapter) runHTTP(ctx context.Context) error {
+	if a.cfg.ExternalHTTP {
+		var runErr error
+		select {
+		case <-ctx.Done():
+		case err := <-a.fatal:
+			runErr = err
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownGrace)
+		defer cancel()
+		_ = a.Shutdown(sctx)
+		return runErr
+	}
 	srv := &http.Server{Addr: a.cfg.Addr, Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.ListenAndServe() }()

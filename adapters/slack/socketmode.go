@@ -75,6 +75,7 @@ func (a *Adapter) socketEvent(ctx context.Context, smc *socketmode.Client, evt s
 		a.log.Debug("slack: connecting to Socket Mode")
 	case socketmode.EventTypeConnected:
 		a.log.Info("slack: connected over Socket Mode")
+		a.event("connected")
 	case socketmode.EventTypeHello:
 		a.log.Debug("slack: hello")
 	case socketmode.EventTypeConnectionError:
@@ -83,6 +84,7 @@ func (a *Adapter) socketEvent(ctx context.Context, smc *socketmode.Client, evt s
 				return fmt.Errorf("slack: apps.connections.open: %w (%s): check SLACK_APP_TOKEN", ErrFatalAuth, code)
 			}
 			a.log.Warn("slack: Socket Mode connection failed; retrying", "err", e.ErrorObj, "attempt", e.Attempt, "backoff", e.Backoff)
+			a.event("connection_error")
 		}
 	case socketmode.EventTypeEventsAPI:
 		ack(nil)
