@@ -38,6 +38,18 @@ var settings = []setting{
 	{"NEWSBOT_MODEL", false, "the model"},
 	{"OPENAI_MODEL", false, "the model (if NEWSBOT_MODEL is unset)"},
 	{"NEWSBOT_MODEL_TIMEOUT", false, "deadline for one model call"},
+	{"SLACK_BOT_TOKEN", true, "Slack: the bot token (xoxb-...)"},
+	{"SLACK_APP_TOKEN", true, "Slack: the app token (xapp-...), for Socket Mode"},
+	{"SLACK_SIGNING_SECRET", true, "Slack: the signing secret, for HTTP events"},
+	{"NEWSBOT_SLACK_ADDR", false, "Slack: the HTTP events address of bot slack (default :3000)"},
+	{"NEWSBOT_SLACK_API_URL", false, "Slack: the Web API URL (tests)"},
+	{"NEWSBOT_SLACK_ASK", false, "Slack: /ask answers private (default) or channel"},
+	{"NEWSBOT_SLACK_BURST", false, "Slack: questions a person may ask at once"},
+	{"NEWSBOT_SLACK_RATE", false, "Slack: questions a minute per person, or off"},
+	{"NEWSBOT_SLACK_REACTION", false, "Slack: the working reaction, or - for none"},
+	{"NEWSBOT_SLACK_SHARE_BUTTON", false, "Slack: offer to share private /ask answers"},
+	{"NEWSBOT_SLACK_THREAD_FOLLOWUPS", false, "Slack: answer follow-ups in threads without a mention"},
+	{"NEWSBOT_SLACK_UPDATE_EVERY", false, "Slack: the pause between streamed edits"},
 }
 
 // lookup finds a setting by name.

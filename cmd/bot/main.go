@@ -51,6 +51,7 @@ Usage:
   bot [flags] eval SET_DIR...     measure retrieval on evaluation sets
   bot [flags] serve [--addr ADDR] run as a service: Slack, Discord and an HTTP API
                                   (see "bot serve --help")
+  bot [flags] slack               answer in Slack (see "bot slack --help")
   bot [flags] config              print the settings in effect, secrets redacted
   bot [flags] bench [--questions DIR]... PATH
                                   measure ingest, search and restart speed on PATH
@@ -132,6 +133,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.bench(ctx, args)
 	case "serve":
 		return env.serve(ctx, args)
+	case "slack":
+		return env.slack(ctx, args)
 	case "config":
 		return env.config(ctx, args)
 	case restartCommand:

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -77,13 +78,24 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 		Metrics: metrics.Handler(),
 		Log:     log,
 	}, observe(gate, "http", metrics, log))
+	adapters, err := e.chatAdapters(gate, metrics)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", countRequests(api, metrics))
+	for _, a := range adapters {
+		if a.handler != nil {
+			mux.Handle(a.path, a.handler)
+		}
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           countRequests(api, metrics),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -103,18 +115,43 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 	log.Info("ready", "coverage", from, "mode", mode)
 	fmt.Fprintf(e.stdout, "answering from %s. %s\n", from, mode)
 
+	// The chat adapters run until the process stops or one of them fails
+	// for good (a refused token): then the whole service stops, with the
+	// adapter's message, rather than run without it.
+	actx, stopAdapters := context.WithCancel(context.Background())
+	defer stopAdapters()
+	failed := make(chan error, len(adapters))
+	var running sync.WaitGroup
+	for _, a := range adapters {
+		running.Add(1)
+		go func() {
+			defer running.Done()
+			if err := a.run(actx); err != nil && actx.Err() == nil {
+				failed <- fmt.Errorf("%s: %w", a.name, err)
+			}
+		}()
+		fmt.Fprintf(e.stdout, "answering in %s\n", a.name)
+	}
+
 	var stopErr error
 	select {
 	case <-ctx.Done():
 	case err := <-served:
 		stopErr = fmt.Errorf("serve: %w", err)
+	case err := <-failed:
+		stopErr = err
+		log.Error("an adapter stopped for good; stopping", "err", err)
 	}
-	// Stop taking questions; let answers in flight finish.
+	// Stop taking questions; let answers in flight finish. The adapters
+	// stop taking questions when their context ends and wait for their
+	// answers in progress (each within its own grace).
 	log.Info("stopping: answers in flight may finish", "grace", grace.String())
 	gate.close()
+	stopAdapters()
 	if err := shutdown(srv, grace); err != nil {
 		log.Warn("stopped before every answer finished", "err", err)
 	}
+	running.Wait()
 	return stopErr
 }
 

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/newsbot-dev/newsbot/adapters/prometheus"
+	"github.com/newsbot-dev/newsbot/adapters/slack"
+)
+
+const slackUsage = `Usage: bot [flags] slack
+
+Answers in Slack: @mentions in channels (in their thread), DMs, follow-ups in
+threads the bot answered in, and /ask. Socket Mode when SLACK_APP_TOKEN is set
+(no public URL needed), else HTTP events on NEWSBOT_SLACK_ADDR (default :3000).
+Settings: SLACK_BOT_TOKEN (required), SLACK_APP_TOKEN, SLACK_SIGNING_SECRET
+(HTTP mode), NEWSBOT_SLACK_* (see the README). It stops with a clear message
+when Slack refuses a token.
+`
+
+// slack runs the Slack adapter alone.
+func (e *environ) slack(ctx context.Context, args []string) error {
+	fs := e.flags("slack", slackUsage)
+	if done, err := parse(fs, args); done {
+		return err
+	}
+	cfg, ok, err := slack.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("slack: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN for Socket Mode); see the README")
+	}
+	bot, from, mode, err := e.openBot(io.Discard)
+	if err != nil {
+		return err
+	}
+	log := e.logger()
+	cfg.Log = log
+	a, err := slack.New(cfg, observe(bot, "slack", prometheus.New(), log))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "answering in Slack from %s. %s\n", from, mode)
+	return a.Run(ctx)
+}
+
+// chatAdapter is a chat adapter that serve runs beside the HTTP API.
+type chatAdapter struct {
+	name string
+	run  func(ctx context.Context) error
+	// mount, when set, adds the adapter's HTTP endpoint to serve's server.
+	path    string
+	handler http.Handler
+}
+
+// chatAdapters builds the chat adapters whose credentials are configured,
+// over bot, reporting to metrics.
+func (e *environ) chatAdapters(bot answerer, m *prometheus.Metrics) ([]chatAdapter, error) {
+	var out []chatAdapter
+	log := e.logger()
+	cfg, ok, err := slack.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		cfg.Log = log
+		cfg.OnEvent = func(ev string) { m.Event("slack", ev) }
+		// Without an app token Slack posts events over HTTP: to serve's
+		// server, not a listener of the adapter's own.
+		cfg.ExternalHTTP = cfg.AppToken == ""
+		m.Adapter("slack")
+		a, err := slack.New(cfg, observe(bot, "slack", m, log))
+		if err != nil {
+			return nil, err
+		}
+		ca := chatAdapter{name: "slack", run: a.Run}
+		if cfg.ExternalHTTP {
+			ca.path, ca.handler = "/slack/events", a.Handler()
+		}
+		out = append(out, ca)
+	}
+	return out, nil
+}
