@@ -1,0 +1,429 @@
+package discord
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/newsbot-dev/newsbot"
+)
+
+// Discord's limits, in characters (UTF-16 code units, as Discord counts).
+const (
+	maxContent     = 2000
+	maxDescription = 4096
+	maxFields      = 25
+	maxFieldName   = 256
+	maxFieldValue  = 1024
+	maxEmbedsTotal = 6000 // all embeds of one message together
+	maxEmbeds      = 10
+)
+
+// embedColor is the side bar of the answer's embeds.
+const embedColor = 0x2b6cb0
+
+// message is one Discord message as the adapter composes it: content, or
+// embeds, or both.
+type message struct {
+	content string
+	embeds  []*discordgo.MessageEmbed
+}
+
+// noMentions is sent with every message, edit and follow-up: an explicitly
+// empty parse list (discordgo's zero value marshals to null, which lets
+// Discord parse mentions by default), and no ping for the replied-to
+// person either.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// Escaping. Text that comes from articles, the model or a person is shown
+// through escape, which applies these rules after sanitize:
+//
+//   - Discord markdown is escaped with a backslash, which Discord shows as
+//     the character itself: \ * _ ~ ` | [ ] < everywhere, and # - + > and
+//     "1." at the start of a line (headings, lists, quotes). So text cannot
+//     make bold, spoilers, code, headings or masked links ([text](url)),
+//     and "<@123>", "<#123>", "<@&123>", "<t:...>" and custom emoji show as
+//     the raw text instead of forming a mention or a tag.
+//   - "@everyone" and "@here" (any case) get a zero-width space after the
+//     "@". allowed_mentions already makes them inert; the space also keeps
+//     them from looking like a real ping.
+//   - A URL (http or https) that is one of the answer's cited sources stays
+//     a link; in message content it is wrapped in <...>, which stops a
+//     preview. Any other URL is neutralised: a zero-width space after its
+//     "https:" stops Discord from linking it, so a model cannot slip a link
+//     of its choosing into an answer.
+//
+// sanitize drops what can hide or reorder text: C0 and C1 controls (a tab
+// becomes a space, line breaks are kept as "\n"), DEL, and invisible format
+// characters (Unicode Cf: bidi overrides, zero-width spaces, BOM, tag
+// characters...), keeping only the zero-width joiner and non-joiner that
+// emoji and some scripts need. Invalid UTF-8 becomes U+FFFD.
+func sanitize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == '\r' && i < len(s) && s[i] == '\n':
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
+			b.WriteByte('\n')
+		case r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+		case r == '\u200c' || r == '\u200d':
+			b.WriteRune(r)
+		case unicode.Is(unicode.Cf, r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// urlPattern finds what Discord would turn into a link.
+var urlPattern = regexp.MustCompile(`(?i)https?://[^\s<>]+`)
+
+// escaper escapes text for one answer: allowed holds the URLs of the
+// answer's sources, which stay links.
+type escaper struct {
+	allowed map[string]bool
+	content bool // message content (wrap kept links in <>) rather than an embed
+}
+
+// escape sanitises and escapes s; see the rules above.
+func (e escaper) escape(s string) string {
+	s = sanitize(s)
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	lineStart := true
+	last := 0
+	for _, m := range urlPattern.FindAllStringIndex(s, -1) {
+		u := strings.TrimRight(s[m[0]:m[1]], `.,;:!?'")]}’”`)
+		end := m[0] + len(u)
+		lineStart = escapeText(&b, s[last:m[0]], lineStart)
+		switch {
+		case e.allowed[u] && e.content:
+			b.WriteString("<" + u + ">")
+		case e.allowed[u]:
+			b.WriteString(u)
+		default:
+			i := strings.Index(u, "://")
+			escapeText(&b, u[:i+1]+"\u200b"+u[i+1:], false)
+		}
+		lineStart = false
+		last = end
+	}
+	escapeText(&b, s[last:], lineStart)
+	return b.String()
+}
+
+// escapeText writes s escaped to b. lineStart says whether s begins a
+// line; the result says whether the text written ends at a line start.
+func escapeText(b *strings.Builder, s string, lineStart bool) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\n':
+			b.WriteByte('\n')
+			i += size
+			lineStart = true
+			continue
+		case lineStart && r == ' ':
+			b.WriteByte(' ')
+			i += size
+			continue
+		case lineStart && strings.ContainsRune("#-+>", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case lineStart && r >= '0' && r <= '9':
+			j := i
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			b.WriteString(s[i:j])
+			if j < len(s) && (s[j] == '.' || s[j] == ')') {
+				b.WriteByte('\\')
+				b.WriteByte(s[j])
+				j++
+			}
+			i = j
+			lineStart = false
+			continue
+		case strings.ContainsRune("\\*_~`|[]<", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '@':
+			b.WriteByte('@')
+			rest := strings.ToLower(s[i+1 : min(len(s), i+9)])
+			if strings.HasPrefix(rest, "everyone") || strings.HasPrefix(rest, "here") {
+				b.WriteString("\u200b")
+			}
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+		lineStart = false
+	}
+	return lineStart
+}
+
+// dlen is the length of s as Discord counts it (UTF-16 code units).
+func dlen(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// split cuts raw into parts whose rendering is at most limit characters
+// each, and returns the rendered parts. It cuts between sentences where it
+// can, else between words, and inside a word only when one word alone is
+// too long. Each part is rendered on its own, so a cut never falls inside
+// an escape.
+func split(raw string, limit int, render func(string) string) []string {
+	var out []string
+	raw = strings.TrimSpace(raw)
+	for raw != "" {
+		if r := render(raw); dlen(r) <= limit {
+			out = append(out, r)
+			break
+		}
+		cut := cutPoint(raw, limit, render)
+		out = append(out, render(strings.TrimSpace(raw[:cut])))
+		raw = strings.TrimSpace(raw[cut:])
+	}
+	return out
+}
+
+// cutPoint returns the byte offset at which to cut raw so that the first
+// part renders within limit.
+func cutPoint(raw string, limit int, render func(string) string) int {
+	fits := func(n int) bool { return dlen(render(strings.TrimSpace(raw[:n]))) <= limit }
+	// Word boundaries: just after each run of white space.
+	var words []int
+	for i := 1; i < len(raw); i++ {
+		if !isSpaceByte(raw[i]) && isSpaceByte(raw[i-1]) {
+			words = append(words, i)
+		}
+	}
+	best := -1 // index into words of the longest prefix that fits
+	lo, hi := 0, len(words)-1
+	for lo <= hi {
+		mid := (lo + hi) / 2
+		if fits(words[mid]) {
+			best, lo = mid, mid+1
+		} else {
+			hi = mid - 1
+		}
+	}
+	if best >= 0 {
+		// Prefer the last sentence end, unless it leaves the part short.
+		for k := best; k >= 0 && words[k] > words[best]/2; k-- {
+			if sentenceEnd(raw[:words[k]]) {
+				return words[k]
+			}
+		}
+		return words[best]
+	}
+	// One word longer than the limit: cut it between runes.
+	var runes []int
+	for i := range raw {
+		if i > 0 {
+			runes = append(runes, i)
+		}
+	}
+	n := 0
+	lo, hi = 0, len(runes)-1
+	for lo <= hi {
+		mid := (lo + hi) / 2
+		if fits(runes[mid]) {
+			n, lo = runes[mid], mid+1
+		} else {
+			hi = mid - 1
+		}
+	}
+	if n == 0 {
+		_, n = utf8.DecodeRuneInString(raw) // cannot happen for limit >= 2
+	}
+	return n
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+var sentenceEndPattern = regexp.MustCompile(`([.!?]["'’”)\]]*|\[\d+\])\s*$`)
+
+// sentenceEnd reports whether s ends a sentence: with a full stop, question
+// or exclamation mark (perhaps closing a quote), or with an [n] marker.
+func sentenceEnd(s string) bool { return sentenceEndPattern.MatchString(s) }
+
+// render turns a final answer into the messages that show it.
+func render(ans newsbot.Answer) []message {
+	allowed := map[string]bool{}
+	for _, c := range ans.Citations {
+		if _, ok := safeURL(c.URL); ok {
+			allowed[c.URL] = true
+		}
+	}
+	text := strings.TrimSpace(ans.Text)
+	if ans.NoAnswer || len(ans.Citations) == 0 {
+		if text == "" {
+			text = newsbot.NoAnswerText
+		}
+		if note := strings.TrimSpace(ans.Note); note != "" {
+			text += "\n\n" + note
+		}
+		return textMessages(text, escaper{content: true})
+	}
+	esc := escaper{allowed: allowed}
+	descs := split(collapse(text), maxDescription, esc.escape)
+	if note := strings.TrimSpace(ans.Note); note != "" {
+		n := "*" + esc.escape(collapse(note)) + "*"
+		if last := len(descs) - 1; last >= 0 && dlen(descs[last])+2+dlen(n) <= maxDescription {
+			descs[last] += "\n\n" + n
+		} else {
+			descs = append(descs, n)
+		}
+	}
+	var fields []*discordgo.MessageEmbedField
+	for _, c := range ans.Citations {
+		fields = append(fields, sourceField(c, esc))
+	}
+	return pack(descs, fields)
+}
+
+// textMessages shows plain text in as many messages as it needs.
+func textMessages(text string, esc escaper) []message {
+	var out []message
+	for _, part := range split(text, maxContent, esc.escape) {
+		out = append(out, message{content: part})
+	}
+	return out
+}
+
+// preview is what a message shows while the answer streams in.
+func preview(text string) message {
+	parts := split(collapse(text), maxContent-2, escaper{content: true}.escape)
+	if len(parts) == 0 {
+		return message{content: "…"}
+	}
+	return message{content: parts[0] + " …"}
+}
+
+// sourceField shows one citation: its number, outlet and date as the name;
+// the linked headline and the quoted sentence as the value.
+func sourceField(c newsbot.Citation, esc escaper) *discordgo.MessageEmbedField {
+	outlet := strings.TrimSpace(collapse(c.Outlet))
+	if outlet == "" {
+		outlet = "unknown outlet"
+	}
+	date := "date unknown"
+	if !c.Published.IsZero() {
+		date = c.Published.Format("2006-01-02")
+	}
+	name := firstPart(fmt.Sprintf("[%d] %s · %s", c.N, outlet, date), maxFieldName, esc.escape)
+
+	title := strings.TrimSpace(collapse(c.Title))
+	if title == "" {
+		title = "untitled"
+	}
+	titleLine := firstPart(title, 200, esc.escape)
+	if u, ok := safeURL(c.URL); ok {
+		titleLine = "[" + titleLine + "](" + u + ")"
+	} else {
+		titleLine = "**" + titleLine + "**"
+	}
+	sentence := strings.TrimSpace(collapse(c.Sentence))
+	value := titleLine
+	if sentence != "" {
+		budget := maxFieldValue - dlen(titleLine) - len("\n> ")
+		value += "\n> " + firstPart(sentence, budget, esc.escape)
+	}
+	return &discordgo.MessageEmbedField{Name: name, Value: value}
+}
+
+// firstPart renders s within limit, cutting it with "…" when it is longer.
+func firstPart(s string, limit int, render func(string) string) string {
+	parts := split(s, limit-1, render)
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return parts[0] + "…"
+}
+
+// safeURL returns u fit for a Markdown link target: an absolute http or
+// https URL, with the characters that would end the link encoded.
+func safeURL(u string) (string, bool) {
+	u = strings.TrimSpace(u)
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || len(u) > 2000 {
+		return "", false
+	}
+	for _, r := range u {
+		if r <= ' ' || r == 0x7f || unicode.Is(unicode.Cf, r) {
+			return "", false
+		}
+	}
+	return strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "[", "%5B", "]", "%5D").Replace(p.String()), true
+}
+
+// collapse turns each run of white space into one space.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// pack lays the answer's description parts and source fields out in
+// embeds and messages within Discord's limits: each description in an
+// embed of its own, at most 25 fields per embed, 10 embeds and 6000
+// characters per message.
+func pack(descs []string, fields []*discordgo.MessageEmbedField) []message {
+	var msgs []message
+	var cur *message
+	total := 0
+	newMessage := func() {
+		msgs = append(msgs, message{})
+		cur = &msgs[len(msgs)-1]
+		total = 0
+	}
+	newEmbed := func(need int) *discordgo.MessageEmbed {
+		if cur == nil || len(cur.embeds) == maxEmbeds || total+need > maxEmbedsTotal {
+			newMessage()
+		}
+		e := &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Color: embedColor}
+		cur.embeds = append(cur.embeds, e)
+		return e
+	}
+	for _, d := range descs {
+		n := dlen(d)
+		e := newEmbed(n)
+		e.Description = d
+		total += n
+	}
+	// The sources go under the answer, starting in its last embed.
+	var e *discordgo.MessageEmbed
+	if cur != nil {
+		e = cur.embeds[len(cur.embeds)-1]
+	}
+	for _, f := range fields {
+		n := dlen(f.Name) + dlen(f.Value)
+		if e == nil || len(e.Fields) == maxFields || total+n > maxEmbedsTotal {
+			e = newEmbed(n)
+		}
+		e.Fields = append(e.Fields, f)
+		total += n
+	}
+	return msgs
+}
