@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/newsbot-dev/newsbot/adapters/discord"
 	"github.com/newsbot-dev/newsbot/adapters/prometheus"
 	"github.com/newsbot-dev/newsbot/adapters/slack"
 )
@@ -48,6 +49,44 @@ func (e *environ) slack(ctx context.Context, args []string) error {
 	return a.Run(ctx)
 }
 
+const discordUsage = `Usage: bot [flags] discord
+
+Answers in Discord: the /ask slash command (registered at start, on
+DISCORD_GUILD_ID's server at once, or globally) and messages that mention the
+bot or are sent to it directly. Over the gateway; with DISCORD_PUBLIC_KEY and
+NEWSBOT_DISCORD_ADDR it also serves the HTTP interactions endpoint there.
+Settings: DISCORD_TOKEN (required), DISCORD_APP_ID, DISCORD_PUBLIC_KEY,
+DISCORD_GUILD_ID, NEWSBOT_DISCORD_* (see the README). It stops with a clear
+message when Discord refuses the token or the intents.
+`
+
+// discord runs the Discord adapter alone.
+func (e *environ) discord(ctx context.Context, args []string) error {
+	fs := e.flags("discord", discordUsage)
+	if done, err := parse(fs, args); done {
+		return err
+	}
+	cfg, ok, err := discord.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("discord: set DISCORD_TOKEN; see the README")
+	}
+	bot, from, mode, err := e.openBot(io.Discard)
+	if err != nil {
+		return err
+	}
+	log := e.logger()
+	cfg.Log = log
+	a, err := discord.New(cfg, observe(bot, "discord", prometheus.New(), log))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "answering in Discord from %s. %s\n", from, mode)
+	return a.Run(ctx)
+}
+
 // chatAdapter is a chat adapter that serve runs beside the HTTP API.
 type chatAdapter struct {
 	name string
@@ -80,6 +119,27 @@ func (e *environ) chatAdapters(bot answerer, m *prometheus.Metrics) ([]chatAdapt
 		ca := chatAdapter{name: "slack", run: a.Run}
 		if cfg.ExternalHTTP {
 			ca.path, ca.handler = "/slack/events", a.Handler()
+		}
+		out = append(out, ca)
+	}
+	dcfg, ok, err := discord.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		dcfg.Log = log
+		dcfg.OnEvent = func(ev string) { m.Event("discord", ev) }
+		// The HTTP interactions endpoint, when a public key is set, is on
+		// serve's server rather than a listener of the adapter's own.
+		dcfg.Addr = ""
+		m.Adapter("discord")
+		a, err := discord.New(dcfg, observe(bot, "discord", m, log))
+		if err != nil {
+			return nil, err
+		}
+		ca := chatAdapter{name: "discord", run: a.Run}
+		if dcfg.PublicKey != "" {
+			ca.path, ca.handler = "/discord/interactions", a.Handler()
 		}
 		out = append(out, ca)
 	}

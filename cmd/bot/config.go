@@ -50,6 +50,16 @@ var settings = []setting{
 	{"NEWSBOT_SLACK_SHARE_BUTTON", false, "Slack: offer to share private /ask answers"},
 	{"NEWSBOT_SLACK_THREAD_FOLLOWUPS", false, "Slack: answer follow-ups in threads without a mention"},
 	{"NEWSBOT_SLACK_UPDATE_EVERY", false, "Slack: the pause between streamed edits"},
+	{"DISCORD_TOKEN", true, "Discord: the bot token"},
+	{"DISCORD_APP_ID", false, "Discord: the application id (learnt from the gateway if unset)"},
+	{"DISCORD_PUBLIC_KEY", false, "Discord: the public key, for the HTTP interactions endpoint"},
+	{"DISCORD_GUILD_ID", false, "Discord: register /ask on this server only (instant)"},
+	{"NEWSBOT_DISCORD_ADDR", false, "Discord: the HTTP interactions address of bot discord"},
+	{"NEWSBOT_DISCORD_EDIT_EVERY", false, "Discord: the pause between streamed edits"},
+	{"NEWSBOT_DISCORD_EPHEMERAL", false, "Discord: answer /ask only to the asker"},
+	{"NEWSBOT_DISCORD_RATE_BURST", false, "Discord: questions a person may ask at once"},
+	{"NEWSBOT_DISCORD_RATE_EVERY", false, "Discord: one more question per person every, or off"},
+	{"NEWSBOT_DISCORD_REQUEST_TIMEOUT", false, "Discord: the deadline of each request to Discord"},
 }
 
 // lookup finds a setting by name.

@@ -52,6 +52,7 @@ Usage:
   bot [flags] serve [--addr ADDR] run as a service: Slack, Discord and an HTTP API
                                   (see "bot serve --help")
   bot [flags] slack               answer in Slack (see "bot slack --help")
+  bot [flags] discord             answer in Discord (see "bot discord --help")
   bot [flags] config              print the settings in effect, secrets redacted
   bot [flags] bench [--questions DIR]... PATH
                                   measure ingest, search and restart speed on PATH
@@ -135,6 +136,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.serve(ctx, args)
 	case "slack":
 		return env.slack(ctx, args)
+	case "discord":
+		return env.discord(ctx, args)
 	case "config":
 		return env.config(ctx, args)
 	case restartCommand:
