@@ -43,7 +43,7 @@ func noMentions() *discordgo.MessageAllowedMentions {
 }
 
 // Escaping. Text that comes from articles, the model or a person is shown
-// through escape, which applies these rules after sanitize:
+// through escape, which applies these rules after newsbot.Printable:
 //
 //   - Discord markdown is escaped with a backslash, which Discord shows as
 //     the character itself: \ * _ ~ ` | [ ] < everywhere, and # - + > and
@@ -60,33 +60,6 @@ func noMentions() *discordgo.MessageAllowedMentions {
 //     "https:" stops Discord from linking it, so a model cannot slip a link
 //     of its choosing into an answer.
 //
-// sanitize drops what can hide or reorder text: C0 and C1 controls (a tab
-// becomes a space, line breaks are kept as "\n"), DEL, and invisible format
-// characters (Unicode Cf: bidi overrides, zero-width spaces, BOM, tag
-// characters...), keeping only the zero-width joiner and non-joiner that
-// emoji and some scripts need. Invalid UTF-8 becomes U+FFFD.
-func sanitize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == '\r' && i < len(s) && s[i] == '\n':
-		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
-			b.WriteByte('\n')
-		case r == '\t':
-			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
-		case r == '\u200c' || r == '\u200d':
-			b.WriteRune(r)
-		case unicode.Is(unicode.Cf, r):
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
 
 // urlPattern finds what Discord would turn into a link.
 var urlPattern = regexp.MustCompile(`(?i)https?://[^\s<>]+`)
@@ -100,7 +73,7 @@ type escaper struct {
 
 // escape sanitises and escapes s; see the rules above.
 func (e escaper) escape(s string) string {
-	s = sanitize(s)
+	s = newsbot.Printable(s)
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	lineStart := true

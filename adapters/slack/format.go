@@ -72,7 +72,7 @@ type message struct {
 // escape makes untrusted text safe to put in Slack mrkdwn or a message's
 // text: see the rules above.
 func escape(s string) string {
-	s = clean(s)
+	s = newsbot.Printable(s)
 	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 	return defuseBroadcasts(s)
 }
@@ -100,31 +100,6 @@ func defuseBroadcasts(s string) string {
 				b.WriteString(wordJoiner)
 				break
 			}
-		}
-	}
-	return b.String()
-}
-
-// clean drops control and invisible format characters (keeping line
-// breaks, the zero-width joiner and non-joiner) and replaces invalid UTF-8.
-func clean(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == '\r' && i < len(s) && s[i] == '\n':
-		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
-			b.WriteByte('\n')
-		case r == '\t':
-			b.WriteByte(' ')
-		case r < 0x20 || r >= 0x7f && r < 0xa0:
-		case r == '\u200c' || r == '\u200d':
-			b.WriteRune(r)
-		case unicode.Is(unicode.Cf, r):
-		default:
-			b.WriteRune(r)
 		}
 	}
 	return b.String()
@@ -308,7 +283,7 @@ func dateText(c newsbot.Citation) string {
 }
 
 func orLabel(s, label string) string {
-	if s = oneLine(clean(s)); s != "" {
+	if s = oneLine(newsbot.Printable(s)); s != "" {
 		return s
 	}
 	return label
