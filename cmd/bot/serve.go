@@ -10,10 +10,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	newsbot "github.com/newsbot-dev/newsbot"
@@ -40,6 +43,8 @@ second per client (default 5, bursts of 20).
 
 On SIGTERM or Ctrl-C it stops taking questions and lets answers in flight
 finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT (default 30s), then exits 0.
+On SIGHUP it reloads the coverage (what "bot ingest" added since, or changed
+--corpus files) without stopping; if the reload fails it keeps the old one.
 Logs: one line per question (request id, adapter, outcome, time of each
 stage, citations kept and removed); no article text and no secrets.
 `
@@ -133,14 +138,36 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stdout, "answering in %s\n", a.name)
 	}
 
+	// SIGHUP reloads the coverage (after "bot ingest" added articles, or
+	// --corpus files changed) without stopping: questions already being
+	// answered finish on the old index, new ones use the new one.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
 	var stopErr error
-	select {
-	case <-ctx.Done():
-	case err := <-served:
-		stopErr = fmt.Errorf("serve: %w", err)
-	case err := <-failed:
-		stopErr = err
-		log.Error("an adapter stopped for good; stopping", "err", err)
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			break wait
+		case err := <-served:
+			stopErr = fmt.Errorf("serve: %w", err)
+			break wait
+		case err := <-failed:
+			stopErr = err
+			log.Error("an adapter stopped for good; stopping", "err", err)
+			break wait
+		case <-hup:
+			nb, from, _, err := e.openBot(io.Discard)
+			if err != nil {
+				log.Error("reload failed; still answering from the previous coverage", "err", err)
+				continue
+			}
+			gate.open(nb)
+			log.Info("reloaded", "coverage", from)
+			fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", from)
+		}
 	}
 	// Stop taking questions; let answers in flight finish. The adapters
 	// stop taking questions when their context ends and wait for their

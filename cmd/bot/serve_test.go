@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -285,5 +286,73 @@ func TestServeWithGoOpenAIClient(t *testing.T) {
 	wrong.BaseURL = cfg.BaseURL
 	if _, err := goopenai.NewClientWithConfig(wrong).CreateChatCompletion(context.Background(), req); err == nil {
 		t.Error("a wrong token was accepted")
+	}
+}
+
+// SIGHUP makes a running serve answer from what was ingested since.
+func TestServeReloadsOnSIGHUP(t *testing.T) {
+	data, src := t.TempDir(), t.TempDir()
+	writeFiles(t, src, map[string][]byte{"a/quake.txt": []byte("A strong earthquake struck the coast of Peru on Tuesday, officials said.\n")})
+	if out, err := runBot(t, map[string]string{"NEWSBOT_DATA": data}, "", "ingest", filepath.Join(src, "a")); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "BOT_TEST_AS_MAIN=1", "NEWSBOT_DATA="+data, "NEWSBOT_LOG_LEVEL=error", "NEWSBOT_CORPUS=", "OPENAI_BASE_URL=", "OPENAI_API_KEY=")
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	waitLine := func(prefix string) string {
+		t.Helper()
+		timeout := time.After(10 * time.Second)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("serve exited before %q", prefix)
+				}
+				if strings.HasPrefix(l, prefix) {
+					return l
+				}
+			case <-timeout:
+				t.Fatalf("no %q from serve", prefix)
+			}
+		}
+	}
+	base := "http://" + strings.TrimPrefix(waitLine("serving HTTP on "), "serving HTTP on ")
+	waitLine("answering from")
+	ask := func() string {
+		resp, err := http.Post(base+"/v1/ask", "application/json", strings.NewReader(`{"question":"Where did the floods close the schools?"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if got := ask(); !strings.Contains(got, `"no_answer":true`) {
+		t.Fatalf("before the ingest: %s", got)
+	}
+	writeFiles(t, src, map[string][]byte{"b/floods.txt": []byte("Floods closed the schools of Jakarta on Monday, officials said.\n")})
+	if out, err := runBot(t, map[string]string{"NEWSBOT_DATA": data}, "", "ingest", filepath.Join(src, "b")); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitLine("reloaded:")
+	if got := ask(); !strings.Contains(got, "schools of Jakarta") {
+		t.Errorf("after SIGHUP: %s", got)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("serve exited with %v", err)
 	}
 }
