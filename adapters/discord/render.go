@@ -81,7 +81,9 @@ func (e escaper) escape(s string) string {
 	for _, m := range urlPattern.FindAllStringIndex(s, -1) {
 		u := strings.TrimRight(s[m[0]:m[1]], `.,;:!?'")]}’”`)
 		end := m[0] + len(u)
-		lineStart = escapeText(&b, s[last:m[0]], lineStart)
+		// The link written next ends any line start, whatever the text
+		// before it left.
+		escapeText(&b, s[last:m[0]], lineStart)
 		switch {
 		case e.allowed[u] && e.content:
 			b.WriteString("<" + u + ">")

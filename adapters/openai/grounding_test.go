@@ -92,8 +92,7 @@ func evidenceNumber(t *testing.T, req request, substr string) int {
 func TestGroundedAnswerCitationsResolved(t *testing.T) {
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
-			var srv *fakeServer
-			srv = newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int, req request) {
+			srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int, req request) {
 				k := evidenceNumber(t, req, "counter-productive")
 				reply := fmt.Sprintf("Reuters reported that Lavrov called any talk of sanctions against Iran counter-productive [%d]. ", k) +
 					"Russia will veto all sanctions next week. " + // uncited: dropped by policy

@@ -216,6 +216,7 @@ func New(cfg Config) (*Client, error) {
 		log:         log,
 		apiKey:      cfg.APIKey,
 	}
+	//lint:ignore SA1019 the probe asks go-openai whether it would refuse max_tokens for this model
 	probe := goopenai.ChatCompletionRequest{Model: c.model, MaxTokens: c.maxTokens, Temperature: c.temperature}
 	c.reasoning = goopenai.NewReasoningValidator().Validate(probe) != nil
 	return c, nil
@@ -280,15 +281,20 @@ func (c *Client) request(msgs []newsbot.Message) (goopenai.ChatCompletionRequest
 	if len(msgs) == 0 {
 		return goopenai.ChatCompletionRequest{}, errors.New("no messages")
 	}
+	// max_tokens, though OpenAI has deprecated it for max_completion_tokens,
+	// is what Ollama, llama.cpp's server and vLLM read; reasoning models,
+	// which refuse it, get max_completion_tokens below.
 	req := goopenai.ChatCompletionRequest{
-		Model:       c.model,
-		Messages:    make([]goopenai.ChatCompletionMessage, len(msgs)),
+		Model:    c.model,
+		Messages: make([]goopenai.ChatCompletionMessage, len(msgs)),
+		//lint:ignore SA1019 see above
 		MaxTokens:   c.maxTokens,
 		Temperature: c.temperature,
 	}
 	if c.reasoning {
 		// go-openai refuses max_tokens and any temperature but 1 for
 		// reasoning models.
+		//lint:ignore SA1019 clearing the field go-openai refuses here
 		req.MaxTokens, req.MaxCompletionTokens, req.Temperature = 0, c.maxTokens, 0
 	}
 	for i, m := range msgs {

@@ -56,7 +56,7 @@ type Answerer interface {
 // token (invalid_auth, token_revoked, account_inactive, not_authed,
 // not_allowed_token_type): retrying cannot help, a person must fix the
 // token.
-var ErrFatalAuth = errors.New("Slack refused the token")
+var ErrFatalAuth = errors.New("the token was refused by Slack")
 
 // Defaults for Config's zero values, and the body limit.
 const (
