@@ -20,6 +20,53 @@ import (
 	goopenai "github.com/sashabaranov/go-openai"
 )
 
+// serveOutput follows what bot serve prints, a line at a time.
+type serveOutput chan string
+
+func followServe(r io.Reader) serveOutput {
+	lines := make(serveOutput, 64) // serve prints a handful of lines
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	return lines
+}
+
+// waitFor returns the next line that starts with prefix; ok is false when
+// serve stopped printing first, or wait passed.
+func (o serveOutput) waitFor(prefix string, wait time.Duration) (line string, ok bool) {
+	timeout := time.After(wait)
+	for {
+		select {
+		case l, open := <-o:
+			if !open {
+				return "", false
+			}
+			if strings.HasPrefix(l, prefix) {
+				return l, true
+			}
+		case <-timeout:
+			return "", false
+		}
+	}
+}
+
+// started waits until serve listens and has loaded its coverage, and
+// returns its base URL, or "" if it did not start.
+func (o serveOutput) started() string {
+	l, ok := o.waitFor("serving HTTP on ", time.Minute)
+	if !ok {
+		return ""
+	}
+	if _, ok := o.waitFor("answering from", time.Minute); !ok {
+		return ""
+	}
+	return "http://" + strings.TrimPrefix(l, "serving HTTP on ")
+}
+
 // startServe runs "bot serve" in process and returns its base URL and a
 // function that stops it and returns run's error.
 func startServe(t testing.TB, env map[string]string, args ...string) (string, func() error) {
@@ -32,17 +79,12 @@ func startServe(t testing.TB, env map[string]string, args ...string) (string, fu
 		pw.Close()
 		done <- err
 	}()
-	sc := bufio.NewScanner(pr)
-	var base string
-	for sc.Scan() {
-		if a, ok := strings.CutPrefix(sc.Text(), "serving HTTP on "); ok {
-			base = "http://" + a
+	out := followServe(pr)
+	base := out.started()
+	go func() {
+		for range out {
 		}
-		if strings.HasPrefix(sc.Text(), "answering from") {
-			break
-		}
-	}
-	go io.Copy(io.Discard, pr)
+	}()
 	if base == "" {
 		cancel()
 		t.Fatalf("serve did not start: %v", <-done)
@@ -115,17 +157,7 @@ func TestServeSIGTERMDuringAnswer(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	sc := bufio.NewScanner(out)
-	var base string
-	for sc.Scan() {
-		if a, ok := strings.CutPrefix(sc.Text(), "serving HTTP on "); ok {
-			base = "http://" + a
-		}
-		if strings.HasPrefix(sc.Text(), "answering from") {
-			break
-		}
-	}
-	go io.Copy(io.Discard, out)
+	base := followServe(out).started()
 	if base == "" {
 		cmd.Process.Kill()
 		t.Fatal("serve did not start")
@@ -303,33 +335,11 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	lines := make(chan string, 16)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	waitLine := func(prefix string) string {
-		t.Helper()
-		timeout := time.After(10 * time.Second)
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					t.Fatalf("serve exited before %q", prefix)
-				}
-				if strings.HasPrefix(l, prefix) {
-					return l
-				}
-			case <-timeout:
-				t.Fatalf("no %q from serve", prefix)
-			}
-		}
+	lines := followServe(out)
+	base := lines.started()
+	if base == "" {
+		t.Fatal("serve did not start")
 	}
-	base := "http://" + strings.TrimPrefix(waitLine("serving HTTP on "), "serving HTTP on ")
-	waitLine("answering from")
 	ask := func() string {
 		resp, err := http.Post(base+"/v1/ask", "application/json", strings.NewReader(`{"question":"Where did the floods close the schools?"}`))
 		if err != nil {
@@ -347,7 +357,9 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	cmd.Process.Signal(syscall.SIGHUP)
-	waitLine("reloaded:")
+	if _, ok := lines.waitFor("reloaded:", 10*time.Second); !ok {
+		t.Fatal("serve did not report the reload")
+	}
 	if got := ask(); !strings.Contains(got, "schools of Jakarta") {
 		t.Errorf("after SIGHUP: %s", got)
 	}
