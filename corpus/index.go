@@ -64,16 +64,6 @@ func (ix *Index) Article(id string) (Article, bool) {
 	return ix.articles[a], true
 }
 
-// Articles calls fn for each article in the order they were added, until fn
-// returns false.
-func (ix *Index) Articles(fn func(Article) bool) {
-	for _, a := range ix.articles {
-		if !fn(a) {
-			return
-		}
-	}
-}
-
 // AddStatus says what Add did with one article.
 type AddStatus int
 
