@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/segment"
 )
 
 // The model's reply is checked sentence by sentence against the evidence
@@ -104,7 +105,7 @@ type unit struct {
 // sentence back to the sentence before.
 func splitUnits(reply string) []unit {
 	var units []unit
-	for _, sp := range corpus.Sentences(reply) {
+	for _, sp := range segment.Sentences(reply) {
 		t := reply[sp.Start:sp.End]
 		if m := leadingMarkersRE.FindString(t); m != "" && len(units) > 0 {
 			units[len(units)-1].text += " " + strings.TrimSpace(m)
@@ -209,7 +210,7 @@ func markerNumbers(m string) []int {
 // certainly complete: all but the last (which may still grow), and all but
 // the last two when the last could be markers that belong to the one before.
 func (c *checker) stableText(reply string) string {
-	spans := corpus.Sentences(reply)
+	spans := segment.Sentences(reply)
 	n := len(spans) - 1
 	if n >= 1 {
 		last := strings.TrimSpace(reply[spans[n].Start:spans[n].End])

@@ -3,6 +3,8 @@ package corpus
 import (
 	"runtime"
 	"sync"
+
+	"github.com/newsbot-dev/newsbot/corpus/segment"
 )
 
 // Index is an immutable, searchable snapshot of a corpus: its articles,
@@ -310,7 +312,7 @@ func (an *analyzer) article(a *Article) analysed {
 	var out analysed
 	out.title = an.terms(nil, a.Title)
 	text := a.Body[a.TextStart:]
-	spans := Sentences(text)
+	spans := segment.Sentences(text)
 	out.sents = make([]sentence, 0, len(spans))
 	out.terms = make([][]termCount, 0, len(spans))
 	var prevNames, names []string

@@ -1,6 +1,10 @@
 package corpus
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/newsbot-dev/newsbot/corpus/segment"
+)
 
 // want is the kind of answer a question asks for.
 type want int
@@ -40,7 +44,7 @@ func analyseQuestion(text string) question {
 	}
 	// The question proper is the last sentence that asks; with none, the
 	// whole text is.
-	spans := Sentences(text)
+	spans := segment.Sentences(text)
 	ask := -1
 	for i, sp := range spans {
 		if isInterrogative(text[sp.Start:sp.End]) {

@@ -1,4 +1,4 @@
-package corpus
+package segment
 
 import (
 	"strings"
@@ -53,7 +53,7 @@ type sentenceSplitter struct {
 }
 
 // Byte classes for the hot loop: only these bytes make the scanner stop.
-var segSpecial = [256]bool{
+var special = [256]bool{
 	'.': true, '?': true, '!': true, ')': true,
 	'\n': true, '\r': true,
 	0xC2: true, // U+0085 NEL (a line break); also NBSP and °, cheap to reject
@@ -62,9 +62,9 @@ var segSpecial = [256]bool{
 
 // List marker styles.
 const (
-	segStyleDot      = '.' // "1." "a."
-	segStyleParen    = ')' // "1)" "a)"
-	segStyleDotParen = 'D' // "1.)"
+	styleDot      = '.' // "1." "a."
+	styleParen    = ')' // "1)" "a)"
+	styleDotParen = 'D' // "1.)"
 )
 
 // run scans the whole text, emitting sentences as their ends are decided.
@@ -74,7 +74,7 @@ func (s *sentenceSplitter) run() {
 	i := 0
 	for i < n {
 		c := t[i]
-		if !segSpecial[c] {
+		if !special[c] {
 			i++
 			continue
 		}
@@ -123,9 +123,9 @@ func (s *sentenceSplitter) e2(i int) int {
 		return s.terminator(i)
 	case b1 == 0x80 && (b2 == 0xA8 || b2 == 0xA9): // U+2028, U+2029
 		return s.lineBreak(i)
-	case segIsBullet(t, i):
+	case isBullet(t, i):
 		// A bullet after whitespace starts a list item: "• 9. a • 10. b".
-		if i == 0 || segLastSpaceLen(t, i) > 0 {
+		if i == 0 || lastSpaceLen(t, i) > 0 {
 			if !s.emptyBefore(i) {
 				s.emit(s.start, i)
 				s.start = i
@@ -138,8 +138,8 @@ func (s *sentenceSplitter) e2(i int) int {
 	return i + 1
 }
 
-// segIsBullet reports whether a list bullet rune starts at i.
-func segIsBullet(t string, i int) bool {
+// isBullet reports whether a list bullet rune starts at i.
+func isBullet(t string, i int) bool {
 	if i+2 >= len(t) || t[i] != 0xE2 {
 		return false
 	}
@@ -162,16 +162,16 @@ func segIsBullet(t string, i int) bool {
 func (s *sentenceSplitter) lineBreak(i int) int {
 	t := s.t
 	n := len(t)
-	l, para := segBreakLen(t, i)
+	l, para := breakLen(t, i)
 	j := i + l
 	k := j
 	blank := para
 	for !blank && k < n {
-		if bl, _ := segBreakLen(t, k); bl > 0 {
+		if bl, _ := breakLen(t, k); bl > 0 {
 			blank = true
 			break
 		}
-		sl := segSpaceLen(t, k)
+		sl := spaceLen(t, k)
 		if sl == 0 {
 			break
 		}
@@ -194,7 +194,7 @@ func (s *sentenceSplitter) lineBreak(i int) int {
 	case k+2 < n && t[k] == 0xE2 && t[k+1] == 0x80 && (t[k+2] == 0x93 || t[k+2] == 0x94):
 		dash = 3
 	}
-	if dash > 0 && k+dash < n && segSpaceLen(t, k+dash) > 0 {
+	if dash > 0 && k+dash < n && spaceLen(t, k+dash) > 0 {
 		s.emit(s.start, i)
 		s.start = k
 		return k + dash
@@ -202,9 +202,9 @@ func (s *sentenceSplitter) lineBreak(i int) int {
 	return j
 }
 
-// segBreakLen returns the byte length of the line break at i (0 if none) and
+// breakLen returns the byte length of the line break at i (0 if none) and
 // whether it is a paragraph separator (U+2029).
-func segBreakLen(t string, i int) (int, bool) {
+func breakLen(t string, i int) (int, bool) {
 	switch t[i] {
 	case '\n':
 		return 1, false
@@ -230,9 +230,9 @@ func segBreakLen(t string, i int) (int, bool) {
 	return 0, false
 }
 
-// segSpaceLen returns the byte length of the whitespace rune (unicode.IsSpace)
+// spaceLen returns the byte length of the whitespace rune (unicode.IsSpace)
 // at i, or 0. It avoids decoding for the common ASCII cases.
-func segSpaceLen(t string, i int) int {
+func spaceLen(t string, i int) int {
 	c := t[i]
 	if c < utf8.RuneSelf {
 		switch c {
@@ -251,9 +251,9 @@ func segSpaceLen(t string, i int) int {
 	return 0
 }
 
-// segLastSpaceLen returns the byte length of the whitespace rune ending at i
+// lastSpaceLen returns the byte length of the whitespace rune ending at i
 // (just before t[i]), or 0.
-func segLastSpaceLen(t string, i int) int {
+func lastSpaceLen(t string, i int) int {
 	if i <= 0 {
 		return 0
 	}
@@ -278,14 +278,14 @@ func segLastSpaceLen(t string, i int) int {
 func (s *sentenceSplitter) emit(a, b int) {
 	t := s.t
 	for a < b {
-		l := segSpaceLen(t, a)
+		l := spaceLen(t, a)
 		if l == 0 {
 			break
 		}
 		a += l
 	}
 	for b > a {
-		l := segLastSpaceLen(t, b)
+		l := lastSpaceLen(t, b)
 		if l == 0 {
 			break
 		}
@@ -296,7 +296,7 @@ func (s *sentenceSplitter) emit(a, b int) {
 	}
 	if len(s.out) > 0 {
 		for k := s.prevEnd; k < a; k++ {
-			if l, _ := segBreakLen(t, k); l > 0 {
+			if l, _ := breakLen(t, k); l > 0 {
 				s.para++
 				break
 			}
@@ -314,11 +314,11 @@ func (s *sentenceSplitter) emptyBefore(i int) bool {
 		s.lead, s.leadDone = s.start, false
 	}
 	for !s.leadDone && s.lead < i {
-		if l := segSpaceLen(t, s.lead); l > 0 {
+		if l := spaceLen(t, s.lead); l > 0 {
 			s.lead += l
 			continue
 		}
-		if segIsBullet(t, s.lead) {
+		if isBullet(t, s.lead) {
 			s.lead += 3
 			continue
 		}
@@ -368,22 +368,22 @@ func (s *sentenceSplitter) listMarker(i int) (int, bool) {
 	switch {
 	case m == 0:
 		lineStart = true
-	case segLastSpaceLen(t, m) > 0:
-		lineStart = segAfterLineBreak(t, m)
-	case m >= 3 && segIsBullet(t, m-3):
+	case lastSpaceLen(t, m) > 0:
+		lineStart = afterLineBreak(t, m)
+	case m >= 3 && isBullet(t, m-3):
 	default:
 		return 0, false
 	}
-	style := byte(segStyleParen)
+	style := byte(styleParen)
 	end := i + 1
 	if t[i] == '.' {
-		style = segStyleDot
+		style = styleDot
 		if end < n && t[end] == ')' {
-			style = segStyleDotParen
+			style = styleDotParen
 			end++
 		}
 	}
-	if end >= n || segSpaceLen(t, end) == 0 {
+	if end >= n || spaceLen(t, end) == 0 {
 		return 0, false
 	}
 	if letter {
@@ -403,20 +403,20 @@ func (s *sentenceSplitter) listMarker(i int) (int, bool) {
 	return 0, false
 }
 
-// segAfterLineBreak reports whether the whitespace before i holds a line break
+// afterLineBreak reports whether the whitespace before i holds a line break
 // (or reaches the start of the text).
-func segAfterLineBreak(t string, i int) bool {
+func afterLineBreak(t string, i int) bool {
 	for i > 0 {
 		c := t[i-1]
 		if c == '\n' || c == '\r' {
 			return true
 		}
-		l := segLastSpaceLen(t, i)
+		l := lastSpaceLen(t, i)
 		if l == 0 {
 			return false
 		}
 		if l > 1 {
-			if bl, _ := segBreakLen(t, i-l); bl > 0 {
+			if bl, _ := breakLen(t, i-l); bl > 0 {
 				return true
 			}
 		}
@@ -426,7 +426,7 @@ func segAfterLineBreak(t string, i int) bool {
 }
 
 // Character sets around sentence ends.
-func segIsCloser(r rune) bool {
+func isCloser(r rune) bool {
 	switch r {
 	case '"', '\'', ')', ']', '”', '’', '»', '›':
 		return true
@@ -434,7 +434,7 @@ func segIsCloser(r rune) bool {
 	return false
 }
 
-func segIsOpener(r rune) bool {
+func isOpener(r rune) bool {
 	switch r {
 	case '"', '\'', '(', '[', '“', '‘', '«', '‹', '„', '‚', '¿', '¡':
 		return true
@@ -486,17 +486,17 @@ loop:
 	}
 
 	// Closing quotes and brackets belong to the sentence they close.
-	c, closers := segSkipClosers(t, runEnd)
-	if c < n && segSpaceLen(t, c) == 0 {
+	c, closers := skipClosers(t, runEnd)
+	if c < n && spaceLen(t, c) == 0 {
 		// Not followed by whitespace: "5.93", "Jane.Doe", "Jr.'s", "U.S.-Japan".
 		// But "said...The USDA" ends a sentence in Reuters copy.
-		if dots >= 3 && !other && closers == 0 && c+1 < n && segUpper(t[c]) && segLower(t[c+1]) && i > 0 && t[i-1] != '[' && t[i-1] != '(' {
+		if dots >= 3 && !other && closers == 0 && c+1 < n && isUpper(t[c]) && isLower(t[c+1]) && i > 0 && t[i-1] != '[' && t[i-1] != '(' {
 			s.emit(s.start, runEnd)
 			s.start = runEnd
 		}
 		return runEnd
 	}
-	k, blank := segSkipSpace(t, c)
+	k, blank := skipSpace(t, c)
 	if k >= n || blank {
 		// The end of the text or a blank line ends the sentence anyway.
 		return c
@@ -505,7 +505,7 @@ loop:
 	p := k
 	for p < n {
 		r, size := utf8.DecodeRuneInString(t[p:])
-		if !segIsOpener(r) {
+		if !isOpener(r) {
 			break
 		}
 		opened = true
@@ -533,35 +533,35 @@ func (s *sentenceSplitter) ends(i, dots int, other bool, closers int, opened boo
 		// An ellipsis ends a sentence only before a sentence-starting word:
 		// Reuters-21578 capitalises the word after one mid-sentence too
 		// ("The study is ... Unfair and unacceptable").
-		return opened || segStartsSentence(t, p)
+		return opened || startsSentence(t, p)
 	}
 	if dots >= 2 || closers > 0 {
 		return true
 	}
 	if other {
 		// "Yahoo! Japan": a name with its "!" goes on unless a sentence starts.
-		if a := segWordStart(t, i); a >= 0 && (strings.EqualFold(t[a:i], "yahoo") || strings.EqualFold(t[a:i], "jeopardy")) {
-			return segStartsSentence(t, p)
+		if a := wordStart(t, i); a >= 0 && (strings.EqualFold(t[a:i], "yahoo") || strings.EqualFold(t[a:i], "jeopardy")) {
+			return startsSentence(t, p)
 		}
 		return true
 	}
-	switch segAbbrevKind(t, i) {
-	case segAbbrTitle:
+	switch abbrevKind(t, i) {
+	case abbrTitle:
 		return false // "Mr. Smith", "Mt. Fuji", "St. Michael's"
-	case segAbbrEnd:
+	case abbrEnd:
 		if unicode.IsDigit(r) {
 			return false // "p. 55", "No. 5", "N°. 1026", "Jan. 5"
 		}
 		if opened {
 			return true // "in the U.S. “We..."
 		}
-		return segStartsSentence(t, p)
+		return startsSentence(t, p)
 	}
 	return true
 }
 
-// segSkipClosers skips closing quotes and brackets from i.
-func segSkipClosers(t string, i int) (int, int) {
+// skipClosers skips closing quotes and brackets from i.
+func skipClosers(t string, i int) (int, int) {
 	count := 0
 	for i < len(t) {
 		c := t[i]
@@ -574,7 +574,7 @@ func segSkipClosers(t string, i int) (int, int) {
 			break
 		}
 		r, size := utf8.DecodeRuneInString(t[i:])
-		if !segIsCloser(r) {
+		if !isCloser(r) {
 			break
 		}
 		i += size
@@ -583,12 +583,12 @@ func segSkipClosers(t string, i int) (int, int) {
 	return i, count
 }
 
-// segSkipSpace skips whitespace from i and reports whether it held a blank line.
-func segSkipSpace(t string, i int) (int, bool) {
+// skipSpace skips whitespace from i and reports whether it held a blank line.
+func skipSpace(t string, i int) (int, bool) {
 	breaks := 0
 	blank := false
 	for i < len(t) {
-		if bl, para := segBreakLen(t, i); bl > 0 {
+		if bl, para := breakLen(t, i); bl > 0 {
 			breaks++
 			if breaks > 1 || para {
 				blank = true
@@ -596,7 +596,7 @@ func segSkipSpace(t string, i int) (int, bool) {
 			i += bl
 			continue
 		}
-		l := segSpaceLen(t, i)
+		l := spaceLen(t, i)
 		if l == 0 {
 			break
 		}
@@ -621,15 +621,15 @@ func (s *sentenceSplitter) spacedEllipsis(i int) (int, bool) {
 	if dots < 3 {
 		return 0, false
 	}
-	attached := i > 0 && segLastSpaceLen(t, i) == 0
+	attached := i > 0 && lastSpaceLen(t, i) == 0
 	if dots == 3 {
 		return k, true
 	}
-	c, _ := segSkipClosers(t, k)
-	if c < n && segSpaceLen(t, c) == 0 {
+	c, _ := skipClosers(t, k)
+	if c < n && spaceLen(t, c) == 0 {
 		return k, true
 	}
-	nx, blank := segSkipSpace(t, c)
+	nx, blank := skipSpace(t, c)
 	if nx >= n || blank {
 		return c, true
 	}
@@ -647,18 +647,18 @@ func (s *sentenceSplitter) spacedEllipsis(i int) (int, bool) {
 	return c, true
 }
 
-func segUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-func segLower(c byte) bool { return c >= 'a' && c <= 'z' }
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
 
-// segMaxWord bounds the look-back for the word before a period: longer words
+// maxWord bounds the look-back for the word before a period: longer words
 // are never abbreviations, and the bound keeps the scan constant-time.
-const segMaxWord = 16
+const maxWord = 16
 
-// segWordStart returns the start of the word ending at i, without leading
+// wordStart returns the start of the word ending at i, without leading
 // quotes or brackets and without a hyphenated prefix ("U.S.-Japan"), or -1
-// if the word is longer than segMaxWord. An apostrophe inside a word does
+// if the word is longer than maxWord. An apostrophe inside a word does
 // not end it ("Poor's").
-func segWordStart(t string, i int) int {
+func wordStart(t string, i int) int {
 	a := i
 	for a > 0 {
 		c := t[a-1]
@@ -670,12 +670,12 @@ func segWordStart(t string, i int) int {
 			a--
 		} else {
 			r, size := utf8.DecodeLastRuneInString(t[:a])
-			if unicode.IsSpace(r) || (r != '’' && segIsOpener(r)) || r == '—' || r == '–' {
+			if unicode.IsSpace(r) || (r != '’' && isOpener(r)) || r == '—' || r == '–' {
 				break
 			}
 			a -= size
 		}
-		if i-a > segMaxWord {
+		if i-a > maxWord {
 			return -1
 		}
 	}
@@ -693,148 +693,148 @@ func segWordStart(t string, i int) int {
 
 // Abbreviation kinds.
 const (
-	segAbbrNone  = iota
-	segAbbrTitle // always precedes a name: never ends a sentence before a capital
-	segAbbrEnd   // may end a sentence: ends it only before a sentence-starting word
+	abbrNone  = iota
+	abbrTitle // always precedes a name: never ends a sentence before a capital
+	abbrEnd   // may end a sentence: ends it only before a sentence-starting word
 )
 
-// segAbbrevKind classifies the word that ends at the period at i.
-func segAbbrevKind(t string, i int) int {
-	a := segWordStart(t, i)
+// abbrevKind classifies the word that ends at the period at i.
+func abbrevKind(t string, i int) int {
+	a := wordStart(t, i)
 	if a < 0 || a == i {
-		return segAbbrNone
+		return abbrNone
 	}
 	// Lower-case into a stack buffer: indexing a map with string(bytes)
 	// does not allocate.
-	var buf [segMaxWord + 4]byte
+	var buf [maxWord + 4]byte
 	w := buf[:0]
 	upper, lower, dots := 0, 0, 0
 	for k := a; k < i; k++ {
 		c := t[k]
 		switch {
-		case segUpper(c):
+		case isUpper(c):
 			upper++
 			c += 'a' - 'A'
-		case segLower(c):
+		case isLower(c):
 			lower++
 		case c == '.':
 			dots++
 		}
 		w = append(w, c)
 	}
-	if e, ok := segAbbreviations[string(w)]; ok {
-		capital := segUpper(t[a])
+	if e, ok := abbreviations[string(w)]; ok {
+		capital := isUpper(t[a])
 		allCaps := upper > 1 && lower == 0
 		switch {
-		case e.capOnly && !capital, allCaps && e.kind != segAbbrTitle:
+		case e.capOnly && !capital, allCaps && e.kind != abbrTitle:
 			// "fell ill. Doctors": only "Ill." is Illinois; "SEC." and
 			// "EST." are acronyms, not "sec." and "est.".
-		case e.kind == segAbbrTitle:
-			return segAbbrTitle
+		case e.kind == abbrTitle:
+			return abbrTitle
 		default:
-			return segAbbrEnd
+			return abbrEnd
 		}
 	}
 	// A single letter: an initial ("Jonas E. Smith", "you and I. Did").
-	if len(w) == 1 && segLower(w[0]) {
-		return segAbbrEnd
+	if len(w) == 1 && isLower(w[0]) {
+		return abbrEnd
 	}
 	if dots == 0 {
-		return segAbbrNone
+		return abbrNone
 	}
 	// Letters joined by periods: "U.S", "E.U", "U.S.A", "a.m", "Ph.D".
 	seg := 0
 	for _, c := range w {
 		switch {
-		case segLower(c):
+		case isLower(c):
 			seg++
 			if seg > 2 {
-				return segAbbrNone
+				return abbrNone
 			}
 		case c == '.':
 			if seg == 0 {
-				return segAbbrNone
+				return abbrNone
 			}
 			seg = 0
 		default:
-			return segAbbrNone
+			return abbrNone
 		}
 	}
 	if seg > 0 {
-		return segAbbrEnd
+		return abbrEnd
 	}
-	return segAbbrNone
+	return abbrNone
 }
 
-type segAbbrev struct {
+type abbrev struct {
 	kind    int
 	capOnly bool // only when written with a capital ("Ill." not "ill.")
 }
 
-// segAbbreviations maps lower-case abbreviations (without the final period) to
+// abbreviations maps lower-case abbreviations (without the final period) to
 // how they behave. Titles never end a sentence before a capital; the rest
 // end one only before a word that usually starts a sentence.
-var segAbbreviations = map[string]segAbbrev{
+var abbreviations = map[string]abbrev{
 	// Titles and name parts that precede a name.
-	"mr": {segAbbrTitle, true}, "mrs": {segAbbrTitle, true}, "ms": {segAbbrTitle, true},
-	"messrs": {segAbbrTitle, true}, "mme": {segAbbrTitle, true}, "mlle": {segAbbrTitle, true},
-	"dr": {segAbbrTitle, true}, "prof": {segAbbrTitle, true}, "gen": {segAbbrTitle, true},
-	"gens": {segAbbrTitle, true}, "col": {segAbbrTitle, true}, "lt": {segAbbrTitle, true},
-	"sgt": {segAbbrTitle, true}, "capt": {segAbbrTitle, true}, "maj": {segAbbrTitle, true},
-	"cmdr": {segAbbrTitle, true}, "adm": {segAbbrTitle, true}, "brig": {segAbbrTitle, true},
-	"cpl": {segAbbrTitle, true}, "pvt": {segAbbrTitle, true}, "gov": {segAbbrTitle, true},
-	"sen": {segAbbrTitle, true}, "sens": {segAbbrTitle, true}, "rep": {segAbbrTitle, true},
-	"reps": {segAbbrTitle, true}, "rev": {segAbbrTitle, true}, "hon": {segAbbrTitle, true},
-	"pres": {segAbbrTitle, true}, "supt": {segAbbrTitle, true}, "insp": {segAbbrTitle, true},
-	"msgr": {segAbbrTitle, true}, "fr": {segAbbrTitle, true}, "sr": {segAbbrEnd, false},
-	"st": {segAbbrTitle, true}, "ste": {segAbbrTitle, true}, "mt": {segAbbrTitle, true},
-	"ft":   {segAbbrTitle, true},
-	"alex": {segAbbrTitle, true}, "chas": {segAbbrTitle, true}, "wm": {segAbbrTitle, true},
-	"geo": {segAbbrTitle, true}, "thos": {segAbbrTitle, true}, "jas": {segAbbrTitle, true},
+	"mr": {abbrTitle, true}, "mrs": {abbrTitle, true}, "ms": {abbrTitle, true},
+	"messrs": {abbrTitle, true}, "mme": {abbrTitle, true}, "mlle": {abbrTitle, true},
+	"dr": {abbrTitle, true}, "prof": {abbrTitle, true}, "gen": {abbrTitle, true},
+	"gens": {abbrTitle, true}, "col": {abbrTitle, true}, "lt": {abbrTitle, true},
+	"sgt": {abbrTitle, true}, "capt": {abbrTitle, true}, "maj": {abbrTitle, true},
+	"cmdr": {abbrTitle, true}, "adm": {abbrTitle, true}, "brig": {abbrTitle, true},
+	"cpl": {abbrTitle, true}, "pvt": {abbrTitle, true}, "gov": {abbrTitle, true},
+	"sen": {abbrTitle, true}, "sens": {abbrTitle, true}, "rep": {abbrTitle, true},
+	"reps": {abbrTitle, true}, "rev": {abbrTitle, true}, "hon": {abbrTitle, true},
+	"pres": {abbrTitle, true}, "supt": {abbrTitle, true}, "insp": {abbrTitle, true},
+	"msgr": {abbrTitle, true}, "fr": {abbrTitle, true}, "sr": {abbrEnd, false},
+	"st": {abbrTitle, true}, "ste": {abbrTitle, true}, "mt": {abbrTitle, true},
+	"ft":   {abbrTitle, true},
+	"alex": {abbrTitle, true}, "chas": {abbrTitle, true}, "wm": {abbrTitle, true},
+	"geo": {abbrTitle, true}, "thos": {abbrTitle, true}, "jas": {abbrTitle, true},
 
 	// Abbreviations that may also end a sentence.
-	"jr": {segAbbrEnd, false}, "co": {segAbbrEnd, false}, "cos": {segAbbrEnd, true},
-	"corp": {segAbbrEnd, false}, "inc": {segAbbrEnd, false}, "ltd": {segAbbrEnd, false},
-	"bros": {segAbbrEnd, false}, "plc": {segAbbrEnd, true}, "assn": {segAbbrEnd, false},
-	"dept": {segAbbrEnd, false}, "univ": {segAbbrEnd, false}, "govt": {segAbbrEnd, false},
-	"intl": {segAbbrEnd, false}, "natl": {segAbbrEnd, false}, "mfg": {segAbbrEnd, false},
-	"ave": {segAbbrEnd, false}, "blvd": {segAbbrEnd, false}, "rd": {segAbbrEnd, true},
-	"no": {segAbbrEnd, false}, "nos": {segAbbrEnd, false}, "n°": {segAbbrEnd, false},
-	"nº": {segAbbrEnd, false}, "vs": {segAbbrEnd, false}, "v": {segAbbrEnd, false},
-	"etc": {segAbbrEnd, false}, "al": {segAbbrEnd, false}, "cf": {segAbbrEnd, false},
-	"approx": {segAbbrEnd, false}, "est": {segAbbrEnd, false}, "fig": {segAbbrEnd, false},
-	"figs": {segAbbrEnd, false}, "p": {segAbbrEnd, false}, "pp": {segAbbrEnd, false},
-	"vol": {segAbbrEnd, false}, "vols": {segAbbrEnd, false}, "ed": {segAbbrEnd, true},
-	"eds": {segAbbrEnd, false}, "ch": {segAbbrEnd, false},
-	"ext": {segAbbrEnd, false}, "tel": {segAbbrEnd, false}, "dist": {segAbbrEnd, true},
-	"ref": {segAbbrEnd, false}, "min": {segAbbrEnd, false}, "max": {segAbbrEnd, false},
-	"jan": {segAbbrEnd, true}, "feb": {segAbbrEnd, true}, "mar": {segAbbrEnd, true},
-	"apr": {segAbbrEnd, true}, "jun": {segAbbrEnd, true}, "jul": {segAbbrEnd, true},
-	"aug": {segAbbrEnd, true}, "sep": {segAbbrEnd, true}, "sept": {segAbbrEnd, true},
-	"oct": {segAbbrEnd, true}, "nov": {segAbbrEnd, true}, "dec": {segAbbrEnd, true},
-	"mon": {segAbbrEnd, true}, "tue": {segAbbrEnd, true}, "tues": {segAbbrEnd, true},
-	"wed": {segAbbrEnd, true}, "thu": {segAbbrEnd, true}, "thur": {segAbbrEnd, true},
-	"thurs": {segAbbrEnd, true}, "fri": {segAbbrEnd, true}, "sat": {segAbbrEnd, true},
-	"sun": {segAbbrEnd, true},
+	"jr": {abbrEnd, false}, "co": {abbrEnd, false}, "cos": {abbrEnd, true},
+	"corp": {abbrEnd, false}, "inc": {abbrEnd, false}, "ltd": {abbrEnd, false},
+	"bros": {abbrEnd, false}, "plc": {abbrEnd, true}, "assn": {abbrEnd, false},
+	"dept": {abbrEnd, false}, "univ": {abbrEnd, false}, "govt": {abbrEnd, false},
+	"intl": {abbrEnd, false}, "natl": {abbrEnd, false}, "mfg": {abbrEnd, false},
+	"ave": {abbrEnd, false}, "blvd": {abbrEnd, false}, "rd": {abbrEnd, true},
+	"no": {abbrEnd, false}, "nos": {abbrEnd, false}, "n°": {abbrEnd, false},
+	"nº": {abbrEnd, false}, "vs": {abbrEnd, false}, "v": {abbrEnd, false},
+	"etc": {abbrEnd, false}, "al": {abbrEnd, false}, "cf": {abbrEnd, false},
+	"approx": {abbrEnd, false}, "est": {abbrEnd, false}, "fig": {abbrEnd, false},
+	"figs": {abbrEnd, false}, "p": {abbrEnd, false}, "pp": {abbrEnd, false},
+	"vol": {abbrEnd, false}, "vols": {abbrEnd, false}, "ed": {abbrEnd, true},
+	"eds": {abbrEnd, false}, "ch": {abbrEnd, false},
+	"ext": {abbrEnd, false}, "tel": {abbrEnd, false}, "dist": {abbrEnd, true},
+	"ref": {abbrEnd, false}, "min": {abbrEnd, false}, "max": {abbrEnd, false},
+	"jan": {abbrEnd, true}, "feb": {abbrEnd, true}, "mar": {abbrEnd, true},
+	"apr": {abbrEnd, true}, "jun": {abbrEnd, true}, "jul": {abbrEnd, true},
+	"aug": {abbrEnd, true}, "sep": {abbrEnd, true}, "sept": {abbrEnd, true},
+	"oct": {abbrEnd, true}, "nov": {abbrEnd, true}, "dec": {abbrEnd, true},
+	"mon": {abbrEnd, true}, "tue": {abbrEnd, true}, "tues": {abbrEnd, true},
+	"wed": {abbrEnd, true}, "thu": {abbrEnd, true}, "thur": {abbrEnd, true},
+	"thurs": {abbrEnd, true}, "fri": {abbrEnd, true}, "sat": {abbrEnd, true},
+	"sun": {abbrEnd, true},
 
 	// US states (AP style), with a capital only: "fell ill." is not Illinois.
-	"ala": {segAbbrEnd, true}, "ariz": {segAbbrEnd, true}, "ark": {segAbbrEnd, true},
-	"calif": {segAbbrEnd, true}, "colo": {segAbbrEnd, true}, "conn": {segAbbrEnd, true},
-	"del": {segAbbrEnd, true}, "fla": {segAbbrEnd, true}, "ga": {segAbbrEnd, true},
-	"ill": {segAbbrEnd, true}, "ind": {segAbbrEnd, true}, "kan": {segAbbrEnd, true},
-	"kans": {segAbbrEnd, true}, "ky": {segAbbrEnd, true}, "la": {segAbbrEnd, true},
-	"md": {segAbbrEnd, true}, "mass": {segAbbrEnd, true}, "mich": {segAbbrEnd, true},
-	"minn": {segAbbrEnd, true}, "miss": {segAbbrEnd, true}, "mo": {segAbbrEnd, true},
-	"mont": {segAbbrEnd, true}, "neb": {segAbbrEnd, true}, "nebr": {segAbbrEnd, true},
-	"nev": {segAbbrEnd, true}, "okla": {segAbbrEnd, true}, "ore": {segAbbrEnd, true},
-	"pa": {segAbbrEnd, true}, "penn": {segAbbrEnd, true}, "tenn": {segAbbrEnd, true},
-	"tex": {segAbbrEnd, true}, "vt": {segAbbrEnd, true}, "va": {segAbbrEnd, true},
-	"wash": {segAbbrEnd, true}, "wis": {segAbbrEnd, true}, "wisc": {segAbbrEnd, true},
-	"wyo": {segAbbrEnd, true}, "ont": {segAbbrEnd, true}, "que": {segAbbrEnd, true},
-	"alta": {segAbbrEnd, true}, "sask": {segAbbrEnd, true},
+	"ala": {abbrEnd, true}, "ariz": {abbrEnd, true}, "ark": {abbrEnd, true},
+	"calif": {abbrEnd, true}, "colo": {abbrEnd, true}, "conn": {abbrEnd, true},
+	"del": {abbrEnd, true}, "fla": {abbrEnd, true}, "ga": {abbrEnd, true},
+	"ill": {abbrEnd, true}, "ind": {abbrEnd, true}, "kan": {abbrEnd, true},
+	"kans": {abbrEnd, true}, "ky": {abbrEnd, true}, "la": {abbrEnd, true},
+	"md": {abbrEnd, true}, "mass": {abbrEnd, true}, "mich": {abbrEnd, true},
+	"minn": {abbrEnd, true}, "miss": {abbrEnd, true}, "mo": {abbrEnd, true},
+	"mont": {abbrEnd, true}, "neb": {abbrEnd, true}, "nebr": {abbrEnd, true},
+	"nev": {abbrEnd, true}, "okla": {abbrEnd, true}, "ore": {abbrEnd, true},
+	"pa": {abbrEnd, true}, "penn": {abbrEnd, true}, "tenn": {abbrEnd, true},
+	"tex": {abbrEnd, true}, "vt": {abbrEnd, true}, "va": {abbrEnd, true},
+	"wash": {abbrEnd, true}, "wis": {abbrEnd, true}, "wisc": {abbrEnd, true},
+	"wyo": {abbrEnd, true}, "ont": {abbrEnd, true}, "que": {abbrEnd, true},
+	"alta": {abbrEnd, true}, "sask": {abbrEnd, true},
 }
 
-// segStartsSentence reports whether the word at p is one that commonly starts a
+// startsSentence reports whether the word at p is one that commonly starts a
 // sentence (pronouns, determiners, connectives, question words). After an
 // abbreviation that can end a sentence, such a word means it did ("in the
 // U.S. How about you?"); a proper noun means it did not ("the U.S.
@@ -842,19 +842,19 @@ var segAbbreviations = map[string]segAbbrev{
 // "Later", "During", "Does" are left out on purpose: Reuters-21578 often
 // capitalises the word after "U.S." mid-sentence ("for U.S. And Chinese
 // soybeans", "exports to the U.S. Later this year").
-func segStartsSentence(t string, p int) bool {
+func startsSentence(t string, p int) bool {
 	e := p
-	for e < len(t) && e-p <= 12 && (segUpper(t[e]) || segLower(t[e])) {
+	for e < len(t) && e-p <= 12 && (isUpper(t[e]) || isLower(t[e])) {
 		e++
 	}
 	if e == p || e-p > 12 {
 		return false
 	}
-	_, ok := segStarters[t[p:e]]
+	_, ok := starters[t[p:e]]
 	return ok
 }
 
-var segStarters = map[string]struct{}{
+var starters = map[string]struct{}{
 	"A": {}, "An": {}, "The": {}, "This": {}, "That": {}, "These": {}, "Those": {},
 	"There": {}, "Here": {}, "Then": {}, "Now": {}, "Today": {}, "Yesterday": {},
 	"It": {}, "Its": {}, "He": {}, "She": {}, "We": {}, "They": {}, "I": {}, "You": {},

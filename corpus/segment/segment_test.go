@@ -1,4 +1,4 @@
-package corpus
+package segment
 
 import (
 	"bufio"
@@ -14,12 +14,12 @@ import (
 
 // Shared data lives beside the repository, not in it (see ../shared/README.md).
 var (
-	segGoldenPath  = filepath.Join("..", "..", "shared", "eval", "segmentation", "golden_rules_en.json")
-	segReutersPath = filepath.Join("..", "..", "shared", "bench", "reuters21578.jsonl.gz")
+	goldenPath  = filepath.Join("..", "..", "..", "shared", "eval", "segmentation", "golden_rules_en.json")
+	reutersPath = filepath.Join("..", "..", "..", "shared", "bench", "reuters21578.jsonl.gz")
 )
 
-// segTexts returns the sentences of text as strings.
-func segTexts(text string) []string {
+// texts returns the sentences of text as strings.
+func texts(text string) []string {
 	var out []string
 	for _, s := range Sentences(text) {
 		out = append(out, text[s.Start:s.End])
@@ -27,14 +27,14 @@ func segTexts(text string) []string {
 	return out
 }
 
-// segCollapse collapses whitespace runs to one space: the golden rules
+// collapse collapses whitespace runs to one space: the golden rules
 // expect an errant newline to read as a space, while spans are verbatim.
-func segCollapse(s string) string {
+func collapse(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
 func TestGoldenRules(t *testing.T) {
-	data, err := os.ReadFile(segGoldenPath)
+	data, err := os.ReadFile(goldenPath)
 	if err != nil {
 		t.Fatalf("golden rules: %v (the repository expects ../shared beside it)", err)
 	}
@@ -44,10 +44,10 @@ func TestGoldenRules(t *testing.T) {
 		Output []string `json:"output"`
 	}
 	if err := json.Unmarshal(data, &cases); err != nil {
-		t.Fatalf("golden rules: decode %s: %v", segGoldenPath, err)
+		t.Fatalf("golden rules: decode %s: %v", goldenPath, err)
 	}
 	if len(cases) == 0 {
-		t.Fatalf("golden rules: no cases in %s", segGoldenPath)
+		t.Fatalf("golden rules: no cases in %s", goldenPath)
 	}
 	pass := 0
 	for _, c := range cases {
@@ -55,13 +55,13 @@ func TestGoldenRules(t *testing.T) {
 		// Some list cases lost their first marker when published, so their
 		// input cannot yield the expected sentences: split the expected
 		// sentences joined instead, which restores the original rule.
-		if joined := strings.Join(c.Output, " "); segCollapse(joined) != segCollapse(input) {
+		if joined := strings.Join(c.Output, " "); collapse(joined) != collapse(input) {
 			t.Logf("%s: input %q does not hold the expected sentences; splitting %q instead", c.Name, input, joined)
 			input = joined
 		}
 		var got []string
-		for _, s := range segTexts(input) {
-			got = append(got, segCollapse(s))
+		for _, s := range texts(input) {
+			got = append(got, collapse(s))
 		}
 		if strings.Join(got, "\x00") == strings.Join(c.Output, "\x00") && len(got) == len(c.Output) {
 			pass++
@@ -129,11 +129,11 @@ func TestSentences(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := segTexts(tt.text)
+			got := texts(tt.text)
 			if strings.Join(got, "\x00") != strings.Join(tt.want, "\x00") || len(got) != len(tt.want) {
 				t.Errorf("Sentences(%q)\n  got:  %q\n  want: %q", tt.text, got, tt.want)
 			}
-			segCheck(t, tt.text, Sentences(tt.text))
+			check(t, tt.text, Sentences(tt.text))
 		})
 	}
 }
@@ -158,10 +158,10 @@ func TestSentencesParagraphs(t *testing.T) {
 	}
 }
 
-// segReadBuiltin returns a built-in article's text.
-func segReadBuiltin(t *testing.T, name string) string {
+// readBuiltin returns a built-in article's text.
+func readBuiltin(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("builtin", name))
+	b, err := os.ReadFile(filepath.Join("..", "builtin", name))
 	if err != nil {
 		t.Fatalf("builtin article: %v", err)
 	}
@@ -169,8 +169,8 @@ func segReadBuiltin(t *testing.T, name string) string {
 }
 
 func TestSentencesBuiltin(t *testing.T) {
-	moscow := segReadBuiltin(t, "000_3514fc6bf323e398.txt")
-	london := segReadBuiltin(t, "004_48e313a8cb017238.txt")
+	moscow := readBuiltin(t, "000_3514fc6bf323e398.txt")
+	london := readBuiltin(t, "004_48e313a8cb017238.txt")
 	// Expected sentences are copied from the file bytes: "\u00a0 " is a
 	// no-break space followed by a space, as in the article.
 	tests := []struct {
@@ -209,7 +209,7 @@ func TestSentencesBuiltin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			spans := Sentences(tt.text)
-			segCheck(t, tt.text, spans)
+			check(t, tt.text, spans)
 			for _, w := range tt.want {
 				if !strings.Contains(tt.text, w) {
 					t.Fatalf("expected sentence %q is not in the text", w)
@@ -240,15 +240,15 @@ func TestSentencesBuiltin(t *testing.T) {
 	}
 }
 
-// segCheck asserts the invariants every result must hold.
-func segCheck(t testing.TB, text string, spans []Span) {
+// check asserts the invariants every result must hold.
+func check(t testing.TB, text string, spans []Span) {
 	t.Helper()
 	prevEnd, prevPara := 0, 0
 	for i, s := range spans {
 		if s.Start < prevEnd || s.End <= s.Start || s.End > len(text) {
 			t.Fatalf("span %d %v out of order or bounds (previous end %d, len %d)", i, s, prevEnd, len(text))
 		}
-		if segInsideRune(text, s.Start) || segInsideRune(text, s.End) {
+		if insideRune(text, s.Start) || insideRune(text, s.End) {
 			t.Fatalf("span %d %v not on rune boundaries", i, s)
 		}
 		sent := text[s.Start:s.End]
@@ -259,23 +259,23 @@ func segCheck(t testing.TB, text string, spans []Span) {
 				t.Fatalf("span %d %q not trimmed", i, sent)
 			}
 		}
-		if segHasBlankLine(sent) {
+		if hasBlankLine(sent) {
 			t.Fatalf("span %d %q crosses a blank line", i, sent)
 		}
 		if s.Paragraph < prevPara || (i == 0 && s.Paragraph != 0) {
 			t.Fatalf("span %d %v: paragraph numbers out of order", i, s)
 		}
-		if i > 0 && segHasBlankLine(text[prevEnd:s.Start]) && s.Paragraph == prevPara {
+		if i > 0 && hasBlankLine(text[prevEnd:s.Start]) && s.Paragraph == prevPara {
 			t.Fatalf("span %d %v: same paragraph as the previous one across a blank line", i, s)
 		}
 		prevEnd, prevPara = s.End, s.Paragraph
 	}
 }
 
-// segInsideRune reports whether p falls inside an encoded rune. In valid
+// insideRune reports whether p falls inside an encoded rune. In valid
 // UTF-8 that is !utf8.RuneStart; in invalid UTF-8 a stray continuation byte
 // is a rune (utf8.RuneError) of its own, so only valid encodings count.
-func segInsideRune(text string, p int) bool {
+func insideRune(text string, p int) bool {
 	if p >= len(text) {
 		return false
 	}
@@ -290,9 +290,9 @@ func segInsideRune(text string, p int) bool {
 	return false
 }
 
-// segHasBlankLine reports whether s holds a line with only whitespace
+// hasBlankLine reports whether s holds a line with only whitespace
 // between two line breaks.
-func segHasBlankLine(s string) bool {
+func hasBlankLine(s string) bool {
 	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 	for i := 1; i+1 < len(lines); i++ {
 		if strings.TrimFunc(lines[i], unicode.IsSpace) == "" && !strings.ContainsAny(lines[i], "\r\u0085\u2028\u2029") {
@@ -302,10 +302,10 @@ func segHasBlankLine(s string) bool {
 	return strings.Contains(s, "\u2029")
 }
 
-// segReuters returns the Reuters-21578 bodies, or skips when the file is absent.
-func segReuters(tb testing.TB) []string {
+// reuters returns the Reuters-21578 bodies, or skips when the file is absent.
+func reuters(tb testing.TB) []string {
 	tb.Helper()
-	f, err := os.Open(segReutersPath)
+	f, err := os.Open(reutersPath)
 	if err != nil {
 		tb.Skipf("Reuters-21578 bench file: %v", err)
 	}
@@ -333,11 +333,11 @@ func segReuters(tb testing.TB) []string {
 }
 
 func TestSentencesReutersInvariants(t *testing.T) {
-	bodies := segReuters(t)
+	bodies := reuters(t)
 	n := 0
 	for _, b := range bodies {
 		spans := Sentences(b)
-		segCheck(t, b, spans)
+		check(t, b, spans)
 		n += len(spans)
 	}
 	t.Logf("%d bodies, %d sentences", len(bodies), n)
@@ -353,12 +353,12 @@ func FuzzSentences(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		segCheck(t, text, Sentences(text))
+		check(t, text, Sentences(text))
 	})
 }
 
 func BenchmarkSentences(b *testing.B) {
-	bodies := segReuters(b)
+	bodies := reuters(b)
 	size := 0
 	for _, s := range bodies {
 		size += len(s)
