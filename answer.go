@@ -19,9 +19,10 @@ type Answer struct {
 	// Note is an optional remark for the person (for example that a model
 	// answer could not be checked and the extractive answer is shown).
 	Note string
-	// Fallback is true when a model was configured but its answer could
-	// not be used, and this is the extractive answer instead; Note says why.
-	Fallback bool
+	// Fallback is not FallbackNone when a model was configured but its
+	// answer could not be used, and this is the extractive answer instead;
+	// it says why, and Note says it to the person.
+	Fallback FallbackReason
 	// Removed counts what checking took out of the model's reply.
 	Removed Removed
 	// Timing says how long each stage of answering took.
@@ -40,6 +41,68 @@ type Timing struct {
 	Model time.Duration
 	// Check is checking the model's reply against the evidence.
 	Check time.Duration
+}
+
+// FallbackReason says why a model's answer was replaced by the extractive
+// one.
+type FallbackReason string
+
+// Why a model's answer was not used.
+const (
+	// FallbackNone: no fallback (no model, or its answer was used).
+	FallbackNone FallbackReason = ""
+	// FallbackModelFailed: the model failed (an error, a timeout, a cut
+	// stream).
+	FallbackModelFailed FallbackReason = "model_failed"
+	// FallbackUnchecked: nothing of the model's reply survived checking.
+	FallbackUnchecked FallbackReason = "unchecked"
+)
+
+// The notes that say a fallback to the person.
+const (
+	NoteModelFailed = "The model could not answer just now, so here are the sentences of the coverage that best answer the question."
+	NoteUnchecked   = "The model's answer could not be checked against the coverage, so here are the sentences that best answer the question instead."
+)
+
+// note is the sentence that tells the person about a fallback.
+func (r FallbackReason) note() string {
+	switch r {
+	case FallbackModelFailed:
+		return NoteModelFailed
+	case FallbackUnchecked:
+		return NoteUnchecked
+	}
+	return ""
+}
+
+// Outcome classifies what a question got, for metrics and logs.
+type Outcome string
+
+// The outcomes of a question.
+const (
+	OutcomeModel      Outcome = "model"      // a model's checked answer
+	OutcomeExtractive Outcome = "extractive" // quoted sentences, no model configured
+	OutcomeNoAnswer   Outcome = "no_answer"  // the coverage does not answer
+	OutcomeFallback   Outcome = "fallback"   // a model was configured but its answer was not used
+	OutcomeError      Outcome = "error"      // no answer at all (refused question, not ready, failure)
+)
+
+// Outcomes lists every Outcome, for metrics that export each at zero.
+var Outcomes = []Outcome{OutcomeModel, OutcomeExtractive, OutcomeNoAnswer, OutcomeFallback, OutcomeError}
+
+// OutcomeOf classifies the result of an Ask.
+func OutcomeOf(a Answer, err error) Outcome {
+	switch {
+	case err != nil:
+		return OutcomeError
+	case a.Fallback != FallbackNone:
+		return OutcomeFallback
+	case a.NoAnswer:
+		return OutcomeNoAnswer
+	case a.Mode == ModeModel:
+		return OutcomeModel
+	}
+	return OutcomeExtractive
 }
 
 // Answer modes.

@@ -1,4 +1,4 @@
-package newsbot
+package newsbot_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
 )
@@ -42,14 +43,14 @@ func BenchmarkAskReuters(b *testing.B) {
 		b.Skip("no questions")
 	}
 	model := &fakeModel{pieceSz: 16, reply: replyWith("Officials said the figures rose [1]. Traders disagreed, Reuters reported [2][3]. Prices fell [9].")}
-	bot := &Bot{Index: corpus.Build(arts), Model: model}
+	bot := &newsbot.Bot{Retriever: corpus.Build(arts), Model: model}
 	ctx := context.Background()
 	var lat, withModel []time.Duration
 	i := 0
 	b.ResetTimer()
 	for b.Loop() {
 		t := time.Now()
-		if _, err := bot.Ask(ctx, Request{Question: qs[i%len(qs)]}, func(string) {}); err != nil {
+		if _, err := bot.Ask(ctx, newsbot.Request{Question: qs[i%len(qs)]}, func(newsbot.Piece) {}); err != nil {
 			b.Fatal(err)
 		}
 		d := time.Since(t)

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/segment"
 )
 
@@ -42,9 +41,9 @@ var (
 // checker validates a reply against numbered evidence and keeps the state
 // that must stay stable while a reply streams in: the renumbering.
 type checker struct {
-	evidence []corpus.Hit // evidence[n-1] is marker n
-	renum    map[int]int  // evidence number -> citation number
-	order    []int        // evidence numbers in citation order
+	evidence []Evidence  // evidence[n-1] is marker n
+	renum    map[int]int // evidence number -> citation number
+	order    []int       // evidence numbers in citation order
 	removed  Removed
 	// stableEnd and stable cache stableText's last result: while a reply
 	// streams in, most pieces complete no new sentence.
@@ -62,7 +61,7 @@ type Removed struct {
 	Links int
 }
 
-func newChecker(evidence []corpus.Hit) *checker {
+func newChecker(evidence []Evidence) *checker {
 	return &checker{evidence: evidence, renum: map[int]int{}}
 }
 
@@ -137,7 +136,7 @@ func (c *checker) sentence(s string) (string, bool) {
 	}
 	allowed := map[string]bool{}
 	for _, n := range cited {
-		if u := c.evidence[n-1].Article.URL; u != "" {
+		if u := c.evidence[n-1].URL; u != "" {
 			allowed[strings.TrimRight(u, "/")] = true
 		}
 	}

@@ -3,6 +3,20 @@
 // on a question and answers with them, citing each sentence verbatim with
 // its outlet, title, date and link.
 //
-// The core imports no chat platform and no LLM vendor. Adapters (terminal,
-// Slack, Discord, OpenAI-compatible models) import it, never the reverse.
+// The core declares the small interfaces it uses and imports none of their
+// implementations: a Retriever finds the evidence (corpus/index implements
+// it), a Model writes answers from it (adapters/openai), Conversations keep
+// the earlier turns (adapters/bolt, or MemoryConversations), and an
+// Observer records each question (adapters/prometheus). Adapters (terminal,
+// Slack, Discord, HTTP) call an Answerer, usually a *Bot behind Observe and
+// a Gate; the core never imports them, nor any chat platform, LLM vendor,
+// HTML or YAML library, or net/http (deps_test.go keeps it so).
+//
+// A question's path: an adapter builds a Request (the question, and the
+// conversation's key) and calls Ask; the Bot loads the conversation's turns,
+// makes a follow-up stand alone (rewrite.go), retrieves evidence, and answers
+// either by quoting it (extractive.go) or by asking the model and checking
+// every sentence of its reply against the evidence (grounded.go, check.go);
+// the Answer (text with [n] markers, and the citations) goes back to the
+// adapter, which renders it in its platform's format.
 package newsbot

@@ -58,9 +58,13 @@ func (a *Adapter) answer(ctx context.Context, key, question string, r reply) {
 			return streamed.String()
 		})
 	}()
-	ans, err := a.bot.Ask(ctx, newsbot.Request{Question: question, History: history}, func(piece string) {
+	ans, err := a.bot.Ask(ctx, newsbot.Request{Question: question, History: history}, func(p newsbot.Piece) {
 		mu.Lock()
-		streamed.WriteString(piece)
+		if p.Withdraw {
+			// The final answer replaces what was shown.
+			streamed.Reset()
+		}
+		streamed.WriteString(p.Text)
 		mu.Unlock()
 		select {
 		case wake <- struct{}{}:

@@ -55,7 +55,7 @@ import (
 // produced (checked text, pieces that join to a prefix of the final Text);
 // the returned Answer is final. *newsbot.Bot implements it.
 type Answerer interface {
-	Ask(ctx context.Context, req newsbot.Request, stream func(text string)) (newsbot.Answer, error)
+	Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error)
 }
 
 // Defaults of the Config fields whose zero value means "the default".

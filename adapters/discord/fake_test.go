@@ -394,7 +394,7 @@ func builtinBot(t testing.TB) *newsbot.Bot {
 	if len(arts) == 0 {
 		t.Fatal("no built-in articles")
 	}
-	return &newsbot.Bot{Index: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: corpus.Build(arts)}
 }
 
 // recorder wraps an Answerer and records each request and when it came.
@@ -405,7 +405,7 @@ type recorder struct {
 	at   []time.Time
 }
 
-func (r *recorder) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+func (r *recorder) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 	r.mu.Lock()
 	r.reqs = append(r.reqs, req)
 	r.at = append(r.at, time.Now())
@@ -420,9 +420,9 @@ func (r *recorder) calls() []newsbot.Request {
 }
 
 // answerFunc is an Answerer from a function.
-type answerFunc func(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error)
+type answerFunc func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error)
 
-func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 	return f(ctx, req, stream)
 }
 

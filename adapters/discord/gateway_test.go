@@ -88,7 +88,7 @@ func TestAskOverGateway(t *testing.T) {
 func TestDeferralBeforeSlowModel(t *testing.T) {
 	f := newFakeDiscord(t)
 	called := make(chan time.Time, 1)
-	slow := answerFunc(func(ctx context.Context, req newsbot.Request, _ func(string)) (newsbot.Answer, error) {
+	slow := answerFunc(func(ctx context.Context, req newsbot.Request, _ newsbot.Stream) (newsbot.Answer, error) {
 		called <- time.Now()
 		select {
 		case <-time.After(10 * time.Second):
@@ -319,7 +319,7 @@ func TestReconnectAfterOrdinaryClose(t *testing.T) {
 func TestOutputNeutralised(t *testing.T) {
 	f := newFakeDiscord(t)
 	const cited = "https://www.reuters.com/article/clinton-russia"
-	evil := answerFunc(func(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+	evil := answerFunc(func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 		if strings.Contains(req.Question, "fail") {
 			return newsbot.Answer{}, errors.New("upstream said: 401 invalid key sk-secret")
 		}
@@ -425,9 +425,9 @@ func TestStreamedAndSplit(t *testing.T) {
 	for i := 1; i <= 40; i++ {
 		cites = append(cites, newsbot.Citation{N: i, Sentence: strings.Repeat("A long quoted sentence about sanctions. ", 20), Outlet: "Reuters", Title: "Clinton fails to win Russia pledge on Iran sanctions", URL: "https://example.com/a"})
 	}
-	streaming := answerFunc(func(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+	streaming := answerFunc(func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 		for _, s := range sentences[:8] {
-			stream(s + " ")
+			stream(newsbot.Piece{Text: s + " "})
 			time.Sleep(30 * time.Millisecond)
 		}
 		return newsbot.Answer{Question: req.Question, Text: strings.Join(sentences, " "), Citations: cites}, nil

@@ -212,7 +212,7 @@ func TestHTTPDeferralBeforeSlowModel(t *testing.T) {
 	f := newFakeDiscord(t)
 	release := make(chan struct{})
 	defer close(release)
-	slow := answerFunc(func(ctx context.Context, req newsbot.Request, _ func(string)) (newsbot.Answer, error) {
+	slow := answerFunc(func(ctx context.Context, req newsbot.Request, _ newsbot.Stream) (newsbot.Answer, error) {
 		select {
 		case <-release:
 		case <-ctx.Done():

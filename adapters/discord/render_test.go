@@ -74,7 +74,7 @@ func TestRenderLimits(t *testing.T) {
 		cites = append(cites, newsbot.Citation{N: i, Sentence: strings.Repeat("A long <@1> quoted sentence. ", 60), Outlet: strings.Repeat("Outlet ", 50),
 			Title: strings.Repeat("Headline ", 40), URL: "https://example.com/a", Published: time.Date(2009, 10, 14, 0, 0, 0, 0, time.UTC)})
 	}
-	ans := newsbot.Answer{Text: strings.Join(sentences, " "), Citations: cites, Note: newsbot.NoteModelFailed, Fallback: true}
+	ans := newsbot.Answer{Text: strings.Join(sentences, " "), Citations: cites, Note: newsbot.NoteModelFailed, Fallback: newsbot.FallbackModelFailed}
 	msgs := render(ans)
 	if len(msgs) < 2 {
 		t.Fatalf("%d messages for a very long answer", len(msgs))

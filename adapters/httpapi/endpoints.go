@@ -31,8 +31,11 @@ type AskResponse struct {
 	Citations []Citation `json:"citations"`
 	NoAnswer  bool       `json:"no_answer"`
 	Mode      string     `json:"mode"`
-	Fallback  bool       `json:"fallback,omitempty"`
-	Note      string     `json:"note,omitempty"`
+	// Fallback is true when a model was configured but its answer was not
+	// used; FallbackReason says why ("model_failed", "unchecked").
+	Fallback       bool   `json:"fallback,omitempty"`
+	FallbackReason string `json:"fallback_reason,omitempty"`
+	Note           string `json:"note,omitempty"`
 }
 
 // Citation is one cited sentence: Sentence is exactly the article body's
@@ -81,7 +84,7 @@ func (a *API) ask(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, AskResponse{
 		Question: ans.Question, Text: ans.Text, Citations: citations(ans), NoAnswer: ans.NoAnswer,
-		Mode: ans.Mode, Fallback: ans.Fallback, Note: ans.Note,
+		Mode: ans.Mode, Fallback: ans.Fallback != newsbot.FallbackNone, FallbackReason: string(ans.Fallback), Note: ans.Note,
 	})
 }
 
@@ -293,12 +296,19 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 			Choices: []choice{{Delta: delta, FinishReason: finish}}, Citations: cites}
 	}
 	var streamed strings.Builder
-	stream := func(piece string) {
+	withdrawn := false
+	stream := func(p newsbot.Piece) {
+		if p.Withdraw {
+			// Sent chunks cannot be taken back: the final text says so.
+			withdrawn = withdrawn || streamed.Len() > 0
+			streamed.Reset()
+			return
+		}
 		if !started {
 			send(chunk(&message{Role: "assistant"}, nil, nil))
 		}
-		send(chunk(&message{Content: piece}, nil, nil))
-		streamed.WriteString(piece)
+		send(chunk(&message{Content: p.Text}, nil, nil))
+		streamed.WriteString(p.Text)
 	}
 	ans, rid, err := a.run(w, r, req, stream)
 	if err != nil {
@@ -317,12 +327,12 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 		send(chunk(&message{Role: "assistant"}, nil, nil))
 	}
 	rest := fullText(ans)
-	if s := streamed.String(); strings.HasPrefix(rest, s) {
-		rest = rest[len(s):]
-	} else if s != "" {
+	if withdrawn {
 		// What streamed was not the answer (the model failed part-way and
 		// this is the fallback): say so before the answer.
 		rest = "\n\n(That answer was cut off.)\n\n" + rest
+	} else if s := streamed.String(); strings.HasPrefix(rest, s) {
+		rest = rest[len(s):]
 	}
 	if rest != "" {
 		send(chunk(&message{Content: rest}, nil, nil))

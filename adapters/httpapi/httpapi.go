@@ -11,7 +11,6 @@
 package httpapi
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -29,15 +28,10 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// ErrUnavailable, wrapped by an Answerer's error, means it cannot answer
-// for now (the index is loading, the process is stopping): the caller gets
-// 503 and Retry-After.
-var ErrUnavailable = errors.New("not available yet")
-
-// Answerer answers a question in a conversation; *newsbot.Bot is one.
-type Answerer interface {
-	Ask(ctx context.Context, req newsbot.Request, stream func(text string)) (newsbot.Answer, error)
-}
+// Answerer answers a question in a conversation; *newsbot.Bot is one. An
+// error wrapping newsbot.ErrNotReady (the index is loading, the process is
+// stopping) gets 503 and Retry-After.
+type Answerer = newsbot.Answerer
 
 // Config configures the API. Every field's zero value is a working default.
 type Config struct {
@@ -254,20 +248,12 @@ func requestID(r *http.Request) string {
 	return hex.EncodeToString(b[:])
 }
 
-type requestIDKey struct{}
-
-// RequestID returns the request id the API put in ctx, or "".
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
-
 // run asks the bot, with the request's id in ctx and in the response's
 // X-Request-Id header.
-func (a *API) run(w http.ResponseWriter, r *http.Request, req newsbot.Request, stream func(string)) (newsbot.Answer, string, error) {
+func (a *API) run(w http.ResponseWriter, r *http.Request, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, string, error) {
 	id := requestID(r)
 	w.Header().Set("X-Request-Id", id)
-	ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+	ctx := newsbot.WithRequestID(r.Context(), id)
 	ans, err := a.bot.Ask(ctx, req, stream)
 	return ans, id, err
 }
@@ -278,7 +264,7 @@ func (a *API) failure(err error, id string) (int, string) {
 	if errors.Is(err, newsbot.ErrQuestion) {
 		return http.StatusBadRequest, err.Error()
 	}
-	if errors.Is(err, ErrUnavailable) {
+	if errors.Is(err, newsbot.ErrNotReady) {
 		return http.StatusServiceUnavailable, msgUnavailable
 	}
 	a.cfg.Log.Error("httpapi: answering failed", "request_id", id, "err", err)

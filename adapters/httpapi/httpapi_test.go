@@ -25,7 +25,7 @@ func builtinBot(t *testing.T) *newsbot.Bot {
 	for _, r := range l.LoadFS(builtin.FS, ".") {
 		arts = append(arts, r.Articles...)
 	}
-	return &newsbot.Bot{Index: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: corpus.Build(arts)}
 }
 
 func serve(t *testing.T, cfg httpapi.Config, bot httpapi.Answerer) *httptest.Server {
@@ -66,7 +66,7 @@ func TestAsk(t *testing.T) {
 		t.Fatalf("answer: %s", body)
 	}
 	c := got.Citations[0]
-	art, _ := bot.Index.Article(c.ArticleID)
+	art, _ := bot.Retriever.(*corpus.Index).Article(c.ArticleID)
 	if c.Outlet != "Reuters" || !strings.Contains(c.Sentence, "counter-productive") || art.Body[c.Start:c.End] != c.Sentence {
 		t.Errorf("citation %+v", c)
 	}
@@ -85,13 +85,13 @@ func TestAsk(t *testing.T) {
 
 func TestRefusals(t *testing.T) {
 	var calls int
-	bot := answerFunc(func(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+	bot := answerFunc(func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 		calls++
 		if _, err := newsbot.CleanQuestion(req.Question); err != nil {
 			return newsbot.Answer{}, err
 		}
 		if req.Question == "later" {
-			return newsbot.Answer{}, fmt.Errorf("loading: %w", httpapi.ErrUnavailable)
+			return newsbot.Answer{}, fmt.Errorf("loading: %w", newsbot.ErrNotReady)
 		}
 		return newsbot.Answer{}, errors.New("index exploded: /secret/path")
 	})
@@ -232,8 +232,8 @@ func TestChatCompletionsConversation(t *testing.T) {
 	}
 }
 
-type answerFunc func(context.Context, newsbot.Request, func(string)) (newsbot.Answer, error)
+type answerFunc func(context.Context, newsbot.Request, newsbot.Stream) (newsbot.Answer, error)
 
-func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 	return f(ctx, req, stream)
 }

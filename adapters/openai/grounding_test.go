@@ -43,7 +43,7 @@ func groundedBot(t *testing.T, srv *fakeServer, cfg openai.Config) (*newsbot.Bot
 	cfg.APIKey = "sk-test-SECRETKEY"
 	cfg.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	m := newClient(t, cfg)
-	return &newsbot.Bot{Index: corpus.Build(arts), Model: m, Log: cfg.Log}, &logs
+	return &newsbot.Bot{Retriever: corpus.Build(arts), Model: m, Log: cfg.Log}, &logs
 }
 
 const lavrovQ = "What did Lavrov say about sanctions?"
@@ -53,15 +53,20 @@ const lavrovQ = "What did Lavrov say about sanctions?"
 func ask(t *testing.T, b *newsbot.Bot, m mode, q string) (newsbot.Answer, string) {
 	t.Helper()
 	var streamed strings.Builder
-	var stream func(string)
+	var stream newsbot.Stream
 	if m.stream {
-		stream = func(s string) { streamed.WriteString(s) }
+		stream = func(p newsbot.Piece) {
+			if p.Withdraw {
+				streamed.Reset()
+			}
+			streamed.WriteString(p.Text)
+		}
 	}
 	a, err := b.Ask(context.Background(), newsbot.Request{Question: q}, stream)
 	if err != nil {
 		t.Fatalf("Ask: %v", err)
 	}
-	if m.stream && !strings.HasPrefix(a.Text, streamed.String()) && !a.Fallback {
+	if m.stream && !strings.HasPrefix(a.Text, streamed.String()) && a.Fallback == "" {
 		t.Errorf("streamed %q is not a prefix of the answer %q", streamed.String(), a.Text)
 	}
 	return a, streamed.String()
@@ -107,7 +112,7 @@ func TestGroundedAnswerCitationsResolved(t *testing.T) {
 			if !strings.Contains(user, "\n[5] ") || strings.Contains(user, "\n[6] ") {
 				t.Fatalf("expected exactly five evidence sentences:\n%s", user)
 			}
-			if a.Mode != newsbot.ModeModel || a.Fallback {
+			if a.Mode != newsbot.ModeModel || a.Fallback != "" {
 				t.Fatalf("answer = %+v", a)
 			}
 			want := "Reuters reported that Lavrov called any talk of sanctions against Iran counter-productive [1]."
@@ -118,7 +123,7 @@ func TestGroundedAnswerCitationsResolved(t *testing.T) {
 				a.Citations[0].Title != "Clinton fails to win Russia pledge on Iran sanctions" {
 				t.Errorf("citations = %+v", a.Citations)
 			}
-			art, _ := b.Index.Article(a.Citations[0].ArticleID)
+			art, _ := b.Retriever.(*corpus.Index).Article(a.Citations[0].ArticleID)
 			if art.Body[a.Citations[0].Start:a.Citations[0].End] != a.Citations[0].Sentence {
 				t.Error("citation is not the article's bytes")
 			}
@@ -195,7 +200,7 @@ func TestGroundedFallbacks(t *testing.T) {
 				b, logs := groundedBot(t, srv, tc.cfg)
 				start := time.Now()
 				a, _ := ask(t, b, m, lavrovQ)
-				if !a.Fallback || a.Note != tc.note || a.Mode != newsbot.ModeExtractive || len(a.Citations) == 0 {
+				if a.Fallback == "" || a.Note != tc.note || a.Mode != newsbot.ModeExtractive || len(a.Citations) == 0 {
 					t.Fatalf("want the labelled extractive fallback, got %+v", a)
 				}
 				if !strings.Contains(a.Citations[0].Sentence, "counter-productive") {
@@ -231,7 +236,7 @@ func TestTruncatedStreamNotShownComplete(t *testing.T) {
 	})
 	b, _ := groundedBot(t, srv, openai.Config{})
 	a, streamed := ask(t, b, modes[1], lavrovQ)
-	if !a.Fallback || strings.HasPrefix(a.Text, streamed) && streamed != "" {
+	if a.Fallback == "" || strings.HasPrefix(a.Text, streamed) && streamed != "" {
 		t.Errorf("truncated stream %q taken as the answer %q", streamed, a.Text)
 	}
 }
@@ -250,7 +255,7 @@ func TestKeepAlivesBeforeGroundedAnswer(t *testing.T) {
 	})
 	b, _ := groundedBot(t, srv, openai.Config{})
 	a, streamed := ask(t, b, modes[1], lavrovQ)
-	if a.Fallback || a.Text != "Lavrov called it counter-productive [1]." || streamed != a.Text {
+	if a.Fallback != "" || a.Text != "Lavrov called it counter-productive [1]." || streamed != a.Text {
 		t.Errorf("answer %+v, streamed %q", a, streamed)
 	}
 }

@@ -26,15 +26,6 @@ type Metrics struct {
 	events      *prometheus.CounterVec
 }
 
-// Outcomes of a question, the "outcome" label of newsbot_questions_total.
-const (
-	OutcomeModel      = "model"      // a model's checked answer
-	OutcomeExtractive = "extractive" // quoted sentences, no model configured
-	OutcomeNoAnswer   = "no_answer"  // the coverage does not answer
-	OutcomeFallback   = "fallback"   // a model was configured but its answer was not used
-	OutcomeError      = "error"      // no answer at all (refused question, cancelled, failure)
-)
-
 // New returns the metrics, registered.
 func New() *Metrics {
 	m := &Metrics{
@@ -67,8 +58,8 @@ func New() *Metrics {
 // Adapter creates an adapter's series at zero, so that they are exported
 // before its first question and event.
 func (m *Metrics) Adapter(name string) {
-	for _, o := range []string{OutcomeModel, OutcomeExtractive, OutcomeNoAnswer, OutcomeFallback, OutcomeError} {
-		m.questions.WithLabelValues(name, o)
+	for _, o := range newsbot.Outcomes {
+		m.questions.WithLabelValues(name, string(o))
 	}
 	m.modelErrors.WithLabelValues(name)
 	m.citations.WithLabelValues(name)
@@ -82,24 +73,12 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// Outcome classifies an answer for the outcome label.
-func Outcome(a newsbot.Answer, err error) string {
-	switch {
-	case err != nil:
-		return OutcomeError
-	case a.Fallback:
-		return OutcomeFallback
-	case a.NoAnswer:
-		return OutcomeNoAnswer
-	case a.Mode == newsbot.ModeModel:
-		return OutcomeModel
-	}
-	return OutcomeExtractive
-}
+var _ newsbot.Observer = (*Metrics)(nil)
 
-// Observe records one question answered through adapter, which took total.
+// Observe implements newsbot.Observer: it records one question asked
+// through adapter, which took total.
 func (m *Metrics) Observe(adapter string, a newsbot.Answer, err error, total time.Duration) {
-	m.questions.WithLabelValues(adapter, Outcome(a, err)).Inc()
+	m.questions.WithLabelValues(adapter, string(newsbot.OutcomeOf(a, err))).Inc()
 	m.stage.WithLabelValues("total").Observe(total.Seconds())
 	if err != nil {
 		return
@@ -109,7 +88,7 @@ func (m *Metrics) Observe(adapter string, a newsbot.Answer, err error, total tim
 			m.stage.WithLabelValues(name).Observe(d.Seconds())
 		}
 	}
-	if a.Fallback && a.Note == newsbot.NoteModelFailed {
+	if a.Fallback == newsbot.FallbackModelFailed {
 		m.modelErrors.WithLabelValues(adapter).Inc()
 	}
 	m.citations.WithLabelValues(adapter).Add(float64(len(a.Citations)))

@@ -18,7 +18,7 @@ func TestMetricsExposed(t *testing.T) {
 	m.Observe("http", newsbot.Answer{Mode: newsbot.ModeModel, Citations: make([]newsbot.Citation, 2),
 		Removed: newsbot.Removed{Markers: 1, Sentences: 2, Links: 3},
 		Timing:  newsbot.Timing{Retrieve: time.Millisecond, Model: time.Second, Check: time.Millisecond}}, nil, 2*time.Second)
-	m.Observe("slack", newsbot.Answer{Mode: newsbot.ModeExtractive, Fallback: true, Note: newsbot.NoteModelFailed}, nil, time.Second)
+	m.Observe("slack", newsbot.Answer{Mode: newsbot.ModeExtractive, Fallback: newsbot.FallbackModelFailed, Note: newsbot.NoteModelFailed}, nil, time.Second)
 	m.Observe("slack", newsbot.Answer{}, errors.New("x"), time.Millisecond)
 	m.Event("slack", "duplicate")
 	srv := httptest.NewServer(m.Handler())

@@ -35,7 +35,7 @@ import (
 // produced (checked text, pieces that join to a prefix of the final
 // answer's Text); the returned Answer is the final one.
 type Answerer interface {
-	Ask(ctx context.Context, req newsbot.Request, stream func(text string)) (newsbot.Answer, error)
+	Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error)
 }
 
 // maxTurns bounds the conversation the chat keeps: older turns are
@@ -239,17 +239,22 @@ func (s *session) ask(ctx context.Context, question string) error {
 	}
 	// The answer is printed as it streams in; streamed is what was shown.
 	var streamed strings.Builder
-	stream := func(piece string) {
+	withdrawn := false
+	stream := func(p newsbot.Piece) {
 		if interrupted.Load() {
 			return
 		}
-		io.WriteString(s.out, cleanText(piece))
-		streamed.WriteString(piece)
+		if p.Withdraw {
+			withdrawn = withdrawn || streamed.Len() > 0
+			return
+		}
+		io.WriteString(s.out, cleanText(p.Text))
+		streamed.WriteString(p.Text)
 	}
 	a, err := s.bot.Ask(actx, newsbot.Request{Question: question, History: s.turns}, stream)
 	disarm()
 	shown := streamed.String()
-	if shown != "" && (err != nil || interrupted.Load() || !strings.HasPrefix(a.Text, shown)) {
+	if shown != "" && (err != nil || interrupted.Load() || withdrawn || !strings.HasPrefix(a.Text, shown)) {
 		// What streamed is not the answer after all: say so before what
 		// follows.
 		s.say("")
@@ -267,7 +272,7 @@ func (s *session) ask(ctx context.Context, question string) error {
 		s.reply(msgSorry)
 	default:
 		s.last = &a
-		if shown != "" && strings.HasPrefix(a.Text, shown) {
+		if shown != "" && !withdrawn && strings.HasPrefix(a.Text, shown) {
 			formatAnswer(s.out, a, len(shown))
 		} else {
 			Format(s.out, a)

@@ -38,7 +38,7 @@ func (b *fakeBot) Answer(ctx context.Context, q string) (newsbot.Answer, error) 
 	return a, nil
 }
 
-func (b *fakeBot) Ask(ctx context.Context, req newsbot.Request, _ func(string)) (newsbot.Answer, error) {
+func (b *fakeBot) Ask(ctx context.Context, req newsbot.Request, _ newsbot.Stream) (newsbot.Answer, error) {
 	return b.Answer(ctx, req.Question)
 }
 
@@ -59,7 +59,7 @@ func newFakeBot() *fakeBot {
 // answerFunc adapts a function to Answerer.
 type answerFunc func(context.Context, string) (newsbot.Answer, error)
 
-func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, _ func(string)) (newsbot.Answer, error) {
+func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, _ newsbot.Stream) (newsbot.Answer, error) {
 	return f(ctx, req.Question)
 }
 

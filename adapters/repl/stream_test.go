@@ -12,10 +12,10 @@ import (
 // convBot streams its answers and records the history it was given.
 type convBot struct {
 	histories [][]newsbot.Turn
-	answer    func(req newsbot.Request, stream func(string)) newsbot.Answer
+	answer    func(req newsbot.Request, stream newsbot.Stream) newsbot.Answer
 }
 
-func (b *convBot) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+func (b *convBot) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 	b.histories = append(b.histories, append([]newsbot.Turn(nil), req.History...))
 	return b.answer(req, stream), nil
 }
@@ -23,9 +23,9 @@ func (b *convBot) Ask(ctx context.Context, req newsbot.Request, stream func(stri
 var lavrov = newsbot.Citation{N: 1, ArticleID: "a", Sentence: "Lavrov said talk of sanctions was counter-productive.", Outlet: "Reuters", Title: "Clinton fails"}
 
 func TestStreamedAnswerPrintedOnce(t *testing.T) {
-	bot := &convBot{answer: func(req newsbot.Request, stream func(string)) newsbot.Answer {
-		stream("Reuters reported that Lavrov objected [1].")
-		stream(" He wanted talks [1].")
+	bot := &convBot{answer: func(req newsbot.Request, stream newsbot.Stream) newsbot.Answer {
+		stream(newsbot.Piece{Text: "Reuters reported that Lavrov objected [1]."})
+		stream(newsbot.Piece{Text: " He wanted talks [1]."})
 		return newsbot.Answer{Question: req.Question, Mode: newsbot.ModeModel, Text: "Reuters reported that Lavrov objected [1]. He wanted talks [1].", Citations: []newsbot.Citation{lavrov}}
 	}}
 	var out bytes.Buffer
@@ -42,9 +42,10 @@ func TestStreamedAnswerPrintedOnce(t *testing.T) {
 }
 
 func TestCutStreamThenFallback(t *testing.T) {
-	bot := &convBot{answer: func(req newsbot.Request, stream func(string)) newsbot.Answer {
-		stream("Reuters reported that Lavrov objected [1].")
-		return newsbot.Answer{Question: req.Question, Mode: newsbot.ModeExtractive, Fallback: true, Note: newsbot.NoteModelFailed,
+	bot := &convBot{answer: func(req newsbot.Request, stream newsbot.Stream) newsbot.Answer {
+		stream(newsbot.Piece{Text: "Reuters reported that Lavrov objected [1]."})
+		stream(newsbot.Piece{Withdraw: true})
+		return newsbot.Answer{Question: req.Question, Mode: newsbot.ModeExtractive, Fallback: newsbot.FallbackModelFailed, Note: newsbot.NoteModelFailed,
 			Text: "Lavrov said talk of sanctions was counter-productive. [1]", Citations: []newsbot.Citation{lavrov}}
 	}}
 	var out bytes.Buffer
@@ -57,7 +58,7 @@ func TestCutStreamThenFallback(t *testing.T) {
 }
 
 func TestConversationHistory(t *testing.T) {
-	bot := &convBot{answer: func(req newsbot.Request, stream func(string)) newsbot.Answer {
+	bot := &convBot{answer: func(req newsbot.Request, stream newsbot.Stream) newsbot.Answer {
 		q := req.Question
 		if len(req.History) > 0 {
 			q = req.History[len(req.History)-1].Question + " " + q

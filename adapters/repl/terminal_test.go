@@ -87,7 +87,7 @@ func (b *slowBot) Answer(ctx context.Context, q string) (newsbot.Answer, error) 
 	return b.fakeBot.Answer(ctx, q)
 }
 
-func (b *slowBot) Ask(ctx context.Context, req newsbot.Request, _ func(string)) (newsbot.Answer, error) {
+func (b *slowBot) Ask(ctx context.Context, req newsbot.Request, _ newsbot.Stream) (newsbot.Answer, error) {
 	return b.Answer(ctx, req.Question)
 }
 

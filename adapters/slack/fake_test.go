@@ -381,7 +381,7 @@ func builtinBot(t testing.TB) *newsbot.Bot {
 		}
 		arts = append(arts, r.Articles...)
 	}
-	return &newsbot.Bot{Index: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: corpus.Build(arts)}
 }
 
 // recorder wraps an Answerer and records its requests.
@@ -391,7 +391,7 @@ type recorder struct {
 	reqs []newsbot.Request
 }
 
-func (r *recorder) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+func (r *recorder) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 	r.mu.Lock()
 	r.reqs = append(r.reqs, req)
 	r.mu.Unlock()
@@ -405,15 +405,15 @@ func (r *recorder) requests() []newsbot.Request {
 }
 
 // answerFunc adapts a function to Answerer.
-type answerFunc func(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error)
+type answerFunc func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error)
 
-func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 	return f(ctx, req, stream)
 }
 
 // fixed answers every question with a.
 func fixed(a newsbot.Answer) Answerer {
-	return answerFunc(func(context.Context, newsbot.Request, func(string)) (newsbot.Answer, error) { return a, nil })
+	return answerFunc(func(context.Context, newsbot.Request, newsbot.Stream) (newsbot.Answer, error) { return a, nil })
 }
 
 // Running the adapter.

@@ -109,7 +109,7 @@ func TestRenderNoAnswerHasNoSources(t *testing.T) {
 }
 
 func TestRenderFallbackShowsTheNote(t *testing.T) {
-	m := renderAnswer(newsbot.Answer{Text: "A. [1]", Fallback: true, Note: newsbot.NoteModelFailed,
+	m := renderAnswer(newsbot.Answer{Text: "A. [1]", Fallback: newsbot.FallbackModelFailed, Note: newsbot.NoteModelFailed,
 		Citations: []newsbot.Citation{{N: 1, Sentence: "A.", Outlet: "Reuters"}}}, 0)
 	if len(m.blocks) != 3 || !strings.Contains(m.text, newsbot.NoteModelFailed) {
 		t.Errorf("fallback message: %d blocks, text %q", len(m.blocks), m.text)

@@ -233,9 +233,13 @@ func (a *Adapter) newStreamer(ctx context.Context, q question) *streamer {
 }
 
 // add is the Answerer's stream callback. It never blocks on Slack.
-func (s *streamer) add(piece string) {
+func (s *streamer) add(p newsbot.Piece) {
 	s.mu.Lock()
-	s.text.WriteString(piece)
+	if p.Withdraw {
+		// The final answer replaces what was shown; nothing more to edit.
+		s.text.Reset()
+	}
+	s.text.WriteString(p.Text)
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:

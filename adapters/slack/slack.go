@@ -49,7 +49,7 @@ import (
 // it is produced, in pieces that join to a prefix of the final Answer's
 // Text; the returned Answer is the final one. *newsbot.Bot implements it.
 type Answerer interface {
-	Ask(ctx context.Context, req newsbot.Request, stream func(text string)) (newsbot.Answer, error)
+	Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error)
 }
 
 // ErrFatalAuth is wrapped by the error Run returns when Slack refuses a

@@ -59,7 +59,7 @@ type gate struct {
 
 func newGate() *gate { return &gate{started: make(chan struct{}, 10), release: make(chan struct{})} }
 
-func (g *gate) Ask(ctx context.Context, req newsbot.Request, _ func(string)) (newsbot.Answer, error) {
+func (g *gate) Ask(ctx context.Context, req newsbot.Request, _ newsbot.Stream) (newsbot.Answer, error) {
 	g.mu.Lock()
 	g.n++
 	g.mu.Unlock()
@@ -393,7 +393,7 @@ func TestHugeQuestionIsRefusedBeforeTheAnswerer(t *testing.T) {
 
 func TestAnswererErrorEndsInAFriendlySentence(t *testing.T) {
 	secret := errors.New("dial tcp 10.0.0.7:443: connection refused (sk-secret-123)")
-	failing := answerFunc(func(context.Context, newsbot.Request, func(string)) (newsbot.Answer, error) {
+	failing := answerFunc(func(context.Context, newsbot.Request, newsbot.Stream) (newsbot.Answer, error) {
 		return newsbot.Answer{}, secret
 	})
 	r := startSocket(t, failing, nil)
@@ -420,9 +420,9 @@ func TestStreamingPostsThenUpdatesAtMostOncePerInterval(t *testing.T) {
 	pieces := []string{"Lavrov spoke. [1] ", "He said more. [1] ", "Then he left. [1] ", "The end. [1]"}
 	final := newsbot.Answer{Question: "q", Text: strings.Join(pieces, ""), Mode: newsbot.ModeModel,
 		Citations: []newsbot.Citation{{N: 1, Sentence: "Lavrov spoke.", Outlet: "Reuters", Title: lavrovHeadline}}}
-	streaming := answerFunc(func(ctx context.Context, _ newsbot.Request, stream func(string)) (newsbot.Answer, error) {
+	streaming := answerFunc(func(ctx context.Context, _ newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 		for _, p := range pieces {
-			stream(p)
+			stream(newsbot.Piece{Text: p})
 			time.Sleep(every / 3) // the model's pace, not synchronisation
 		}
 		return final, nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	newsbot "github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/adapters/discord"
 	"github.com/newsbot-dev/newsbot/adapters/prometheus"
 	"github.com/newsbot-dev/newsbot/adapters/slack"
@@ -41,7 +42,7 @@ func (e *environ) slack(ctx context.Context, args []string) error {
 	}
 	log := e.logger()
 	cfg.Log = log
-	a, err := slack.New(cfg, observe(bot, "slack", prometheus.New(), log))
+	a, err := slack.New(cfg, newsbot.Observe(bot, "slack", prometheus.New(), log))
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func (e *environ) discord(ctx context.Context, args []string) error {
 	}
 	log := e.logger()
 	cfg.Log = log
-	a, err := discord.New(cfg, observe(bot, "discord", prometheus.New(), log))
+	a, err := discord.New(cfg, newsbot.Observe(bot, "discord", prometheus.New(), log))
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ type chatAdapter struct {
 
 // chatAdapters builds the chat adapters whose credentials are configured,
 // over bot, reporting to metrics.
-func (e *environ) chatAdapters(bot answerer, m *prometheus.Metrics) ([]chatAdapter, error) {
+func (e *environ) chatAdapters(bot newsbot.Answerer, m *prometheus.Metrics) ([]chatAdapter, error) {
 	var out []chatAdapter
 	log := e.logger()
 	cfg, ok, err := slack.ConfigFromEnv(e.getenv)
@@ -112,7 +113,7 @@ func (e *environ) chatAdapters(bot answerer, m *prometheus.Metrics) ([]chatAdapt
 		// server, not a listener of the adapter's own.
 		cfg.ExternalHTTP = cfg.AppToken == ""
 		m.Adapter("slack")
-		a, err := slack.New(cfg, observe(bot, "slack", m, log))
+		a, err := slack.New(cfg, newsbot.Observe(bot, "slack", m, log))
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +134,7 @@ func (e *environ) chatAdapters(bot answerer, m *prometheus.Metrics) ([]chatAdapt
 		// serve's server rather than a listener of the adapter's own.
 		dcfg.Addr = ""
 		m.Adapter("discord")
-		a, err := discord.New(dcfg, observe(bot, "discord", m, log))
+		a, err := discord.New(dcfg, newsbot.Observe(bot, "discord", m, log))
 		if err != nil {
 			return nil, err
 		}

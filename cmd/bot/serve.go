@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -75,14 +72,14 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 
 	metrics := prometheus.New()
 	metrics.Adapter("http")
-	gate := &gate{}
+	gate := &newsbot.Gate{}
 	api := httpapi.New(httpapi.Config{
 		Token:   e.getenv("NEWSBOT_API_TOKEN"),
 		Rate:    apiRate,
-		Ready:   gate.ready,
+		Ready:   gate.Ready,
 		Metrics: metrics.Handler(),
 		Log:     log,
-	}, observe(gate, "http", metrics, log))
+	}, newsbot.Observe(gate, "http", metrics, log))
 	adapters, err := e.chatAdapters(gate, metrics)
 	if err != nil {
 		return err
@@ -116,7 +113,7 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 		shutdown(srv, grace)
 		return err
 	}
-	gate.open(bot)
+	gate.Open(bot)
 	log.Info("ready", "coverage", from, "mode", mode)
 	fmt.Fprintf(e.stdout, "answering from %s. %s\n", from, mode)
 
@@ -164,7 +161,7 @@ wait:
 				log.Error("reload failed; still answering from the previous coverage", "err", err)
 				continue
 			}
-			gate.open(nb)
+			gate.Open(nb)
 			log.Info("reloaded", "coverage", from)
 			fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", from)
 		}
@@ -173,7 +170,7 @@ wait:
 	// stop taking questions when their context ends and wait for their
 	// answers in progress (each within its own grace).
 	log.Info("stopping: answers in flight may finish", "grace", grace.String())
-	gate.close()
+	gate.Close()
 	stopAdapters()
 	if err := shutdown(srv, grace); err != nil {
 		log.Warn("stopped before every answer finished", "err", err)
@@ -240,70 +237,4 @@ func durationSetting(getenv func(string) string, name string, def time.Duration)
 		return 0, errConfig(name, v, "a positive duration such as 30s")
 	}
 	return d, nil
-}
-
-// gate answers once the bot is loaded and until the process stops.
-type gate struct {
-	bot     atomic.Pointer[newsbot.Bot]
-	stopped atomic.Bool
-}
-
-func (g *gate) open(b *newsbot.Bot) { g.bot.Store(b) }
-func (g *gate) close()              { g.stopped.Store(true) }
-func (g *gate) ready() bool         { return g.bot.Load() != nil && !g.stopped.Load() }
-
-func (g *gate) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
-	b := g.bot.Load()
-	if b == nil {
-		return newsbot.Answer{}, fmt.Errorf("the index is loading: %w", httpapi.ErrUnavailable)
-	}
-	if g.stopped.Load() {
-		return newsbot.Answer{}, fmt.Errorf("stopping: %w", httpapi.ErrUnavailable)
-	}
-	return b.Ask(ctx, req, stream)
-}
-
-// answerer is what every adapter asks.
-type answerer interface {
-	Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error)
-}
-
-// observed records each question in the metrics and logs one line for it.
-type observed struct {
-	next    answerer
-	adapter string
-	metrics *prometheus.Metrics
-	log     *slog.Logger
-}
-
-func observe(next answerer, adapter string, m *prometheus.Metrics, log *slog.Logger) *observed {
-	return &observed{next: next, adapter: adapter, metrics: m, log: log}
-}
-
-func (o *observed) Ask(ctx context.Context, req newsbot.Request, stream func(string)) (newsbot.Answer, error) {
-	id := httpapi.RequestID(ctx)
-	if id == "" {
-		var b [8]byte
-		rand.Read(b[:])
-		id = hex.EncodeToString(b[:])
-	}
-	start := time.Now()
-	a, err := o.next.Ask(ctx, req, stream)
-	total := time.Since(start)
-	o.metrics.Observe(o.adapter, a, err, total)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	attrs := []any{
-		"request_id", id, "adapter", o.adapter, "outcome", prometheus.Outcome(a, err),
-		"question_bytes", len(req.Question), "history_turns", len(req.History),
-		"total_ms", ms(total), "rewrite_ms", ms(a.Timing.Rewrite), "retrieve_ms", ms(a.Timing.Retrieve),
-		"model_ms", ms(a.Timing.Model), "check_ms", ms(a.Timing.Check),
-		"citations", len(a.Citations), "removed_markers", a.Removed.Markers,
-		"removed_sentences", a.Removed.Sentences, "removed_links", a.Removed.Links,
-	}
-	if err != nil {
-		o.log.Warn("question", append(attrs, "err", err)...)
-	} else {
-		o.log.Info("question", attrs...)
-	}
-	return a, err
 }

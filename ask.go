@@ -1,0 +1,263 @@
+package newsbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/newsbot-dev/newsbot/prompts"
+)
+
+// Answerer answers a question in the context of a conversation. *Bot
+// implements it, and so do the middlewares around it (Observe, Gate); every
+// adapter asks one.
+type Answerer interface {
+	// Ask answers req. When stream is not nil it receives the answer while
+	// it is made (see Stream); the returned Answer is the final one.
+	Ask(ctx context.Context, req Request, stream Stream) (Answer, error)
+}
+
+// Stream receives an answer while it is made. Its pieces' Text, joined,
+// is a prefix of the final Answer's Text, unless a piece Withdraws what
+// came before it.
+type Stream func(Piece)
+
+// Piece is one event of a streamed answer.
+type Piece struct {
+	// Text continues the answer: checked, whole sentences.
+	Text string
+	// Withdraw, when true, takes back all the text streamed so far: the
+	// final Answer does not continue it (a fallback replaced the model's
+	// answer; Answer.Fallback says why), so show the final Answer in its
+	// place. Text is then "".
+	Withdraw bool
+}
+
+// Request is a question in a conversation.
+type Request struct {
+	// Question is the person's latest question, as typed.
+	Question string
+	// Conversation is the key of the conversation the question belongs to
+	// (a Slack thread, a Discord reply chain, a DM, a terminal session),
+	// "" for none. With Bot.Conversations set, the bot reads the earlier
+	// turns from there and records this one.
+	Conversation string
+	// History holds earlier turns given by the caller (the HTTP API's
+	// clients send theirs), oldest first; when set it is used instead of
+	// the stored conversation. The bot reads at most the last MaxTurns.
+	History []Turn
+}
+
+// Turn is one earlier exchange of a conversation.
+type Turn struct {
+	// Question is the question as the bot answered it (standalone).
+	Question string
+	// Answer is the answer's text.
+	Answer string
+}
+
+// MaxTurns is the one bound on a conversation's memory: stores keep at
+// most the last MaxTurns turns of each conversation, and a follow-up is read
+// against them.
+const MaxTurns = 4
+
+// Bot answers questions from news coverage. Set Retriever before use;
+// every other field's zero value works. A Bot is safe for concurrent use.
+type Bot struct {
+	// Retriever finds the evidence. Required.
+	Retriever Retriever
+	// Model, when set, writes the answers from the retrieved evidence; the
+	// bot checks every citation. Nil means extractive answers: the best
+	// sentences, quoted.
+	Model Model
+	// Prompts are the templates sent to the model; nil means the built-in
+	// ones.
+	Prompts *prompts.Set
+	// Conversations keep the turns of the conversations named by
+	// Request.Conversation; nil means only Request.History is read.
+	Conversations Conversations
+	// Log receives what went wrong with a model or a store (error texts are
+	// never shown to a person); nil discards it.
+	Log *slog.Logger
+	// MaxEvidence bounds the sentences given to the model; 0 means 8.
+	MaxEvidence int
+	// MaxSentences bounds the sentences quoted in an answer; 0 means 3.
+	MaxSentences int
+	// MinCoverage is the share of the question's weight (the IDF of its
+	// terms) that the best sentence must match for the coverage to count
+	// as answering; below it the bot says the coverage does not say. 0
+	// means DefaultMinCoverage.
+	MinCoverage float64
+}
+
+// DefaultMinCoverage is Bot.MinCoverage's default. At 0.4, a question
+// whose distinctive words the coverage mostly lacks ("Who won the 2018
+// World Cup?" against articles that mention only "the world") gets no
+// answer, while a question phrased in other words than the article ("miss"
+// for "did not attend") still finds it.
+const DefaultMinCoverage = 0.4
+
+// retrieveK is how many sentences an answer is chosen from.
+const retrieveK = 10
+
+// NoAnswerText is what the bot says when the coverage does not answer.
+const NoAnswerText = "The coverage I have does not answer that question."
+
+// noAnswerToken is the reply the rules ask of the model when the evidence
+// does not answer.
+const noAnswerToken = "NO_ANSWER"
+
+// Answer answers a question on its own, outside any conversation, without
+// streaming. See Ask.
+func (b *Bot) Answer(ctx context.Context, question string) (Answer, error) {
+	return b.Ask(ctx, Request{Question: question}, nil)
+}
+
+// Ask answers a question in the context of a conversation. With a Model,
+// the model writes the answer from numbered evidence and the core checks
+// every sentence; stream, when not nil, receives the checked answer's text
+// as it is produced, sentence by sentence. The returned Answer is the
+// final, checked answer. When the model fails or nothing of its reply
+// survives checking, the answer is the extractive one with Fallback and a
+// Note saying so (and stream is told to withdraw what it was given).
+func (b *Bot) Ask(ctx context.Context, req Request, stream Stream) (Answer, error) {
+	q, err := CleanQuestion(req.Question)
+	if err != nil {
+		return Answer{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Answer{}, err
+	}
+	if b.Retriever == nil {
+		return Answer{}, errors.New("answer: no retriever")
+	}
+	history := b.history(ctx, req)
+	a, err := b.answer(ctx, q, history, stream)
+	if err != nil {
+		return Answer{}, err
+	}
+	b.record(ctx, req, a)
+	return a, nil
+}
+
+// history returns the turns q is read against: the request's own, else
+// the stored conversation's, at most the last MaxTurns.
+func (b *Bot) history(ctx context.Context, req Request) []Turn {
+	h := req.History
+	if h == nil && req.Conversation != "" && b.Conversations != nil {
+		var err error
+		if h, err = b.Conversations.Turns(ctx, req.Conversation); err != nil {
+			// Answering without the earlier turns beats not answering.
+			b.log().Warn("reading the conversation failed; answering without it", "err", err)
+			h = nil
+		}
+	}
+	if len(h) > MaxTurns {
+		h = h[len(h)-MaxTurns:]
+	}
+	return h
+}
+
+// record adds the answered turn to the request's conversation.
+func (b *Bot) record(ctx context.Context, req Request, a Answer) {
+	if req.Conversation == "" || b.Conversations == nil {
+		return
+	}
+	t := Turn{Question: a.Question, Answer: a.Text}
+	if err := b.Conversations.Append(context.WithoutCancel(ctx), req.Conversation, t); err != nil {
+		b.log().Warn("recording the conversation failed", "err", err)
+	}
+}
+
+// answer makes the answer to q: retrieve, then quote or ask the model.
+func (b *Bot) answer(ctx context.Context, q string, history []Turn, stream Stream) (Answer, error) {
+	var tm Timing
+	t0 := time.Now()
+	standalone := b.standalone(ctx, history, q)
+	t1 := time.Now()
+	tm.Rewrite = t1.Sub(t0)
+	ev, err := b.Retriever.Retrieve(ctx, standalone, retrieveK)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Answer{}, ctx.Err()
+		}
+		return Answer{}, fmt.Errorf("answer: retrieve: %w", err)
+	}
+	ext := b.extractive(standalone, ev)
+	tm.Retrieve = time.Since(t1)
+	ext.Timing = tm
+	if ext.NoAnswer || b.Model == nil {
+		// Nothing relevant: no model call.
+		return ext, nil
+	}
+	ts := &trackedStream{next: stream}
+	a, err := b.grounded(ctx, standalone, ev, ts.stream(), &tm)
+	fallback := func(reason FallbackReason) Answer {
+		ts.withdraw()
+		ext.Fallback, ext.Note, ext.Timing = reason, reason.note(), tm
+		return ext
+	}
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return Answer{}, ctx.Err()
+	case err != nil:
+		b.log().Warn("model answer failed; answering extractively", "err", err)
+		return fallback(FallbackModelFailed), nil
+	case a.NoAnswer:
+		a.Timing = tm
+		return a, nil
+	case len(a.Citations) == 0:
+		b.log().Info("nothing of the model's answer survived checking; answering extractively", "removed", a.Removed)
+		ext = fallback(FallbackUnchecked)
+		ext.Removed = a.Removed
+		return ext, nil
+	}
+	a.Timing = tm
+	return a, nil
+}
+
+// trackedStream passes text on to a Stream and remembers whether any went,
+// so that a fallback can withdraw it.
+type trackedStream struct {
+	next Stream
+	sent bool
+}
+
+// stream returns the text callback for the model's answer; nil when there
+// is no Stream.
+func (t *trackedStream) stream() func(string) {
+	if t.next == nil {
+		return nil
+	}
+	return func(s string) {
+		if s == "" {
+			return
+		}
+		t.sent = true
+		t.next(Piece{Text: s})
+	}
+}
+
+// withdraw tells the Stream that what it was given is not the answer.
+func (t *trackedStream) withdraw() {
+	if t.next != nil && t.sent {
+		t.next(Piece{Withdraw: true})
+		t.sent = false
+	}
+}
+
+func (b *Bot) log() *slog.Logger {
+	if b.Log != nil {
+		return b.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (b *Bot) minCoverage() float64 {
+	if b.MinCoverage == 0 {
+		return DefaultMinCoverage
+	}
+	return b.MinCoverage
+}

@@ -1,0 +1,106 @@
+package newsbot
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// extractive composes an answer from the best evidence: the best
+// sentence, the sentence right after it when that one also bears on the
+// question (it often completes it: the quote after "Lavrov restated ..."),
+// and other sentences that score close to the best and match as much of the
+// question as it does, each cited. A sentence that only shares a word or two
+// with the question ("Clinton praised ... discussions with Lavrov" for "What
+// did Lavrov say about sanctions?") is left out.
+func (b *Bot) extractive(q string, ev []Evidence) Answer {
+	minCov := b.minCoverage()
+	maxN := b.MaxSentences
+	if maxN == 0 {
+		maxN = 3
+	}
+	a := Answer{Question: q, Mode: ModeExtractive}
+	if len(ev) == 0 || ev[0].Relevance.Coverage < minCov || ev[0].Relevance.Own == 0 {
+		a.NoAnswer = true
+		a.Text = NoAnswerText
+		return a
+	}
+	best := ev[0]
+	chosen := []Evidence{best}
+	has := func(e Evidence) bool {
+		for _, c := range chosen {
+			if c.ArticleID == e.ArticleID && c.Start == e.Start {
+				return true
+			}
+		}
+		return false
+	}
+	// The sentence after the best one, if it matches the question too.
+	for _, e := range ev[1:] {
+		if e.ArticleID == best.ArticleID && e.Index == best.Index+1 && e.Relevance.Own > 0 {
+			chosen = append(chosen, e)
+			break
+		}
+	}
+	for _, e := range ev[1:] {
+		if len(chosen) >= maxN {
+			break
+		}
+		r := e.Relevance
+		if has(e) || r.Coverage < max(minCov, 0.9*best.Relevance.Coverage) || r.Own == 0 || r.Score < 0.8*best.Relevance.Score {
+			continue
+		}
+		chosen = append(chosen, e)
+	}
+
+	var text strings.Builder
+	for i, e := range chosen {
+		c := citation(i+1, e)
+		a.Citations = append(a.Citations, c)
+		if i > 0 {
+			text.WriteByte(' ')
+		}
+		text.WriteString(collapseSpace(c.Sentence))
+		fmt.Fprintf(&text, " [%d]", c.N)
+	}
+	a.Text = text.String()
+	return a
+}
+
+// citation cites evidence e as marker n.
+func citation(n int, e Evidence) Citation {
+	return Citation{
+		N:         n,
+		ArticleID: e.ArticleID,
+		Start:     e.Start,
+		End:       e.End,
+		Sentence:  e.Sentence,
+		Outlet:    e.Outlet,
+		Title:     e.Title,
+		URL:       e.URL,
+		Published: e.Published,
+		Paragraph: e.Paragraph,
+		Index:     e.Index,
+	}
+}
+
+// collapseSpace turns each run of white space (line breaks and no-break
+// spaces included) into one space, for display. Citations keep the exact
+// bytes.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
