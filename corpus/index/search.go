@@ -1,4 +1,4 @@
-package corpus
+package index
 
 import (
 	"container/heap"
@@ -6,12 +6,14 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/newsbot-dev/newsbot/corpus"
 )
 
 // Hit is one sentence found by Search.
 type Hit struct {
 	// Article is the article the sentence belongs to.
-	Article *Article
+	Article *corpus.Article
 	// Start and End are the sentence's byte range in Article.Body.
 	Start, End int
 	// Paragraph and Index place the sentence in its article, from 0.
