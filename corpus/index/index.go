@@ -43,6 +43,8 @@ type Index struct {
 	avgSent float64
 	avgDoc  float64
 	avgT    float64
+
+	scratch sync.Pool // of *scratch: per-search arrays, reused
 }
 
 // sentence is one sentence of an article.
