@@ -393,9 +393,9 @@ func (h *hitHeap) Pop() any {
 	return x
 }
 
-// Previous returns the sentence before h in its article, and false when h
+// previous returns the sentence before h in its article, and false when h
 // is the article's first sentence (or not from this index).
-func (ix *Index) Previous(h Hit) (string, bool) {
+func (ix *Index) previous(h Hit) (string, bool) {
 	a, ok := ix.ids[h.Article.ID]
 	if !ok || h.Index <= 0 {
 		return "", false
@@ -407,10 +407,10 @@ func (ix *Index) Previous(h Hit) (string, bool) {
 	return ix.text(t), true
 }
 
-// NeedsContext reports whether a sentence leans on the one before it: it
+// needsContext reports whether a sentence leans on the one before it: it
 // refers back with a pronoun ("he said") or begins with a connective
 // ("But", "However").
-func NeedsContext(sentence string) bool {
+func needsContext(sentence string) bool {
 	an := newAnalyzer(16)
 	toks := an.words(nil, sentence)
 	for i, t := range toks {

@@ -27,11 +27,11 @@ import (
 
 // Size limits used when the Loader's fields are zero.
 const (
-	// DefaultMaxArticleBytes bounds one article's body: 2 MiB, a hundred
+	// defaultMaxArticleBytes bounds one article's body: 2 MiB, a hundred
 	// times a long feature story.
-	DefaultMaxArticleBytes = 2 << 20
-	// DefaultMaxFileBytes bounds one file: 1 GiB.
-	DefaultMaxFileBytes int64 = 1 << 30
+	defaultMaxArticleBytes = 2 << 20
+	// defaultMaxFileBytes bounds one file: 1 GiB.
+	defaultMaxFileBytes int64 = 1 << 30
 )
 
 // Loader reads articles from files. Its zero value is ready to use.
@@ -131,11 +131,11 @@ const (
 // file with no article text left, an article or file over the size limits,
 // a file that cannot be opened or read, an unsupported extension.
 type Loader struct {
-	// MaxArticleBytes bounds one article's body; 0 means
-	// DefaultMaxArticleBytes (2 MiB). A longer article is refused.
+	// MaxArticleBytes bounds one article's body; 0 means 2 MiB. A longer
+	// article is refused.
 	MaxArticleBytes int
 	// MaxFileBytes bounds one file (compressed size for .gz); 0 means
-	// DefaultMaxFileBytes (1 GiB). A larger file is refused.
+	// 1 GiB. A larger file is refused.
 	MaxFileBytes int64
 }
 
@@ -353,14 +353,14 @@ func applyDateline(a *corpus.Article) {
 
 func (l *Loader) maxArticleBytes() int {
 	if l == nil || l.MaxArticleBytes <= 0 {
-		return DefaultMaxArticleBytes
+		return defaultMaxArticleBytes
 	}
 	return l.MaxArticleBytes
 }
 
 func (l *Loader) maxFileBytes() int64 {
 	if l == nil || l.MaxFileBytes <= 0 {
-		return DefaultMaxFileBytes
+		return defaultMaxFileBytes
 	}
 	return l.MaxFileBytes
 }

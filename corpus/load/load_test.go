@@ -725,7 +725,7 @@ func FuzzLoadDocument(f *testing.F) {
 				t.Errorf("format %d: bad article %+v", ft, a)
 			}
 		}
-		a, reason := parseRecord(data, DefaultMaxArticleBytes)
+		a, reason := parseRecord(data, defaultMaxArticleBytes)
 		if reason == "" && (a.ID == "" || a.TextStart > len(a.Body)) {
 			t.Errorf("record: bad article %+v", a)
 		}
