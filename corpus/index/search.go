@@ -247,31 +247,32 @@ func (s *scratch) maxima() maxima {
 	return m
 }
 
-// combined is sentence t's score: its own, the better of its neighbours'
-// and its article's, on one scale: each relative to its best in this
-// search.
-func (ix *Index) combined(sc scoring, s *scratch, m maxima, t uint32) float64 {
-	st := &ix.sents[t]
-	v := float64(s.sent[t] / m.sent)
-	var nb float32
-	if t > ix.artFirst[st.article] {
-		nb = s.sent[t-1]
-	}
-	if t+1 < ix.artFirst[st.article+1] {
-		nb = max(nb, s.sent[t+1])
-	}
-	v += sc.Neighbour * float64(nb/m.sent)
-	if m.doc > 0 {
-		v += sc.Article * float64(s.doc[st.article]/m.doc)
-	}
-	return v
-}
-
-// pool returns the n sentences of best combined score, in no order.
+// pool combines each scored sentence's signals into one score and
+// returns the n sentences of best score, in no order.
 func (ix *Index) pool(sc scoring, s *scratch, m maxima, n int) []scored {
+	// combined is sentence t's score: its own, the better of its
+	// neighbours' and its article's, on one scale: each relative to its
+	// best in this search. (A closure called in place, so that it is
+	// inlined in the loop over every scored sentence.)
+	combined := func(t uint32) float64 {
+		st := &ix.sents[t]
+		v := float64(s.sent[t] / m.sent)
+		var nb float32
+		if t > ix.artFirst[st.article] {
+			nb = s.sent[t-1]
+		}
+		if t+1 < ix.artFirst[st.article+1] {
+			nb = max(nb, s.sent[t+1])
+		}
+		v += sc.Neighbour * float64(nb/m.sent)
+		if m.doc > 0 {
+			v += sc.Article * float64(s.doc[st.article]/m.doc)
+		}
+		return v
+	}
 	top := make(hitHeap, 0, n+1)
 	for _, t := range s.touched {
-		v := ix.combined(sc, s, m, t)
+		v := combined(t)
 		if len(top) < n {
 			heap.Push(&top, scored{t, v})
 		} else if v > top[0].score {
