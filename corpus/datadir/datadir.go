@@ -166,20 +166,10 @@ const manifestFile = "manifest.json"
 // appeared, and rebuild it when a file changed or went away. Either way
 // the files are those load.Files selects.
 func openCorpus(data string, paths []string, log io.Writer) (Coverage, error) {
-	abs := make([]string, len(paths))
-	for i, p := range paths {
-		a, err := filepath.Abs(p)
-		if err != nil {
-			return Coverage{}, fmt.Errorf("corpus %s: %w", p, err)
-		}
-		if _, err := os.Stat(a); err != nil {
-			return Coverage{}, fmt.Errorf("corpus: %w", err)
-		}
-		abs[i] = a
+	dir, err := corpusDir(data, paths)
+	if err != nil {
+		return Coverage{}, err
 	}
-	sort.Strings(abs)
-	sum := sha256.Sum256([]byte(strings.Join(abs, "\x00")))
-	dir := filepath.Join(data, "corpora", hex.EncodeToString(sum[:8]))
 	label := fmt.Sprintf("%s (indexed in %s)", strings.Join(paths, ", "), dir)
 
 	files, err := stampFiles(load.Files(paths...))
@@ -201,18 +191,18 @@ func openCorpus(data string, paths []string, log io.Writer) (Coverage, error) {
 		ix = nil
 	}
 	read := files
-	if ix != nil && old.Files != nil {
+	if ix == nil || old.Files == nil {
+		ix = nil // nothing to reuse: build from scratch
+	} else {
 		added, rebuild := compare(old.Files, files)
-		if !rebuild && len(added) == 0 {
-			return Coverage{ix, label}, nil
-		}
-		if rebuild {
+		switch {
+		case rebuild:
 			ix = nil
-		} else {
+		case len(added) == 0:
+			return Coverage{ix, label}, nil
+		default:
 			read = added
 		}
-	} else {
-		ix = nil
 	}
 	var l load.Loader
 	var arts []corpus.Article
@@ -234,6 +224,26 @@ func openCorpus(data string, paths []string, log io.Writer) (Coverage, error) {
 		return Coverage{}, err
 	}
 	return Coverage{ix, label}, nil
+}
+
+// corpusDir is the folder under the data directory that keeps the index
+// of paths: named after their absolute paths, so that the same paths find
+// it from any directory. Every path must exist.
+func corpusDir(data string, paths []string) (string, error) {
+	abs := make([]string, len(paths))
+	for i, p := range paths {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return "", fmt.Errorf("corpus %s: %w", p, err)
+		}
+		if _, err := os.Stat(a); err != nil {
+			return "", fmt.Errorf("corpus: %w", err)
+		}
+		abs[i] = a
+	}
+	sort.Strings(abs)
+	sum := sha256.Sum256([]byte(strings.Join(abs, "\x00")))
+	return filepath.Join(data, "corpora", hex.EncodeToString(sum[:8])), nil
 }
 
 // corpusFile is one file of a selection with what the manifest records
