@@ -97,6 +97,7 @@ const (
 	Replaced
 )
 
+// String names the status: "added", "duplicate" or "replaced".
 func (s AddStatus) String() string {
 	switch s {
 	case Added:
