@@ -11,6 +11,8 @@ import (
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 // BenchmarkAskReuters measures the bot's own time per model answer on the
@@ -23,7 +25,7 @@ func BenchmarkAskReuters(b *testing.B) {
 	if _, err := os.Stat(path); err != nil {
 		b.Skipf("benchmark corpus not found: %v", err)
 	}
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.Load(path) {
 		arts = append(arts, r.Articles...)
@@ -43,7 +45,7 @@ func BenchmarkAskReuters(b *testing.B) {
 		b.Skip("no questions")
 	}
 	model := &fakeModel{pieceSz: 16, reply: replyWith("Officials said the figures rose [1]. Traders disagreed, Reuters reported [2][3]. Prices fell [9].")}
-	bot := &newsbot.Bot{Retriever: corpus.Build(arts), Model: model}
+	bot := &newsbot.Bot{Retriever: index.Build(arts), Model: model}
 	ctx := context.Background()
 	var lat, withModel []time.Duration
 	i := 0

@@ -19,6 +19,8 @@ import (
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/builtin"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 // Ids the fake Discord uses.
@@ -386,7 +388,7 @@ func (f *fakeDiscord) closeGateway(code int) {
 // builtinBot is the real core on the built-in corpus, extractive.
 func builtinBot(t testing.TB) *newsbot.Bot {
 	t.Helper()
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.LoadFS(builtin.FS, ".") {
 		arts = append(arts, r.Articles...)
@@ -394,7 +396,7 @@ func builtinBot(t testing.TB) *newsbot.Bot {
 	if len(arts) == 0 {
 		t.Fatal("no built-in articles")
 	}
-	return &newsbot.Bot{Retriever: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: index.Build(arts)}
 }
 
 // recorder wraps an Answerer and records each request and when it came.

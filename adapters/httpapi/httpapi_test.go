@@ -15,17 +15,19 @@ import (
 	"github.com/newsbot-dev/newsbot/adapters/httpapi"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/builtin"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 	goopenai "github.com/sashabaranov/go-openai"
 )
 
 func builtinBot(t *testing.T) *newsbot.Bot {
 	t.Helper()
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.LoadFS(builtin.FS, ".") {
 		arts = append(arts, r.Articles...)
 	}
-	return &newsbot.Bot{Retriever: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: index.Build(arts)}
 }
 
 func serve(t *testing.T, cfg httpapi.Config, bot httpapi.Answerer) *httptest.Server {
@@ -66,7 +68,7 @@ func TestAsk(t *testing.T) {
 		t.Fatalf("answer: %s", body)
 	}
 	c := got.Citations[0]
-	art, _ := bot.Retriever.(*corpus.Index).Article(c.ArticleID)
+	art, _ := bot.Retriever.(*index.Index).Article(c.ArticleID)
 	if c.Outlet != "Reuters" || !strings.Contains(c.Sentence, "counter-productive") || art.Body[c.Start:c.End] != c.Sentence {
 		t.Errorf("citation %+v", c)
 	}

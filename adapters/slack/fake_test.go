@@ -20,6 +20,8 @@ import (
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/builtin"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 // The fake Slack: its Web API over httptest, and a Socket Mode WebSocket
@@ -373,7 +375,7 @@ func deliver(f *fakeSlack, c *fakeConn, envID, eventID string, retry int, inner 
 
 func builtinBot(t testing.TB) *newsbot.Bot {
 	t.Helper()
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.LoadFS(builtin.FS, ".") {
 		if len(r.Problems) > 0 {
@@ -381,7 +383,7 @@ func builtinBot(t testing.TB) *newsbot.Bot {
 		}
 		arts = append(arts, r.Articles...)
 	}
-	return &newsbot.Bot{Retriever: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: index.Build(arts)}
 }
 
 // recorder wraps an Answerer and records its requests.

@@ -8,6 +8,7 @@ import (
 
 	newsbot "github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/adapters/openai"
+	"github.com/newsbot-dev/newsbot/corpus/datadir"
 	"github.com/newsbot-dev/newsbot/prompts"
 	"golang.org/x/term"
 )
@@ -20,19 +21,19 @@ func (e *environ) openBot(log io.Writer) (bot *newsbot.Bot, from, mode string, e
 		return nil, "", "", err
 	}
 	bot, mode, err = e.newBot(src)
-	return bot, src.label, mode, err
+	return bot, src.Label, mode, err
 }
 
 // newBot wires the answering core: the index, and the model when one is
 // configured (OPENAI_BASE_URL or OPENAI_API_KEY) unless --extractive. It
 // also says, for people, how answers are made.
-func (e *environ) newBot(src source) (*newsbot.Bot, string, error) {
+func (e *environ) newBot(src datadir.Coverage) (*newsbot.Bot, string, error) {
 	log := e.logger()
 	ps, err := prompts.Load(e.opts.prompts)
 	if err != nil {
 		return nil, "", err
 	}
-	b := &newsbot.Bot{Retriever: src.ix, Prompts: ps, Log: log}
+	b := &newsbot.Bot{Retriever: src.Index, Prompts: ps, Log: log}
 	mode := "Answers quote the coverage (no model configured)."
 	if e.opts.extractive {
 		return b, "Answers quote the coverage (--extractive).", nil

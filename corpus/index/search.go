@@ -1,17 +1,18 @@
-package corpus
+package index
 
 import (
 	"container/heap"
 	"math"
 	"sort"
 	"strings"
-	"sync"
+
+	"github.com/newsbot-dev/newsbot/corpus"
 )
 
 // Hit is one sentence found by Search.
 type Hit struct {
 	// Article is the article the sentence belongs to.
-	Article *Article
+	Article *corpus.Article
 	// Start and End are the sentence's byte range in Article.Body.
 	Start, End int
 	// Paragraph and Index place the sentence in its article, from 0.
@@ -31,9 +32,9 @@ type Hit struct {
 // Text returns the sentence, verbatim.
 func (h Hit) Text() string { return h.Article.Body[h.Start:h.End] }
 
-// Scoring holds the weights of the ranking function. The zero value is not
-// useful; start from DefaultScoring.
-type Scoring struct {
+// scoring holds the weights of the ranking function. The zero value is not
+// useful; start from defaultScoring.
+type scoring struct {
 	// K1 and B are the BM25 parameters, for sentences and articles alike.
 	K1, B float64
 	// Context weighs a term found only in a sentence's added context (the
@@ -60,9 +61,9 @@ type Scoring struct {
 	Pool int
 }
 
-// DefaultScoring are the weights the bot uses, chosen on the training sets
+// defaultScoring are the weights the bot uses, chosen on the training sets
 // of ../shared/eval (see the README for the figures).
-var DefaultScoring = Scoring{
+var defaultScoring = scoring{
 	K1:            0.7,
 	B:             0.4,
 	Context:       0.5,
@@ -76,32 +77,51 @@ var DefaultScoring = Scoring{
 
 // Search returns the k sentences that best answer question, best first.
 func (ix *Index) Search(question string, k int) []Hit {
-	return ix.SearchWith(DefaultScoring, question, k)
+	return ix.searchWith(defaultScoring, question, k)
 }
 
-// scratch holds per-search arrays, reused across searches.
-type scratch struct {
-	sent    []float32
-	cov     []float32
-	own     []float32
-	doc     []float32
-	touched []uint32
-	docs    []uint32
-}
-
-var scratchPool sync.Pool
-
-// SearchWith is Search with explicit weights.
-func (ix *Index) SearchWith(sc Scoring, question string, k int) []Hit {
+// searchWith is Search with explicit weights. The steps: the question's
+// terms, their postings accumulated into per-sentence and per-article
+// scores, those combined with each sentence's neighbours and article into
+// one score and the best pooled, the pool rescored for the kind of answer
+// asked for, sorted, repeated sentences dropped, and the rest returned as
+// hits.
+func (ix *Index) searchWith(sc scoring, question string, k int) []Hit {
 	if ix == nil || len(ix.sents) == 0 || k <= 0 {
 		return nil
 	}
 	q := analyseQuestion(question)
-	type qterm struct {
-		id         uint32
-		idfS, idfD float64
-		qw         float64 // the term's weight in the question
+	qts, total := ix.queryTerms(q)
+	if len(qts) == 0 || total == 0 {
+		return nil
 	}
+	s := ix.getScratch()
+	defer ix.putScratch(s)
+	ix.accumulate(sc, s, qts, total)
+	m := s.maxima()
+	if m.sent == 0 {
+		return nil
+	}
+	cands := ix.pool(sc, s, m, max(k, sc.Pool))
+	ix.rescore(sc, q, cands)
+	sortByScore(cands)
+	cands = ix.dedupe(cands, k)
+	return ix.hits(s, cands)
+}
+
+// qterm is a question term found in the index.
+type qterm struct {
+	id         uint32
+	idfS, idfD float64 // IDF over sentences, over articles
+	qw         float64 // the term's weight in the question
+}
+
+// queryTerms looks the question's terms up, and returns those the index
+// holds with their IDFs, and the question's total weight: the sum of the
+// IDFs of all its terms, found or not, each times its weight in the
+// question. Coverage is a share of that total, so that a term the
+// coverage lacks counts against every sentence.
+func (ix *Index) queryTerms(q question) ([]qterm, float64) {
 	var qts []qterm
 	var total float64
 	nS := float64(len(ix.sents))
@@ -120,11 +140,22 @@ func (ix *Index) SearchWith(sc Scoring, question string, k int) []Hit {
 		ddf := float64(ix.docDF[id])
 		qts = append(qts, qterm{id: id, idfS: idfS, idfD: math.Log(1 + (nD-ddf+0.5)/(ddf+0.5)), qw: w.weight})
 	}
-	if len(qts) == 0 || total == 0 {
-		return nil
-	}
+	return qts, total
+}
 
-	s, _ := scratchPool.Get().(*scratch)
+// scratch holds per-search arrays, reused across searches.
+type scratch struct {
+	sent    []float32 // by sentence: BM25 of its words and context
+	cov     []float32 // by sentence: the share of the question's weight it matches
+	own     []float32 // by sentence: the same, its own words only
+	doc     []float32 // by article: BM25 of its body and headline
+	touched []uint32  // sentences with a score
+	docs    []uint32  // articles with a score
+}
+
+// getScratch returns zeroed arrays sized for the index.
+func (ix *Index) getScratch() *scratch {
+	s, _ := ix.scratch.Get().(*scratch)
 	if s == nil || len(s.sent) < len(ix.sents) || len(s.doc) < len(ix.articles) {
 		s = &scratch{
 			sent: make([]float32, len(ix.sents)),
@@ -133,23 +164,34 @@ func (ix *Index) SearchWith(sc Scoring, question string, k int) []Hit {
 			doc:  make([]float32, len(ix.articles)),
 		}
 	}
-	defer func() {
-		for _, t := range s.touched {
-			s.sent[t], s.cov[t], s.own[t] = 0, 0, 0
-		}
-		for _, d := range s.docs {
-			s.doc[d] = 0
-		}
-		s.touched, s.docs = s.touched[:0], s.docs[:0]
-		scratchPool.Put(s)
-	}()
+	return s
+}
 
+// putScratch zeroes what a search wrote and keeps the arrays for the next.
+func (ix *Index) putScratch(s *scratch) {
+	for _, t := range s.touched {
+		s.sent[t], s.cov[t], s.own[t] = 0, 0, 0
+	}
+	for _, d := range s.docs {
+		s.doc[d] = 0
+	}
+	s.touched, s.docs = s.touched[:0], s.docs[:0]
+	ix.scratch.Put(s)
+}
+
+// accumulate adds up, term by term, the BM25 of each sentence that holds
+// a question term (its own words, and at a lower weight its context), the
+// share of the question's weight it matches, and the BM25 of each article
+// (body and headline).
+func (ix *Index) accumulate(sc scoring, s *scratch, qts []qterm, total float64) {
 	k1, b := sc.K1, sc.B
 	for _, qt := range qts {
 		qw := qt.qw
 		idfS32 := float32(qt.idfS * qw / total)
 		lastArt := uint32(math.MaxUint32)
 		var docTF float64
+		// Postings are in sentence order, so an article's are together:
+		// its body score is added when the next article's begin.
 		flush := func() {
 			if lastArt == math.MaxUint32 || docTF == 0 {
 				return
@@ -189,22 +231,32 @@ func (ix *Index) SearchWith(sc Scoring, question string, k int) []Hit {
 			s.doc[a] += float32(v)
 		}
 	}
+}
 
-	var maxSent, maxDoc float32
+// maxima are the best sentence and article scores of a search.
+type maxima struct{ sent, doc float32 }
+
+func (s *scratch) maxima() maxima {
+	var m maxima
 	for _, t := range s.touched {
-		maxSent = max(maxSent, s.sent[t])
+		m.sent = max(m.sent, s.sent[t])
 	}
 	for _, d := range s.docs {
-		maxDoc = max(maxDoc, s.doc[d])
+		m.doc = max(m.doc, s.doc[d])
 	}
-	if maxSent == 0 {
-		return nil
-	}
-	// Sentence, neighbours and article on one scale: each relative to its
-	// best in this search.
-	score := func(t uint32) float64 {
+	return m
+}
+
+// pool combines each scored sentence's signals into one score and
+// returns the n sentences of best score, in no order.
+func (ix *Index) pool(sc scoring, s *scratch, m maxima, n int) []scored {
+	// combined is sentence t's score: its own, the better of its
+	// neighbours' and its article's, on one scale: each relative to its
+	// best in this search. (A closure called in place, so that it is
+	// inlined in the loop over every scored sentence.)
+	combined := func(t uint32) float64 {
 		st := &ix.sents[t]
-		v := float64(s.sent[t] / maxSent)
+		v := float64(s.sent[t] / m.sent)
 		var nb float32
 		if t > ix.artFirst[st.article] {
 			nb = s.sent[t-1]
@@ -212,27 +264,33 @@ func (ix *Index) SearchWith(sc Scoring, question string, k int) []Hit {
 		if t+1 < ix.artFirst[st.article+1] {
 			nb = max(nb, s.sent[t+1])
 		}
-		v += sc.Neighbour * float64(nb/maxSent)
-		if maxDoc > 0 {
-			v += sc.Article * float64(s.doc[st.article]/maxDoc)
+		v += sc.Neighbour * float64(nb/m.sent)
+		if m.doc > 0 {
+			v += sc.Article * float64(s.doc[st.article]/m.doc)
 		}
 		return v
 	}
-	pool := max(k, sc.Pool)
-	top := make(hitHeap, 0, pool+1)
+	top := make(hitHeap, 0, n+1)
 	for _, t := range s.touched {
-		v := score(t)
-		if len(top) < pool {
+		v := combined(t)
+		if len(top) < n {
 			heap.Push(&top, scored{t, v})
 		} else if v > top[0].score {
 			top[0] = scored{t, v}
 			heap.Fix(&top, 0)
 		}
 	}
-	cands := []scored(top)
-	var best float64
+	return top
+}
+
+// rescore adjusts the pool for what the sentences say: a sentence that is
+// itself a question is marked down, and one that holds the kind of answer
+// the question asks for (and that the question lacks) gets a bonus
+// relative to the best score.
+func (ix *Index) rescore(sc scoring, q question, cands []scored) {
+	var top float64
 	for _, c := range cands {
-		best = max(best, c.score)
+		top = max(top, c.score)
 	}
 	an := newAnalyzer(64)
 	var toks []token
@@ -244,18 +302,26 @@ func (ix *Index) SearchWith(sc Scoring, question string, k int) []Hit {
 		if sc.AnswerType > 0 && q.want != wantNothing {
 			toks = an.words(toks[:0], text)
 			if q.answers(toks) {
-				cands[i].score += sc.AnswerType * best
+				cands[i].score += sc.AnswerType * top
 			}
 		}
 	}
+}
+
+// sortByScore sorts best first; equal scores in index order.
+func sortByScore(cands []scored) {
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].score != cands[j].score {
 			return cands[i].score > cands[j].score
 		}
 		return cands[i].sent < cands[j].sent
 	})
-	// The same sentence in several articles (wire copy, syndication) is
-	// one answer: keep its best-ranked occurrence.
+}
+
+// dedupe keeps the first k distinct sentences of sorted cands: the same
+// sentence in several articles (wire copy, syndication) is one answer, at
+// its best-ranked occurrence.
+func (ix *Index) dedupe(cands []scored, k int) []scored {
 	seen := make(map[string]bool, k)
 	kept := cands[:0]
 	for _, c := range cands {
@@ -269,7 +335,11 @@ func (ix *Index) SearchWith(sc Scoring, question string, k int) []Hit {
 		seen[t] = true
 		kept = append(kept, c)
 	}
-	cands = kept
+	return kept
+}
+
+// hits turns the chosen sentences into Hits.
+func (ix *Index) hits(s *scratch, cands []scored) []Hit {
 	hits := make([]Hit, len(cands))
 	for i, c := range cands {
 		st := &ix.sents[c.sent]
@@ -324,9 +394,9 @@ func (h *hitHeap) Pop() any {
 	return x
 }
 
-// Previous returns the sentence before h in its article, and false when h
+// previous returns the sentence before h in its article, and false when h
 // is the article's first sentence (or not from this index).
-func (ix *Index) Previous(h Hit) (string, bool) {
+func (ix *Index) previous(h Hit) (string, bool) {
 	a, ok := ix.ids[h.Article.ID]
 	if !ok || h.Index <= 0 {
 		return "", false
@@ -338,10 +408,10 @@ func (ix *Index) Previous(h Hit) (string, bool) {
 	return ix.text(t), true
 }
 
-// NeedsContext reports whether a sentence leans on the one before it: it
+// needsContext reports whether a sentence leans on the one before it: it
 // refers back with a pronoun ("he said") or begins with a connective
 // ("But", "However").
-func NeedsContext(sentence string) bool {
+func needsContext(sentence string) bool {
 	an := newAnalyzer(16)
 	toks := an.words(nil, sentence)
 	for i, t := range toks {

@@ -1,4 +1,4 @@
-package corpus
+package dateline
 
 import (
 	"strings"
@@ -46,13 +46,13 @@ func TestParseDateline(t *testing.T) {
 		{"  \n  BRUSSELS (AP) — The deal", "BRUSSELS", "AP", "The deal"},
 	}
 	for _, tt := range tests {
-		d, ok := ParseDateline(tt.in)
+		d, ok := Parse(tt.in)
 		if !ok {
-			t.Errorf("ParseDateline(%q): no dateline", tt.in)
+			t.Errorf("Parse(%q): no dateline", tt.in)
 			continue
 		}
 		if d.Place != tt.place || d.Outlet != tt.outlet || !strings.HasPrefix(tt.in[d.End:], tt.rest) {
-			t.Errorf("ParseDateline(%q) = %q, %q, rest %q; want %q, %q, %q", tt.in, d.Place, d.Outlet, tt.in[d.End:], tt.place, tt.outlet, tt.rest)
+			t.Errorf("Parse(%q) = %q, %q, rest %q; want %q, %q, %q", tt.in, d.Place, d.Outlet, tt.in[d.End:], tt.place, tt.outlet, tt.rest)
 		}
 	}
 }
@@ -96,8 +96,8 @@ func TestParseDatelineRejects(t *testing.T) {
 		"(CNN",
 		"—",
 	} {
-		if d, ok := ParseDateline(in); ok {
-			t.Errorf("ParseDateline(%q) = %+v, want no dateline", in, d)
+		if d, ok := Parse(in); ok {
+			t.Errorf("Parse(%q) = %+v, want no dateline", in, d)
 		}
 	}
 }
@@ -114,8 +114,8 @@ func TestPlaceFromDatelineField(t *testing.T) {
 		"Bids only":                    "",
 		"":                             "",
 	} {
-		if got := placeFromDatelineField(in); got != want {
-			t.Errorf("placeFromDatelineField(%q) = %q, want %q", in, got, want)
+		if got := PlaceFromField(in); got != want {
+			t.Errorf("PlaceFromField(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -127,9 +127,9 @@ func FuzzParseDateline(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, ok := ParseDateline(s)
+		d, ok := Parse(s)
 		if ok && (d.End <= 0 || d.End > len(s)) {
-			t.Errorf("ParseDateline(%q).End = %d", s, d.End)
+			t.Errorf("Parse(%q).End = %d", s, d.End)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package corpus
+package index
 
 import (
 	"bufio"
@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/newsbot-dev/newsbot/corpus"
 )
 
 // The index is stored in one file, IndexFile, in its directory. A save
@@ -259,7 +261,7 @@ func decode(b []byte) (*Index, error) {
 	d := &decoder{s: string(body), off: len(magic)}
 	na := d.count()
 	ix := &Index{
-		articles: make([]Article, na),
+		articles: make([]corpus.Article, na),
 		ids:      make(map[string]uint32, na),
 		tLen:     make([]uint16, na),
 		docLen:   make([]uint32, na),

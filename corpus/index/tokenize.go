@@ -1,4 +1,4 @@
-package corpus
+package index
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
+	"github.com/newsbot-dev/newsbot/corpus"
 )
 
 // token is one word of a text as the index sees it.
@@ -80,7 +81,7 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 				a.buf = utf8.AppendRune(a.buf, unicode.ToLower(r))
 				i += size
 				continue
-			case IsInvisible(r):
+			case corpus.IsInvisible(r):
 				i += size
 				continue
 			case (r == '.' || r == ',') && allDigits && len(a.buf) > 0 && i+1 < len(text) && isDigitByte(text[i+1]):

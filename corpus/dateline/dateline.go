@@ -1,4 +1,8 @@
-package corpus
+// Package dateline recognises the opening of a news story that says where,
+// and often for which outlet, it was filed ("MOSCOW, (Reuters) – "). The
+// loaders (corpus/load) use it to find where an article's text proper
+// begins, and its place and outlet when the source does not give them.
+package dateline
 
 import (
 	"strings"
@@ -22,7 +26,7 @@ type Dateline struct {
 	End int
 }
 
-// ParseDateline recognises a dateline at the start of text (after any
+// Parse recognises a dateline at the start of text (after any
 // leading white space). The forms are:
 //
 //	MOSCOW, (Reuters) – text           place, parenthesised outlet, dash
@@ -53,7 +57,7 @@ type Dateline struct {
 //   - an unbracketed outlet must be a known one and needs a dash after it;
 //   - the text after the dateline must not begin with a lower-case letter
 //     or with punctuation that continues a sentence.
-func ParseDateline(text string) (d Dateline, ok bool) {
+func Parse(text string) (d Dateline, ok bool) {
 	start := skipSpace(text, 0, true)
 	if d, ok := outletOnlyDateline(text, start); ok {
 		return d, true
@@ -631,11 +635,11 @@ func letterCount(s string) int {
 	return n
 }
 
-// placeFromDatelineField reads the place from a separate dateline field,
+// PlaceFromField reads the place from a separate dateline field,
 // such as Reuters-21578's "SALVADOR, Feb 26". Only a place followed by a
 // date counts, so that the field's stray values ("WHEAT", "us 7.8015")
 // give no place.
-func placeFromDatelineField(s string) string {
+func PlaceFromField(s string) string {
 	s = strings.TrimSpace(s)
 	p, ok := scanPlace(s, 0)
 	if !ok || !p.date {

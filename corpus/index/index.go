@@ -1,9 +1,19 @@
-package corpus
+// Package index is the sentence index: an immutable, searchable snapshot
+// of a corpus (Index), built from articles (Build, Add), searched sentence
+// by sentence with the article around each (Search), stored in one file
+// written atomically (Save, Open) under a writer lock (Lock). *Index
+// implements the answering core's Retriever.
+//
+// Text becomes terms in tokenize.go (words, lemmas, Snowball stems, stop
+// words), questions are analysed for the kind of answer they want in
+// question.go, and search.go ranks.
+package index
 
 import (
 	"runtime"
 	"sync"
 
+	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/segment"
 )
 
@@ -17,7 +27,7 @@ import (
 // makes a new Index that shares nothing mutable with the old one, so any
 // number of goroutines may search an Index while another builds the next.
 type Index struct {
-	articles []Article
+	articles []corpus.Article
 	ids      map[string]uint32 // article ID -> position in articles
 
 	sents    []sentence
@@ -33,6 +43,8 @@ type Index struct {
 	avgSent float64
 	avgDoc  float64
 	avgT    float64
+
+	scratch sync.Pool // of *scratch: per-search arrays, reused
 }
 
 // sentence is one sentence of an article.
@@ -58,10 +70,10 @@ func (ix *Index) Len() int { return len(ix.articles) }
 func (ix *Index) Sentences() int { return len(ix.sents) }
 
 // Article returns the article with the given ID.
-func (ix *Index) Article(id string) (Article, bool) {
+func (ix *Index) Article(id string) (corpus.Article, bool) {
 	a, ok := ix.ids[id]
 	if !ok {
-		return Article{}, false
+		return corpus.Article{}, false
 	}
 	return ix.articles[a], true
 }
@@ -85,6 +97,7 @@ const (
 	Replaced
 )
 
+// String names the status: "added", "duplicate" or "replaced".
 func (s AddStatus) String() string {
 	switch s {
 	case Added:
@@ -98,7 +111,7 @@ func (s AddStatus) String() string {
 }
 
 // Build indexes articles from scratch.
-func Build(articles []Article) *Index {
+func Build(articles []corpus.Article) *Index {
 	ix, _ := (*Index)(nil).Add(articles)
 	return ix
 }
@@ -107,12 +120,12 @@ func Build(articles []Article) *Index {
 // ones, and what happened to each given article. A nil receiver is an empty
 // index. Only the new articles are analysed: the postings of the old ones
 // are carried over.
-func (ix *Index) Add(articles []Article) (*Index, []AddStatus) {
+func (ix *Index) Add(articles []corpus.Article) (*Index, []AddStatus) {
 	if ix == nil {
 		ix = &Index{}
 	}
 	status := make([]AddStatus, len(articles))
-	var fresh []Article
+	var fresh []corpus.Article
 	replace := map[uint32]bool{}
 	seen := map[string]bool{}
 	for i, a := range articles {
@@ -158,11 +171,11 @@ type termCount struct {
 
 // extend returns a new index with fresh appended. fresh holds no article
 // already in ix.
-func (ix *Index) extend(fresh []Article) *Index {
+func (ix *Index) extend(fresh []corpus.Article) *Index {
 	an := analyseAll(fresh)
 
 	nx := &Index{
-		articles: append(append(make([]Article, 0, len(ix.articles)+len(fresh)), ix.articles...), fresh...),
+		articles: append(append(make([]corpus.Article, 0, len(ix.articles)+len(fresh)), ix.articles...), fresh...),
 		ids:      make(map[string]uint32, len(ix.articles)+len(fresh)),
 		vocab:    make(map[string]uint32, len(ix.vocab)+len(fresh)),
 		terms:    append([]string(nil), ix.terms...),
@@ -270,7 +283,7 @@ func safeDiv(a, b float64) float64 {
 // remaining ones: replacing an article is rare (an edited file), and a
 // rebuild keeps the postings simple and exact.
 func (ix *Index) without(drop map[uint32]bool) *Index {
-	keep := make([]Article, 0, len(ix.articles))
+	keep := make([]corpus.Article, 0, len(ix.articles))
 	for i, a := range ix.articles {
 		if !drop[uint32(i)] {
 			keep = append(keep, a)
@@ -281,7 +294,7 @@ func (ix *Index) without(drop map[uint32]bool) *Index {
 
 // analyseAll analyses articles on every core. The order of the result is
 // the order of articles.
-func analyseAll(articles []Article) []analysed {
+func analyseAll(articles []corpus.Article) []analysed {
 	out := make([]analysed, len(articles))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(articles)/8))
 	var wg sync.WaitGroup
@@ -308,7 +321,7 @@ func analyseAll(articles []Article) []analysed {
 // A sentence that refers back with a pronoun ("he said") also gets, as
 // context, the names of the sentence before it, so that a question naming
 // the speaker finds the quote.
-func (an *analyzer) article(a *Article) analysed {
+func (an *analyzer) article(a *corpus.Article) analysed {
 	var out analysed
 	out.title = an.terms(nil, a.Title)
 	text := a.Body[a.TextStart:]

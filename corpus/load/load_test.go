@@ -1,4 +1,4 @@
-package corpus
+package load
 
 import (
 	"bufio"
@@ -15,14 +15,15 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/builtin"
 )
 
 // articlesOf flattens reports into their articles, failing the test on
 // any problem.
-func articlesOf(t *testing.T, reports []Report) []Article {
+func articlesOf(t *testing.T, reports []Report) []corpus.Article {
 	t.Helper()
-	var out []Article
+	var out []corpus.Article
 	for _, r := range reports {
 		for _, p := range r.Problems {
 			if !strings.HasSuffix(r.Path, ".go") {
@@ -34,7 +35,7 @@ func articlesOf(t *testing.T, reports []Report) []Article {
 	return out
 }
 
-func checkBuiltin(t *testing.T, arts []Article) {
+func checkBuiltin(t *testing.T, arts []corpus.Article) {
 	t.Helper()
 	if len(arts) != 2 {
 		t.Fatalf("got %d articles, want 2", len(arts))
@@ -79,7 +80,7 @@ func checkBuiltin(t *testing.T, arts []Article) {
 
 func TestLoadBuiltin(t *testing.T) {
 	var l Loader
-	arts := articlesOf(t, l.Load("builtin"))
+	arts := articlesOf(t, l.Load("../builtin"))
 	checkBuiltin(t, arts)
 	if !strings.HasSuffix(arts[0].Source, "000_3514fc6bf323e398.txt") {
 		t.Errorf("Source = %q", arts[0].Source)
@@ -91,7 +92,7 @@ func TestLoadFSBuiltin(t *testing.T) {
 	reports := l.LoadFS(builtin.FS, ".")
 	checkBuiltin(t, articlesOf(t, reports))
 	// The same text from disk and from the embedded copy is the same article.
-	disk := articlesOf(t, l.Load("builtin"))
+	disk := articlesOf(t, l.Load("../builtin"))
 	emb := articlesOf(t, reports)
 	for i := range emb {
 		if emb[i].ID != disk[i].ID || emb[i].Body != disk[i].Body {
@@ -102,8 +103,8 @@ func TestLoadFSBuiltin(t *testing.T) {
 
 func TestLoadFixtures(t *testing.T) {
 	var l Loader
-	reports := l.Load("testdata/load")
-	got := map[string]Article{}
+	reports := l.Load("testdata/articles")
+	got := map[string]corpus.Article{}
 	for _, r := range reports {
 		if len(r.Problems) > 0 || len(r.Articles) != 1 {
 			t.Fatalf("%s: %d articles, problems %v", r.Path, len(r.Articles), r.Problems)
@@ -112,7 +113,7 @@ func TestLoadFixtures(t *testing.T) {
 	}
 
 	h := got["page.html"]
-	wantHTML := Article{
+	wantHTML := corpus.Article{
 		Title:     "Talks stall on the river treaty",
 		Outlet:    "The Example Herald",
 		URL:       "https://herald.example.com/2021/03/04/river-treaty",
@@ -470,18 +471,18 @@ func TestParseTextHeadline(t *testing.T) {
 func TestParseMarkdown(t *testing.T) {
 	tests := []struct {
 		name, in  string
-		want      Article
+		want      corpus.Article
 		wantError string
 	}{
-		{name: "heading as title", in: "# The Title #\n\nBody *text*.", want: Article{Title: "The Title", Body: "Body *text*."}},
-		{name: "level-2 heading stays", in: "## Section\n\nBody.", want: Article{Body: "## Section\n\nBody."}},
-		{name: "no front matter", in: "Body only.", want: Article{Body: "Body only."}},
-		{name: "thematic break, not front matter", in: "---\nBody after a rule.", want: Article{Body: "---\nBody after a rule."}},
+		{name: "heading as title", in: "# The Title #\n\nBody *text*.", want: corpus.Article{Title: "The Title", Body: "Body *text*."}},
+		{name: "level-2 heading stays", in: "## Section\n\nBody.", want: corpus.Article{Body: "## Section\n\nBody."}},
+		{name: "no front matter", in: "Body only.", want: corpus.Article{Body: "Body only."}},
+		{name: "thematic break, not front matter", in: "---\nBody after a rule.", want: corpus.Article{Body: "---\nBody after a rule."}},
 		{name: "front matter keys", in: "---\nTitle: FM title\noutlet: The Outlet\ndate: 2009-10-13T10:00:00Z\nlink: https://e.example/a\nid: 42\nplace: MOSCOW\nbyline: {name: Ann}\n...\n# Heading kept\n\nBody.",
-			want: Article{ID: "42", Title: "FM title", Outlet: "The Outlet", URL: "https://e.example/a", Published: time.Date(2009, 10, 13, 10, 0, 0, 0, time.UTC), Author: "Ann", Place: "MOSCOW", Body: "# Heading kept\n\nBody."}},
-		{name: "duplicate heading dropped", in: "---\ntitle: Same\n---\n# same\n\nBody.", want: Article{Title: "Same", Body: "Body."}},
-		{name: "unparseable date", in: "---\npublished: sometime soon\n---\nBody.", want: Article{Body: "Body."}},
-		{name: "empty front matter", in: "---\n---\nBody.", want: Article{Body: "Body."}},
+			want: corpus.Article{ID: "42", Title: "FM title", Outlet: "The Outlet", URL: "https://e.example/a", Published: time.Date(2009, 10, 13, 10, 0, 0, 0, time.UTC), Author: "Ann", Place: "MOSCOW", Body: "# Heading kept\n\nBody."}},
+		{name: "duplicate heading dropped", in: "---\ntitle: Same\n---\n# same\n\nBody.", want: corpus.Article{Title: "Same", Body: "Body."}},
+		{name: "unparseable date", in: "---\npublished: sometime soon\n---\nBody.", want: corpus.Article{Body: "Body."}},
+		{name: "empty front matter", in: "---\n---\nBody.", want: corpus.Article{Body: "Body."}},
 		{name: "bad yaml", in: "---\ntitle: [x\n---\nBody.", wantError: "front matter: invalid YAML"},
 	}
 	for _, tt := range tests {
@@ -516,7 +517,7 @@ func TestLoadTextCleaning(t *testing.T) {
 		"cp1252.html": {Data: []byte("<html><head><meta charset=\"windows-1252\"></head><body><p>Caf\xe9 \x93quoted\x94 text in a legacy page.</p></body></html>")},
 	}
 	var l Loader
-	got := map[string]Article{}
+	got := map[string]corpus.Article{}
 	for _, r := range l.LoadFS(fsys, ".") {
 		if len(r.Problems) > 0 || len(r.Articles) != 1 {
 			t.Fatalf("%s: %+v", r.Path, r)
@@ -582,7 +583,7 @@ func TestFormatSize(t *testing.T) {
 
 // realtimeQA is the evaluation set whose gold spans are byte offsets into
 // the bodies: loading must keep them verbatim.
-const realtimeQA = "../../shared/eval/realtimeqa-2022a"
+const realtimeQA = "../../../shared/eval/realtimeqa-2022a"
 
 func TestLoadJSONLVerbatimGold(t *testing.T) {
 	articles := filepath.Join(realtimeQA, "articles.jsonl.gz")
@@ -595,7 +596,7 @@ func TestLoadJSONLVerbatimGold(t *testing.T) {
 	if len(reports) != 1 || len(reports[0].Problems) != 0 {
 		t.Fatalf("reports: %+v", reports[0].Problems)
 	}
-	byID := map[string]Article{}
+	byID := map[string]corpus.Article{}
 	for _, a := range reports[0].Articles {
 		byID[a.ID] = a
 	}
@@ -640,7 +641,7 @@ func TestLoadJSONLVerbatimGold(t *testing.T) {
 	}
 }
 
-const reutersBench = "../../shared/bench/reuters21578.jsonl.gz"
+const reutersBench = "../../../shared/bench/reuters21578.jsonl.gz"
 
 func TestLoadReutersJSONL(t *testing.T) {
 	if _, err := os.Stat(reutersBench); err != nil {
@@ -724,7 +725,7 @@ func FuzzLoadDocument(f *testing.F) {
 				t.Errorf("format %d: bad article %+v", ft, a)
 			}
 		}
-		a, reason := parseRecord(data, DefaultMaxArticleBytes)
+		a, reason := parseRecord(data, defaultMaxArticleBytes)
 		if reason == "" && (a.ID == "" || a.TextStart > len(a.Body)) {
 			t.Errorf("record: bad article %+v", a)
 		}

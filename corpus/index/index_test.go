@@ -1,4 +1,4 @@
-package corpus
+package index
 
 import (
 	"fmt"
@@ -9,10 +9,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/newsbot-dev/newsbot/corpus"
 )
 
-func testArticles() []Article {
-	return []Article{
+func testArticles() []corpus.Article {
+	return []corpus.Article{
 		{ID: "a1", Title: "Clinton fails to win Russia pledge on Iran sanctions", Outlet: "Reuters",
 			Body: "But Foreign Minister Sergei Lavrov restated Russia's position that any talk of sanctions against Iran at this stage was counter-productive.\n“All forces should be aimed at supporting talks,” he said.\n\nThe dollar fell against the yen on Tuesday."},
 		{ID: "a2", Title: "Cocoa review", Outlet: "Reuters", Published: time.Date(1987, 2, 26, 0, 0, 0, 0, time.UTC),
@@ -68,7 +70,7 @@ func TestSearchNoMatch(t *testing.T) {
 }
 
 func TestSearchDeduplicatesRepeatedSentences(t *testing.T) {
-	arts := []Article{
+	arts := []corpus.Article{
 		{ID: "x", Body: "The central bank raised interest rates by half a point."},
 		{ID: "y", Body: "The central bank raised interest rates by half a point. Markets fell."},
 	}
@@ -85,7 +87,7 @@ func TestSearchDeduplicatesRepeatedSentences(t *testing.T) {
 }
 
 func TestAnswerType(t *testing.T) {
-	arts := []Article{
+	arts := []corpus.Article{
 		{ID: "1", Body: "The party was founded long ago by activists in the city."},
 		{ID: "2", Body: "The party was founded in 1966 by activists."},
 		{ID: "3", Body: "The party was founded by Bobby Seale and Huey Newton."},
@@ -105,7 +107,7 @@ func TestAnswerType(t *testing.T) {
 func TestAdd(t *testing.T) {
 	arts := testArticles()
 	ix := Build(arts[:2])
-	nx, st := ix.Add([]Article{arts[2], arts[0], arts[2]})
+	nx, st := ix.Add([]corpus.Article{arts[2], arts[0], arts[2]})
 	if want := []AddStatus{Added, Duplicate, Duplicate}; !reflect.DeepEqual(st, want) {
 		t.Errorf("statuses = %v, want %v", st, want)
 	}
@@ -114,13 +116,13 @@ func TestAdd(t *testing.T) {
 	}
 	// The same text under another id is another article (another outlet
 	// running the same story).
-	if ox, st := nx.Add([]Article{{ID: "other", Outlet: "Other", Body: arts[1].Body}}); st[0] != Added || ox.Len() != 4 {
+	if ox, st := nx.Add([]corpus.Article{{ID: "other", Outlet: "Other", Body: arts[1].Body}}); st[0] != Added || ox.Len() != 4 {
 		t.Errorf("same text, new id: status %v, Len %d; want added", st[0], ox.Len())
 	}
 	// Replacing an article with new text under the same id.
 	edited := arts[0]
 	edited.Body = "Lavrov said talks on sanctions should wait."
-	rx, st := nx.Add([]Article{edited})
+	rx, st := nx.Add([]corpus.Article{edited})
 	if st[0] != Replaced || rx.Len() != 3 {
 		t.Fatalf("replace: status %v, Len %d", st[0], rx.Len())
 	}
@@ -132,7 +134,7 @@ func TestAdd(t *testing.T) {
 		t.Errorf("old text still found after replace: %v", texts(h))
 	}
 	// An incremental index answers as one built from scratch.
-	full := Build(append(append([]Article{}, arts[1], arts[2]), edited))
+	full := Build(append(append([]corpus.Article{}, arts[1], arts[2]), edited))
 	for _, q := range []string{"Lavrov sanctions", "cocoa arrivals", "Clinton elbow"} {
 		if got, want := texts(rx.Search(q, 5)), texts(full.Search(q, 5)); !reflect.DeepEqual(got, want) {
 			t.Errorf("%q: incremental %v, scratch %v", q, got, want)

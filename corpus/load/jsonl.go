@@ -1,4 +1,4 @@
-package corpus
+package load
 
 import (
 	"bufio"
@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/dateline"
 )
 
 // jsonRecord is one line of the articles format:
@@ -201,41 +204,41 @@ func readLine(br *bufio.Reader, buf *[]byte, limit int) (line []byte, n int, err
 
 // parseRecord reads one JSON Lines record. It returns the reason when the
 // record is refused.
-func parseRecord(line []byte, maxBody int) (Article, string) {
+func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
 	if !utf8.Valid(line) {
-		return Article{}, invalidUTF8(line).Error()
+		return corpus.Article{}, invalidUTF8(line).Error()
 	}
 	var rec jsonRecord
 	if err := json.Unmarshal(line, &rec); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case !errors.As(err, &typeErr):
-			return Article{}, "invalid JSON: " + err.Error()
+			return corpus.Article{}, "invalid JSON: " + err.Error()
 		case typeErr.Field == "":
-			return Article{}, "record is not a JSON object"
+			return corpus.Article{}, "record is not a JSON object"
 		case typeErr.Field == "body":
-			return Article{}, "body is not a string"
+			return corpus.Article{}, "body is not a string"
 		}
 		// Another field of the wrong type: ignored, the rest was read.
 	}
 	if rec.Body == nil {
-		return Article{}, "missing body"
+		return corpus.Article{}, "missing body"
 	}
 	body := *rec.Body
 	if strings.TrimSpace(body) == "" {
-		return Article{}, "empty body"
+		return corpus.Article{}, "empty body"
 	}
 	if len(body) > maxBody {
-		return Article{}, fmt.Sprintf("article body is %s, over the %s limit", formatSize(int64(len(body))), formatSize(int64(maxBody)))
+		return corpus.Article{}, fmt.Sprintf("article body is %s, over the %s limit", formatSize(int64(len(body))), formatSize(int64(maxBody)))
 	}
-	a := Article{
+	a := corpus.Article{
 		ID:        strings.TrimSpace(string(rec.ID)),
 		Title:     oneLine(rec.Title),
 		Outlet:    oneLine(rec.Source),
 		URL:       strings.TrimSpace(rec.URL),
 		Published: parseDate(rec.Published),
 		Author:    oneLine(string(rec.Author)),
-		Place:     placeFromDatelineField(rec.Dateline),
+		Place:     dateline.PlaceFromField(rec.Dateline),
 		Body:      body,
 	}
 	if a.ID == "" {

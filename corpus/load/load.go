@@ -1,30 +1,37 @@
-package corpus
+// Package load reads news articles from files, or from an fs.FS such as
+// the coverage embedded in the binary: plain text, Markdown with YAML front
+// matter, HTML pages and JSON Lines. Loader says how each format is read;
+// Files is the one rule for which files of a directory are read; a Report
+// says what each file gave and what was refused, and why.
+//
+// Its HTML parser and YAML reader stay here, out of the answering core.
+package load
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/dateline"
 )
 
 // Size limits used when the Loader's fields are zero.
 const (
-	// DefaultMaxArticleBytes bounds one article's body: 2 MiB, a hundred
+	// defaultMaxArticleBytes bounds one article's body: 2 MiB, a hundred
 	// times a long feature story.
-	DefaultMaxArticleBytes = 2 << 20
-	// DefaultMaxFileBytes bounds one file: 1 GiB.
-	DefaultMaxFileBytes int64 = 1 << 30
+	defaultMaxArticleBytes = 2 << 20
+	// defaultMaxFileBytes bounds one file: 1 GiB.
+	defaultMaxFileBytes int64 = 1 << 30
 )
 
 // Loader reads articles from files. Its zero value is ready to use.
@@ -100,7 +107,7 @@ const (
 // escapes). Other fields of the wrong type are ignored; an "id" may be a
 // number.
 //
-// Every format: a dateline at the start of the Body (see ParseDateline)
+// Every format: a dateline at the start of the Body (see dateline.Parse)
 // sets TextStart, and Place and Outlet where the source left them empty.
 // Dates are read leniently (RFC 3339, "2006-01-02", "2006-01-02T15:04:05",
 // "January 2, 2006", "Jan. 2, 2006", "2 Jan 2006", RFC 1123 and more; no
@@ -115,7 +122,7 @@ const (
 // loaded twice is the same article.
 //
 // Plain text, Markdown and HTML are cleaned before anything else:
-// invisible characters (see IsInvisible) are removed and line ends
+// invisible characters (see corpus.IsInvisible) are removed and line ends
 // normalised to "\n". JSON Lines bodies keep both, verbatim.
 //
 // Bad input is refused with a Problem and loses nothing else: a binary file
@@ -124,11 +131,11 @@ const (
 // file with no article text left, an article or file over the size limits,
 // a file that cannot be opened or read, an unsupported extension.
 type Loader struct {
-	// MaxArticleBytes bounds one article's body; 0 means
-	// DefaultMaxArticleBytes (2 MiB). A longer article is refused.
+	// MaxArticleBytes bounds one article's body; 0 means 2 MiB. A longer
+	// article is refused.
 	MaxArticleBytes int
 	// MaxFileBytes bounds one file (compressed size for .gz); 0 means
-	// DefaultMaxFileBytes (1 GiB). A larger file is refused.
+	// 1 GiB. A larger file is refused.
 	MaxFileBytes int64
 }
 
@@ -139,7 +146,7 @@ type Report struct {
 	// Path is the file's path as walked: a path on disk for Load, a
 	// slash-separated fs.FS path for LoadFS.
 	Path     string
-	Articles []Article
+	Articles []corpus.Article
 	Problems []Problem
 }
 
@@ -157,117 +164,51 @@ type Problem struct {
 // one.
 func (p Problem) String() string { return p.Reason }
 
-// Load reads each path: a file, or a directory walked recursively. In a
-// directory, hidden files and directories (names starting with ".") are
-// skipped, symbolic links to directories are not followed, and files of
-// unknown extensions are reported as refused. A path given explicitly is
-// read even when hidden.
+// Where names the file a problem is in, with ":LINE" for a JSON Lines
+// record ("feed.jsonl:7"), for a person.
+func (r Report) Where(p Problem) string {
+	if p.Line > 0 {
+		return r.Path + ":" + strconv.Itoa(p.Line)
+	}
+	return r.Path
+}
+
+// Load reads each path: a file, or a directory walked recursively, by the
+// selection rule of Files (hidden files and directories skipped, symbolic
+// links to directories not followed, a path given read even when hidden).
+// Files of unknown extensions are reported as refused.
 //
 // It returns one Report per file: the paths in the order given, the files
 // of a directory in lexical order. A path that does not exist gives a
 // Report with its Problem. Load never panics on bad input.
 func (l *Loader) Load(paths ...string) []Report {
-	var reports []Report
-	for _, p := range paths {
-		reports = append(reports, l.walk(osFiles{}, p)...)
-	}
-	return reports
+	return l.LoadFiles(Files(paths...))
+}
+
+// LoadFiles reads the files of a selection made by Files, one Report
+// each: a refused entry gives its Problem. It is Load for a caller that
+// needs the selection itself (to read only some of it, or to record what
+// was read).
+func (l *Loader) LoadFiles(files []File) []Report {
+	return l.loadFiles(osFiles{}, files)
 }
 
 // LoadFS is Load over a file system, as used for the corpus embedded in the
 // binary: root is a file or a directory of fsys, in fs.FS path syntax.
 func (l *Loader) LoadFS(fsys fs.FS, root string) []Report {
-	return l.walk(fsFiles{fsys}, root)
+	return l.loadFiles(fsFiles{fsys}, selectFiles(fsFiles{fsys}, root, nil))
 }
 
-// files is the file access that Load and LoadFS differ in.
-type files interface {
-	stat(name string) (fs.FileInfo, error)
-	walkDir(root string, fn fs.WalkDirFunc) error
-	open(name string) (fs.File, error)
-}
-
-type osFiles struct{}
-
-func (osFiles) stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
-func (osFiles) open(name string) (fs.File, error)     { return os.Open(name) }
-
-func (osFiles) walkDir(root string, fn fs.WalkDirFunc) error {
-	if info, err := os.Lstat(root); err == nil && info.Mode()&fs.ModeSymlink != 0 {
-		// A link to a directory given by name is followed: walk it with a
-		// trailing separator, and report the root under its own name.
-		withSep := root + string(filepath.Separator)
-		return filepath.WalkDir(withSep, func(p string, d fs.DirEntry, err error) error {
-			if p == withSep {
-				p = root
-			}
-			return fn(p, d, err)
-		})
-	}
-	return filepath.WalkDir(root, fn)
-}
-
-type fsFiles struct{ fsys fs.FS }
-
-func (f fsFiles) stat(name string) (fs.FileInfo, error)        { return fs.Stat(f.fsys, name) }
-func (f fsFiles) walkDir(root string, fn fs.WalkDirFunc) error { return fs.WalkDir(f.fsys, root, fn) }
-func (f fsFiles) open(name string) (fs.File, error)            { return f.fsys.Open(name) }
-
-// walk loads root, a file or a directory.
-func (l *Loader) walk(fsys files, root string) []Report {
-	info, err := fsys.stat(root)
-	if err != nil {
-		return []Report{fileProblem(root, fmt.Errorf("open: %w", err))}
-	}
-	if !info.IsDir() {
-		return []Report{l.loadFile(fsys, root, info)}
-	}
+func (l *Loader) loadFiles(fsys files, list []File) []Report {
 	var reports []Report
-	err = fsys.walkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			reports = append(reports, fileProblem(p, fmt.Errorf("read directory: %w", err)))
-			if d != nil && d.IsDir() && p != root {
-				return fs.SkipDir
-			}
-			return nil
+	for _, f := range list {
+		if f.Refused != "" {
+			reports = append(reports, Report{Path: f.Path, Problems: []Problem{{Reason: f.Refused}}})
+			continue
 		}
-		if p != root && isHidden(d.Name()) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		switch {
-		case d.IsDir():
-			return nil
-		case d.Type()&fs.ModeSymlink != 0:
-			info, err := fsys.stat(p)
-			switch {
-			case err != nil:
-				reports = append(reports, fileProblem(p, fmt.Errorf("open: %w", err)))
-			case info.IsDir():
-				reports = append(reports, fileProblem(p, errors.New("symbolic link to a directory, not followed")))
-			default:
-				reports = append(reports, l.loadFile(fsys, p, info))
-			}
-		default:
-			info, err := d.Info()
-			if err != nil {
-				reports = append(reports, fileProblem(p, fmt.Errorf("stat: %w", err)))
-				return nil
-			}
-			reports = append(reports, l.loadFile(fsys, p, info))
-		}
-		return nil
-	})
-	if err != nil {
-		reports = append(reports, fileProblem(root, fmt.Errorf("walk directory: %w", err)))
+		reports = append(reports, l.loadFile(fsys, f.Path, f.Info))
 	}
 	return reports
-}
-
-func isHidden(name string) bool {
-	return strings.HasPrefix(name, ".") && name != "." && name != ".."
 }
 
 // format is a file format the loader reads.
@@ -341,17 +282,17 @@ func (l *Loader) loadFile(fsys files, name string, info fs.FileInfo) (rep Report
 	if err != nil {
 		return fileProblem(name, err)
 	}
-	rep.Articles = []Article{a}
+	rep.Articles = []corpus.Article{a}
 	return rep
 }
 
 // parseDocument reads one article from a plain text, Markdown or HTML file.
-func (l *Loader) parseDocument(f format, name string, data []byte) (Article, error) {
+func (l *Loader) parseDocument(f format, name string, data []byte) (corpus.Article, error) {
 	if err := checkText(data); err != nil {
-		return Article{}, err
+		return corpus.Article{}, err
 	}
 	var (
-		a   Article
+		a   corpus.Article
 		err error
 	)
 	switch f {
@@ -359,11 +300,11 @@ func (l *Loader) parseDocument(f format, name string, data []byte) (Article, err
 		a, err = parseHTML(data)
 	default:
 		if !utf8.Valid(data) {
-			return Article{}, invalidUTF8(data)
+			return corpus.Article{}, invalidUTF8(data)
 		}
 		text := normaliseNewlines(stripInvisible(string(data)))
 		if strings.TrimFunc(text, unicode.IsSpace) == "" {
-			return Article{}, errors.New("empty file")
+			return corpus.Article{}, errors.New("empty file")
 		}
 		if f == formatMarkdown {
 			a, err = parseMarkdown(text)
@@ -372,74 +313,19 @@ func (l *Loader) parseDocument(f format, name string, data []byte) (Article, err
 		}
 	}
 	if err != nil {
-		return Article{}, err
+		return corpus.Article{}, err
 	}
 	if a.Body == "" {
-		return Article{}, errNoText
+		return corpus.Article{}, errNoText
 	}
 	if max := l.maxArticleBytes(); len(a.Body) > max {
-		return Article{}, fmt.Errorf("article body is %s, over the %s limit", formatSize(int64(len(a.Body))), formatSize(int64(max)))
+		return corpus.Article{}, fmt.Errorf("article body is %s, over the %s limit", formatSize(int64(len(a.Body))), formatSize(int64(max)))
 	}
 	if a.ID == "" {
 		a.ID = contentID(a.Body)
 	}
 	a.Source = name
 	return a, nil
-}
-
-// sniffBytes is how much of a file the binary check looks at.
-const sniffBytes = 8 << 10
-
-// checkText refuses what is not text: an empty file, UTF-16, or binary data
-// (a NUL byte, or more than one byte in ten a control character, in the
-// first 8 KiB).
-func checkText(data []byte) error {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return errors.New("empty file")
-	}
-	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		return errors.New("UTF-16 text, not UTF-8")
-	}
-	if isBinary(data) {
-		return errors.New("binary file")
-	}
-	return nil
-}
-
-func isBinary(data []byte) bool {
-	if len(data) > sniffBytes {
-		data = data[:sniffBytes]
-	}
-	control := 0
-	for _, b := range data {
-		switch {
-		case b == 0:
-			return true
-		case b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != '\v' && b != 0x1b:
-			control++
-		}
-	}
-	return control*10 > len(data)
-}
-
-func invalidUTF8(data []byte) error {
-	i := 0
-	for i < len(data) {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			break
-		}
-		i += size
-	}
-	return fmt.Errorf("not valid UTF-8 at byte %d", i)
-}
-
-// normaliseNewlines turns "\r\n" and lone "\r" into "\n".
-func normaliseNewlines(s string) string {
-	if !strings.Contains(s, "\r") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 // contentID is the ID of an article whose source gives none: the first 16
@@ -451,8 +337,8 @@ func contentID(body string) string {
 
 // applyDateline sets a's TextStart from a dateline at the start of its
 // Body, and its Place and Outlet where they are still empty.
-func applyDateline(a *Article) {
-	d, ok := ParseDateline(a.Body)
+func applyDateline(a *corpus.Article) {
+	d, ok := dateline.Parse(a.Body)
 	if !ok {
 		return
 	}
@@ -467,14 +353,14 @@ func applyDateline(a *Article) {
 
 func (l *Loader) maxArticleBytes() int {
 	if l == nil || l.MaxArticleBytes <= 0 {
-		return DefaultMaxArticleBytes
+		return defaultMaxArticleBytes
 	}
 	return l.MaxArticleBytes
 }
 
 func (l *Loader) maxFileBytes() int64 {
 	if l == nil || l.MaxFileBytes <= 0 {
-		return DefaultMaxFileBytes
+		return defaultMaxFileBytes
 	}
 	return l.MaxFileBytes
 }
@@ -538,94 +424,4 @@ func formatSize(n int64) string {
 	num := strconv.FormatFloat(v, 'f', 1, 64)
 	num = strings.TrimSuffix(num, ".0")
 	return num + " " + suffix
-}
-
-// dateLayouts are the forms of publication dates that parseDate accepts.
-// Layouts without a zone give UTC.
-var dateLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05Z0700",
-	"2006-01-02T15:04:05",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05 -0700",
-	"2006-01-02 15:04:05 MST",
-	"2006-01-02 15:04:05",
-	"2006-01-02 15:04",
-	"2006-01-02",
-	"2006/01/02",
-	"20060102",
-	time.RFC1123Z,
-	time.RFC1123,
-	"Mon, 2 Jan 2006 15:04:05 -0700",
-	"Mon, 2 Jan 2006 15:04:05 MST",
-	time.RFC850,
-	time.RFC822Z,
-	time.RFC822,
-	time.UnixDate,
-	time.ANSIC,
-	"January 2, 2006",
-	"January 2 2006",
-	"Monday, January 2, 2006",
-	"Mon, January 2, 2006",
-	"January 2, 2006 15:04",
-	"January 2, 2006 3:04 PM",
-	"January 2, 2006, 3:04 PM",
-	"January 2, 2006 3:04 PM MST",
-	"Jan 2, 2006",
-	"Jan 2 2006",
-	"Mon, Jan 2, 2006",
-	"Jan 2, 2006 3:04 PM",
-	"Jan 2, 2006, 3:04 PM",
-	"2 January 2006",
-	"Monday, 2 January 2006",
-	"2 January 2006 15:04",
-	"2 Jan 2006",
-	"Mon, 2 Jan 2006",
-	"2 Jan 2006 15:04",
-	"2-Jan-2006",
-	"2 Jan 2006 15:04:05",
-}
-
-// parseDate reads a publication date leniently (see dateLayouts; a period
-// after a month's abbreviation and "Sept" are accepted too). It returns
-// the zero time, meaning unknown, when it cannot read s.
-func parseDate(s string) time.Time {
-	s = strings.Join(strings.Fields(s), " ")
-	if s == "" {
-		return time.Time{}
-	}
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	// "Sept. 5, 2009", "Oct. 13, 2009": drop the abbreviation's period.
-	if alt := normaliseMonth(s); alt != s {
-		for _, layout := range dateLayouts {
-			if t, err := time.Parse(layout, alt); err == nil {
-				return t
-			}
-		}
-	}
-	return time.Time{}
-}
-
-func normaliseMonth(s string) string {
-	words := strings.Split(s, " ")
-	for i, w := range words {
-		comma := strings.HasSuffix(w, ",")
-		core := strings.TrimRight(w, ".,")
-		if strings.EqualFold(core, "sept") {
-			core = core[:3]
-		}
-		if len(core) == 3 && monthNames[strings.ToLower(core)] {
-			words[i] = core
-			if comma {
-				words[i] += ","
-			}
-		}
-	}
-	return strings.Join(words, " ")
 }

@@ -1,4 +1,4 @@
-package corpus
+package load
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	readability "github.com/go-shiori/go-readability"
+	"github.com/newsbot-dev/newsbot/corpus"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
@@ -20,31 +21,31 @@ import (
 // parseHTML reads a web page, already checked to be text, as the Loader
 // documents. Invisible characters are removed before parsing and again
 // from the extracted text, since character references can produce them.
-func parseHTML(data []byte) (Article, error) {
+func parseHTML(data []byte) (corpus.Article, error) {
 	if !utf8.Valid(data) {
 		decoded, err := decodeDeclaredCharset(data)
 		if err != nil {
-			return Article{}, err
+			return corpus.Article{}, err
 		}
 		data = decoded
 	}
 	src := stripInvisible(string(data))
 	doc, err := html.Parse(strings.NewReader(src))
 	if err != nil {
-		return Article{}, fmt.Errorf("parse HTML: %w", err)
+		return corpus.Article{}, fmt.Errorf("parse HTML: %w", err)
 	}
 	meta := readPageMeta(doc)
 	removeInvisibleElements(doc)
 
 	art, err := readability.FromDocument(doc, nil)
 	if err != nil {
-		return Article{}, fmt.Errorf("extract main text: %w", err)
+		return corpus.Article{}, fmt.Errorf("extract main text: %w", err)
 	}
 	var body string
 	if art.Content != "" {
 		content, err := html.Parse(strings.NewReader(art.Content))
 		if err != nil {
-			return Article{}, fmt.Errorf("parse extracted text: %w", err)
+			return corpus.Article{}, fmt.Errorf("parse extracted text: %w", err)
 		}
 		body = htmlText(content)
 	}
@@ -53,7 +54,7 @@ func parseHTML(data []byte) (Article, error) {
 			body = htmlText(b)
 		}
 	}
-	a := Article{
+	a := corpus.Article{
 		Title:  oneLine(stripInvisible(art.Title)),
 		Outlet: oneLine(meta.get("og:site_name")),
 		Author: oneLine(stripInvisible(art.Byline)),

@@ -1,4 +1,4 @@
-package corpus
+package index
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 var _ newsbot.Retriever = (*Index)(nil)
 
 // Retrieve implements newsbot.Retriever: Search, as evidence. A sentence
-// that leans on the one before it (see NeedsContext) carries that one as
+// that leans on the one before it (see needsContext) carries that one as
 // Before.
 func (ix *Index) Retrieve(ctx context.Context, question string, k int) ([]newsbot.Evidence, error) {
 	if err := ctx.Err(); err != nil {
@@ -36,8 +36,8 @@ func (ix *Index) Retrieve(ctx context.Context, question string, k int) ([]newsbo
 			Published: a.Published,
 			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own},
 		}
-		if NeedsContext(e.Sentence) {
-			e.Before, _ = ix.Previous(h)
+		if needsContext(e.Sentence) {
+			e.Before, _ = ix.previous(h)
 		}
 		out[i] = e
 	}

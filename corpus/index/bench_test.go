@@ -1,21 +1,24 @@
-package corpus
+package index
 
 import (
-	"github.com/newsbot-dev/newsbot/corpus/eval"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/eval"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
-const reutersPath = "../../shared/bench/reuters21578.jsonl.gz"
+const reutersPath = "../../../shared/bench/reuters21578.jsonl.gz"
 
-func reuters(b *testing.B) []Article {
+func reuters(b *testing.B) []corpus.Article {
 	b.Helper()
 	if _, err := os.Stat(reutersPath); err != nil {
 		b.Skipf("benchmark corpus not found: %v", err)
 	}
-	var l Loader
-	var arts []Article
+	var l load.Loader
+	var arts []corpus.Article
 	for _, r := range l.Load(reutersPath) {
 		arts = append(arts, r.Articles...)
 	}
@@ -25,7 +28,7 @@ func reuters(b *testing.B) []Article {
 func evalQuestions(b *testing.B) []string {
 	b.Helper()
 	var qs []string
-	files, _ := filepath.Glob("../../shared/eval/*/questions.jsonl")
+	files, _ := filepath.Glob("../../../shared/eval/*/questions.jsonl")
 	for _, f := range files {
 		set, err := eval.LoadQuestions(f)
 		if err != nil {

@@ -1,4 +1,4 @@
-package corpus
+package load
 
 import (
 	"errors"
@@ -9,14 +9,16 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/dateline"
 	"go.yaml.in/yaml/v3"
 )
 
 // parseText reads a plain text article, already checked, cleaned of
 // invisible characters and with "\n" line ends, as the Loader documents.
 // Only the Title, Body, Place, Outlet and TextStart are filled.
-func parseText(text string) Article {
-	var a Article
+func parseText(text string) corpus.Article {
+	var a corpus.Article
 	title, rest := splitHeadline(text)
 	a.Title = title
 	a.Body = cleanBody(rest)
@@ -65,7 +67,7 @@ func isHeadline(line string) bool {
 	if strings.HasPrefix(line, "By ") || strings.HasPrefix(line, "BY ") {
 		return false
 	}
-	if _, ok := ParseDateline(line); ok {
+	if _, ok := dateline.Parse(line); ok {
 		return false
 	}
 	return true
@@ -124,11 +126,11 @@ func isScrapeTail(line string) bool {
 
 // parseMarkdown reads a Markdown article, already checked, cleaned of
 // invisible characters and with "\n" line ends, as the Loader documents.
-func parseMarkdown(text string) (Article, error) {
-	var a Article
+func parseMarkdown(text string) (corpus.Article, error) {
+	var a corpus.Article
 	fm, rest, err := splitFrontMatter(text)
 	if err != nil {
-		return Article{}, err
+		return corpus.Article{}, err
 	}
 	if fm != nil {
 		applyFrontMatter(&a, fm)
@@ -179,7 +181,7 @@ func splitFrontMatter(text string) (map[string]any, string, error) {
 	return nil, text, nil
 }
 
-// frontMatterKeys maps each Article field to the front matter keys that
+// frontMatterKeys maps each corpus.Article field to the front matter keys that
 // fill it, the first present winning.
 var frontMatterKeys = map[string][]string{
 	"title":     {"title"},
@@ -191,7 +193,7 @@ var frontMatterKeys = map[string][]string{
 	"place":     {"place"},
 }
 
-func applyFrontMatter(a *Article, fm map[string]any) {
+func applyFrontMatter(a *corpus.Article, fm map[string]any) {
 	lower := make(map[string]any, len(fm))
 	keys := make([]string, 0, len(fm))
 	for k := range fm {
