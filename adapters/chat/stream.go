@@ -116,11 +116,10 @@ func (s *Streamer) pause(d time.Duration) bool {
 // starts. Then, once the interval since the last edit has passed (so that
 // the last edit keeps to it too), it calls final, the adapter's own last
 // edit with the whole answer, and returns its error; with final nil it
-// flushes the text streamed so far, if it was not all shown. Finish may be
-// called once; ctx bounds only the wait.
+// flushes the text streamed so far, if it was not all shown. Call Finish
+// once; ctx bounds only the wait.
 func (s *Streamer) Finish(ctx context.Context, final func(ctx context.Context) error) error {
-	s.once.Do(func() { close(s.quit) })
-	<-s.done
+	s.Stop()
 	if d := s.wait(); d > 0 {
 		t := time.NewTimer(d)
 		select {
@@ -140,6 +139,14 @@ func (s *Streamer) Finish(ctx context.Context, final func(ctx context.Context) e
 		s.shown, s.last = text, time.Now()
 	}
 	return nil
+}
+
+// Stop ends the streaming without a last edit: an edit under way
+// completes, no other starts. It may be called more than once, and after
+// Finish; defer it where a panic could skip Finish.
+func (s *Streamer) Stop() {
+	s.once.Do(func() { close(s.quit) })
+	<-s.done
 }
 
 // Edited reports whether any edit was made; call it after Finish.
