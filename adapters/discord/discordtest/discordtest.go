@@ -59,6 +59,7 @@ type Fake struct {
 	closeOn func(n int) int
 	gwMu    sync.Mutex
 	gw      *gwConn
+	gwN     int // the connection number of gw
 	seq     int
 }
 
@@ -290,7 +291,7 @@ func (f *Fake) serveGateway(w http.ResponseWriter, r *http.Request) {
 		}})
 	}
 	f.gwMu.Lock()
-	f.gw = g
+	f.gw, f.gwN = g, n
 	f.gwMu.Unlock()
 	defer func() {
 		f.gwMu.Lock()
@@ -364,6 +365,26 @@ func (f *Fake) URL() string { return f.srv.URL }
 
 // WaitConnected waits until a gateway connection is ready.
 func (f *Fake) WaitConnected() { f.t.Helper(); f.conn() }
+
+// WaitConnection waits until the n-th gateway connection (counted from 1),
+// or a later one, is ready: after a client reconnects, Dispatch then
+// reaches the new connection.
+func (f *Fake) WaitConnection(n int) {
+	f.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		f.gwMu.Lock()
+		ok := f.gw != nil && f.gwN >= n
+		f.gwMu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("no gateway connection %d", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
 
 // LastID is the id the fake gave the last message or command it created.
 func (f *Fake) LastID() string {
