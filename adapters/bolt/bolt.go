@@ -269,7 +269,7 @@ func (t table) put(tx *bbolt.Tx, key string, v []byte, now time.Time, ttl time.D
 	}
 	oldest := now.Add(-ttl)
 	c := byTime.Cursor()
-	for k, _ := c.First(); k != nil && len(k) >= 8; k, _ = c.First() {
+	for k, _ := c.First(); len(k) >= 8; k, _ = c.First() {
 		if count <= uint64(t.max) && !stamp(k).Before(oldest) {
 			break
 		}

@@ -297,13 +297,20 @@ func (a *Adapter) onMessage(m *discordgo.Message) {
 		}); err != nil {
 			a.log.Debug("discord: typing indicator", "err", err)
 		}
+		// The question and each message of the answer, as soon as it is
+		// posted, belong to the conversation: a reply to any of them
+		// continues it.
+		r.link = func(id string) { a.link(ctx, id, key) }
+		r.link(m.ID)
 		a.answer(ctx, key, q, r)
-		for _, id := range append([]string{m.ID}, r.posted()...) {
-			if err := a.links.Link(ctx, "discord:"+id, key); err != nil {
-				a.log.Warn("discord: linking the message to its conversation failed", "err", err)
-			}
-		}
 	}, func(ctx context.Context) { a.tellFailure(ctx, r, chat.Sorry) })
+}
+
+// link records that the message id belongs to the conversation key.
+func (a *Adapter) link(ctx context.Context, id, key string) {
+	if err := a.links.Link(context.WithoutCancel(ctx), "discord:"+id, key); err != nil {
+		a.log.Warn("discord: linking the message to its conversation failed", "err", err)
+	}
 }
 
 // first reports whether key is delivered for the first time in the last
@@ -397,17 +404,11 @@ func (a *Adapter) isThread(ctx context.Context, channelID string) bool {
 // messageReply answers a message with a reply, then edits that reply and
 // posts further replies.
 type messageReply struct {
-	a   *Adapter
-	m   *discordgo.Message
-	mu  sync.Mutex
-	id  string   // the first reply, once posted
-	ids []string // every message posted
-}
-
-func (r *messageReply) posted() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.ids...)
+	a    *Adapter
+	m    *discordgo.Message
+	link func(id string) // when set, told of every message posted
+	mu   sync.Mutex
+	id   string // the first reply, once posted
 }
 
 func (r *messageReply) show(ctx context.Context, m message) error {
@@ -464,8 +465,11 @@ func (r *messageReply) send(ctx context.Context, m message, flags discordgo.Mess
 		if first && r.id == "" {
 			r.id = sent.ID
 		}
-		r.ids = append(r.ids, sent.ID)
+		link := r.link
 		r.mu.Unlock()
+		if link != nil {
+			link(sent.ID)
+		}
 	}
 	return nil
 }

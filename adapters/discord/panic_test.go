@@ -17,8 +17,8 @@ func panicky(t *testing.T) Answerer {
 	bot := builtinBot(t)
 	return answerFunc(func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 		if strings.Contains(req.Question, "panic") {
-			var answers map[string]newsbot.Answer
-			answers[req.Question] = newsbot.Answer{} // a nil map: a real bug's panic
+			var turns []newsbot.Turn
+			_ = turns[len(req.Question)] // out of range: a real bug's panic
 		}
 		return bot.Ask(ctx, req, stream)
 	})
