@@ -20,13 +20,21 @@ import (
 //     address, such as ":8080" (default: none; needs DISCORD_PUBLIC_KEY);
 //   - NEWSBOT_DISCORD_EPHEMERAL: "true" to show /ask answers only to the
 //     asker (default false);
-//   - NEWSBOT_DISCORD_RATE_EVERY and NEWSBOT_DISCORD_RATE_BURST: one
-//     question per person per this duration after a burst of this many
-//     (defaults 10s and 3; "off" turns the limit off);
+//   - NEWSBOT_DISCORD_RATE: questions per person per minute (default 6;
+//     "0" or "off" for no limit), the unit of NEWSBOT_SLACK_RATE;
+//   - NEWSBOT_DISCORD_BURST: questions a person may ask at once (default
+//     3);
+//   - NEWSBOT_DISCORD_RATE_EVERY and NEWSBOT_DISCORD_RATE_BURST, the older
+//     names, still accepted when the new ones are unset: one question per
+//     person per this duration ("off" for no limit), after a burst of this
+//     many;
 //   - NEWSBOT_DISCORD_EDIT_EVERY: least time between streamed edits
 //     (default 1s);
 //   - NEWSBOT_DISCORD_REQUEST_TIMEOUT: deadline of each REST request
-//     (default 10s).
+//     (default 10s);
+//   - NEWSBOT_DISCORD_API_URL: send every request (REST, and the gateway
+//     lookup) to this base URL instead of https://discord.com; for tests
+//     against a fake Discord.
 //
 // Errors name the variable and never repeat the token.
 func ConfigFromEnv(getenv func(string) string) (cfg Config, ok bool, err error) {
@@ -63,18 +71,47 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, ok bool, err error) 
 		}
 		cfg.Ephemeral = b
 	}
-	if v := env("NEWSBOT_DISCORD_RATE_EVERY"); strings.EqualFold(v, "off") {
-		cfg.RateEvery = -1
-	} else if cfg.RateEvery, err = duration("NEWSBOT_DISCORD_RATE_EVERY", v); err != nil {
-		return Config{}, false, err
+	switch v := strings.ToLower(env("NEWSBOT_DISCORD_RATE")); {
+	case v == "off":
+		cfg.RatePerMinute = -1
+	case v != "":
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 {
+			return Config{}, false, fmt.Errorf("discord: NEWSBOT_DISCORD_RATE %q is not a number of questions a minute (or off)", v)
+		}
+		cfg.RatePerMinute = r
+		if r == 0 {
+			cfg.RatePerMinute = -1
+		}
+	default:
+		// The older setting: a duration per question.
+		v := env("NEWSBOT_DISCORD_RATE_EVERY")
+		if strings.EqualFold(v, "off") {
+			cfg.RatePerMinute = -1
+			break
+		}
+		every, err := duration("NEWSBOT_DISCORD_RATE_EVERY", v)
+		if err != nil {
+			return Config{}, false, err
+		}
+		if every > 0 {
+			cfg.RatePerMinute = float64(time.Minute) / float64(every)
+		}
 	}
-	if v := env("NEWSBOT_DISCORD_RATE_BURST"); v != "" {
+	burstName := "NEWSBOT_DISCORD_BURST"
+	v := env(burstName)
+	if v == "" {
+		burstName = "NEWSBOT_DISCORD_RATE_BURST"
+		v = env(burstName)
+	}
+	if v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return Config{}, false, fmt.Errorf("discord: NEWSBOT_DISCORD_RATE_BURST %q is not a whole number of at least 1", v)
+			return Config{}, false, fmt.Errorf("discord: %s %q is not a whole number of at least 1", burstName, v)
 		}
-		cfg.RateBurst = n
+		cfg.Burst = n
 	}
+	cfg.APIURL = env("NEWSBOT_DISCORD_API_URL")
 	if cfg.EditEvery, err = duration("NEWSBOT_DISCORD_EDIT_EVERY", env("NEWSBOT_DISCORD_EDIT_EVERY")); err != nil {
 		return Config{}, false, err
 	}

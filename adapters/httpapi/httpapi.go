@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -249,12 +250,20 @@ func requestID(r *http.Request) string {
 }
 
 // run asks the bot, with the request's id in ctx and in the response's
-// X-Request-Id header.
-func (a *API) run(w http.ResponseWriter, r *http.Request, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, string, error) {
-	id := requestID(r)
+// X-Request-Id header. A panic while answering is logged with its stack and
+// becomes an error, which the caller gets as the fixed 500 sentence; the
+// server goes on.
+func (a *API) run(w http.ResponseWriter, r *http.Request, req newsbot.Request, stream newsbot.Stream) (ans newsbot.Answer, id string, err error) {
+	id = requestID(r)
 	w.Header().Set("X-Request-Id", id)
 	ctx := newsbot.WithRequestID(r.Context(), id)
-	ans, err := a.bot.Ask(ctx, req, stream)
+	defer func() {
+		if p := recover(); p != nil {
+			a.cfg.Log.Error("httpapi: panic while answering", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			ans, err = newsbot.Answer{}, fmt.Errorf("answer: panic: %v", p)
+		}
+	}()
+	ans, err = a.bot.Ask(ctx, req, stream)
 	return ans, id, err
 }
 

@@ -40,6 +40,7 @@ func Format(w io.Writer, a newsbot.Answer) error {
 // already printed (as it streamed).
 func formatAnswer(w io.Writer, a newsbot.Answer, shown int) error {
 	var b strings.Builder
+	shown = min(shown, len(a.Text))
 	if shown > 0 {
 		b.WriteString(strings.TrimRightFunc(cleanText(a.Text[shown:]), unicode.IsSpace))
 	} else {

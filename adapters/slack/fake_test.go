@@ -383,21 +383,36 @@ func builtinBot(t testing.TB) *newsbot.Bot {
 		}
 		arts = append(arts, r.Articles...)
 	}
-	return &newsbot.Bot{Retriever: index.Build(arts)}
+	return &newsbot.Bot{Retriever: index.Build(arts), Conversations: &newsbot.MemoryConversations{}}
 }
 
-// recorder wraps an Answerer and records its requests.
+// recorder wraps an Answerer and records its requests, and the turns
+// store held for each request's conversation when it was asked.
 type recorder struct {
-	next Answerer
-	mu   sync.Mutex
-	reqs []newsbot.Request
+	next  Answerer
+	store newsbot.Conversations
+	mu    sync.Mutex
+	reqs  []newsbot.Request
+	turns [][]newsbot.Turn
 }
 
 func (r *recorder) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
+	var turns []newsbot.Turn
+	if r.store != nil && req.Conversation != "" {
+		turns, _ = r.store.Turns(ctx, req.Conversation)
+	}
 	r.mu.Lock()
 	r.reqs = append(r.reqs, req)
+	r.turns = append(r.turns, turns)
 	r.mu.Unlock()
 	return r.next.Ask(ctx, req, stream)
+}
+
+// history returns the turns the i-th request was read against.
+func (r *recorder) history(i int) []newsbot.Turn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.turns[i]
 }
 
 func (r *recorder) requests() []newsbot.Request {

@@ -33,7 +33,7 @@ func (e *environ) newBot(src datadir.Coverage) (*newsbot.Bot, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	b := &newsbot.Bot{Retriever: src.Index, Prompts: ps, Log: log}
+	b := &newsbot.Bot{Retriever: src.Index, Prompts: ps, Log: log, Conversations: e.conversations}
 	mode := "Answers quote the coverage (no model configured)."
 	if e.opts.extractive {
 		return b, "Answers quote the coverage (--extractive).", nil

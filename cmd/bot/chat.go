@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	newsbot "github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/adapters/repl"
 )
 
@@ -28,6 +29,9 @@ func (e *environ) chat(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("chat takes no arguments (did you mean \"bot ask %s\"?)", strings.Join(fs.Args(), " "))
 	}
+	// A terminal session's turns live as long as the session: nothing is
+	// written for them.
+	e.conversations = &newsbot.MemoryConversations{}
 	bot, from, mode, err := e.openBot(e.stdout)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	newsbot "github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/adapters/discord"
@@ -36,13 +37,22 @@ func (e *environ) slack(ctx context.Context, args []string) error {
 	if !ok {
 		return errors.New("slack: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN for Socket Mode); see the README")
 	}
+	e.serving = true // a service: one log line per question
+	log := e.logger()
+	store, closeStore, err := e.openConversations(log)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	e.conversations = store
 	bot, from, mode, err := e.openBot(io.Discard)
 	if err != nil {
 		return err
 	}
-	log := e.logger()
 	cfg.Log = log
-	a, err := slack.New(cfg, newsbot.Observe(bot, "slack", prometheus.New(), log))
+	cfg.Conversations = store
+	// No metrics alone: nothing would serve them (bot serve does).
+	a, err := slack.New(cfg, newsbot.Observe(bot, "slack", nil, log))
 	if err != nil {
 		return err
 	}
@@ -74,13 +84,22 @@ func (e *environ) discord(ctx context.Context, args []string) error {
 	if !ok {
 		return errors.New("discord: set DISCORD_TOKEN; see the README")
 	}
+	e.serving = true // a service: one log line per question
+	log := e.logger()
+	store, closeStore, err := e.openConversations(log)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	e.conversations = store
 	bot, from, mode, err := e.openBot(io.Discard)
 	if err != nil {
 		return err
 	}
-	log := e.logger()
 	cfg.Log = log
-	a, err := discord.New(cfg, newsbot.Observe(bot, "discord", prometheus.New(), log))
+	cfg.Links = store
+	// No metrics alone: nothing would serve them (bot serve does).
+	a, err := discord.New(cfg, newsbot.Observe(bot, "discord", nil, log))
 	if err != nil {
 		return err
 	}
@@ -98,8 +117,8 @@ type chatAdapter struct {
 }
 
 // chatAdapters builds the chat adapters whose credentials are configured,
-// over bot, reporting to metrics.
-func (e *environ) chatAdapters(bot newsbot.Answerer, m *prometheus.Metrics) ([]chatAdapter, error) {
+// over bot, reporting to metrics, with their conversations in store.
+func (e *environ) chatAdapters(bot newsbot.Answerer, m *prometheus.Metrics, store conversationStore) ([]chatAdapter, error) {
 	var out []chatAdapter
 	log := e.logger()
 	cfg, ok, err := slack.ConfigFromEnv(e.getenv)
@@ -108,6 +127,7 @@ func (e *environ) chatAdapters(bot newsbot.Answerer, m *prometheus.Metrics) ([]c
 	}
 	if ok {
 		cfg.Log = log
+		cfg.Conversations = store
 		cfg.OnEvent = func(ev string) { m.Event("slack", ev) }
 		// Without an app token Slack posts events over HTTP: to serve's
 		// server, not a listener of the adapter's own.
@@ -129,6 +149,7 @@ func (e *environ) chatAdapters(bot newsbot.Answerer, m *prometheus.Metrics) ([]c
 	}
 	if ok {
 		dcfg.Log = log
+		dcfg.Links = store
 		dcfg.OnEvent = func(ev string) { m.Event("discord", ev) }
 		// The HTTP interactions endpoint, when a public key is set, is on
 		// serve's server rather than a listener of the adapter's own.
@@ -145,4 +166,10 @@ func (e *environ) chatAdapters(bot newsbot.Answerer, m *prometheus.Metrics) ([]c
 		out = append(out, ca)
 	}
 	return out, nil
+}
+
+// chatConfigured reports whether a chat adapter's credentials are set,
+// without checking the rest of its settings (chatAdapters does).
+func (e *environ) chatConfigured() bool {
+	return strings.TrimSpace(e.getenv("SLACK_BOT_TOKEN")) != "" || strings.TrimSpace(e.getenv("DISCORD_TOKEN")) != ""
 }

@@ -55,10 +55,13 @@ var settings = []setting{
 	{"DISCORD_PUBLIC_KEY", false, "Discord: the public key, for the HTTP interactions endpoint"},
 	{"DISCORD_GUILD_ID", false, "Discord: register /ask on this server only (instant)"},
 	{"NEWSBOT_DISCORD_ADDR", false, "Discord: the HTTP interactions address of bot discord"},
+	{"NEWSBOT_DISCORD_API_URL", false, "Discord: send every request to this base URL (tests)"},
+	{"NEWSBOT_DISCORD_BURST", false, "Discord: questions a person may ask at once"},
 	{"NEWSBOT_DISCORD_EDIT_EVERY", false, "Discord: the pause between streamed edits"},
 	{"NEWSBOT_DISCORD_EPHEMERAL", false, "Discord: answer /ask only to the asker"},
-	{"NEWSBOT_DISCORD_RATE_BURST", false, "Discord: questions a person may ask at once"},
-	{"NEWSBOT_DISCORD_RATE_EVERY", false, "Discord: one more question per person every, or off"},
+	{"NEWSBOT_DISCORD_RATE", false, "Discord: questions a minute per person, or off"},
+	{"NEWSBOT_DISCORD_RATE_BURST", false, "Discord: older name of NEWSBOT_DISCORD_BURST"},
+	{"NEWSBOT_DISCORD_RATE_EVERY", false, "Discord: older rate setting: one more question per person every, or off"},
 	{"NEWSBOT_DISCORD_REQUEST_TIMEOUT", false, "Discord: the deadline of each request to Discord"},
 }
 

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	newsbot "github.com/newsbot-dev/newsbot"
 )
 
 func main() {
@@ -156,6 +158,9 @@ type environ struct {
 	getenv  func(string) string
 	stdin   io.Reader
 	stdout  io.Writer
+	// conversations keep the turns of the conversations the bot answers
+	// in (see conversations.go); nil keeps none.
+	conversations newsbot.Conversations
 }
 
 // flags returns a flag set for a command that also accepts the common

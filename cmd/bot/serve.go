@@ -80,7 +80,19 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 		Metrics: metrics.Handler(),
 		Log:     log,
 	}, newsbot.Observe(gate, "http", metrics, log))
-	adapters, err := e.chatAdapters(gate, metrics)
+	// The chat adapters' conversations persist in the data directory,
+	// opened first so that another process holding them stops the start.
+	var store conversationStore
+	if e.chatConfigured() {
+		s, closeStore, err := e.openConversations(log)
+		if err != nil {
+			return err
+		}
+		defer closeStore()
+		store = s
+		e.conversations = s
+	}
+	adapters, err := e.chatAdapters(gate, metrics, store)
 	if err != nil {
 		return err
 	}
