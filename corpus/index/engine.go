@@ -51,7 +51,7 @@ type snapshot struct {
 	dels []*deletions // by segment; nil when none
 	refs atomic.Int64
 
-	sents, arts, live  uint64
+	sents, arts, live     uint64
 	avgSent, avgDoc, avgT float64
 }
 

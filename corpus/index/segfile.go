@@ -51,9 +51,9 @@ type sentRec struct {
 // Sentence flags, found when the sentence is indexed rather than at each
 // search.
 const (
-	flagQuestion uint8 = 1 << iota // it ends with a question mark
-	flagLeans                      // it leans on the one before (needsContext)
-	flagManyNames                  // more answer words of each kind than kept
+	flagQuestion  uint8 = 1 << iota // it ends with a question mark
+	flagLeans                       // it leans on the one before (needsContext)
+	flagManyNames                   // more answer words of each kind than kept
 	flagManyTimes
 	flagManyNumbers
 )
