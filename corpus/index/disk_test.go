@@ -86,3 +86,58 @@ func TestDiskRanksAsIndex(t *testing.T) {
 		})
 	}
 }
+
+// TestFirstStageSize prints how often a first stage of each size ranks as
+// the exhaustive one (a measurement: run with -v).
+func TestFirstStageSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a measurement")
+	}
+	for _, set := range []string{"trecqa-dev", "trecqa-train", "realtimeqa-2022a"} {
+		arts, qs := evalSet(t, set)
+		ix := BuildDisk(arts)
+		s := ix.acquire()
+		for _, pool := range []int{100, 200, 300, 500, 1000, 2000} {
+			same := 0
+			for _, q := range qs {
+				want, _ := s.search(defaultScoring, 1<<30, q.Question, 10)
+				got, _ := s.search(defaultScoring, pool, q.Question, 10)
+				if len(want) == len(got) {
+					ok := true
+					for i := range want {
+						if want[i].Article.ID != got[i].Article.ID || want[i].Start != got[i].Start {
+							ok = false
+						}
+					}
+					if ok {
+						same++
+					}
+				}
+			}
+			t.Logf("%s: first stage %d: %d of %d questions rank as exhaustive", set, pool, same, len(qs))
+		}
+		s.release()
+	}
+}
+
+func TestFirstStageMetrics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a measurement")
+	}
+	for _, set := range []string{"trecqa-dev", "trecqa-train", "realtimeqa-2022a"} {
+		arts, qs := evalSet(t, set)
+		ix := BuildDisk(arts)
+		s := ix.acquire()
+		for _, pool := range []int{100, 200, 300, 500, 1000, 1 << 30} {
+			res := map[string][]eval.Span{}
+			for _, q := range qs {
+				got, _ := s.search(defaultScoring, pool, q.Question, 10)
+				for _, h := range got {
+					res[q.QID] = append(res[q.QID], eval.Span{Article: h.Article.ID, Start: h.Start, End: h.End, Text: h.Sentence})
+				}
+			}
+			t.Logf("%s: first stage %d: %s", set, pool, eval.Score(qs, res))
+		}
+		s.release()
+	}
+}

@@ -253,11 +253,32 @@ type cursor struct {
 	doc   uint32 // current doc; noMore when exhausted
 	err   error
 	first bound // a one-block list's bound, computed when decoded
+	// With eager set, a block's value columns are unpacked into vals when
+	// it is loaded (for a cursor that reads every posting); otherwise
+	// values are read one by one from the packed columns.
+	eager    bool
+	unpacked bool
+	vals     [3][blockSize]uint32
+}
+
+// setEager chooses how the cursor reads values (see eager).
+func (c *cursor) setEager(e bool) {
+	if e && !c.eager && c.doc != noMore {
+		c.unpackCols()
+	}
+	c.eager = e
+}
+
+func (c *cursor) unpackCols() {
+	for i := range 3 {
+		unpack(c.vals[i][:c.n], c.cols[i], c.ws[i])
+	}
+	c.unpacked = true
 }
 
 // reset starts c at the beginning of l.
 func (c *cursor) reset(l *plist) {
-	*c = cursor{l: l, blk: -1, doc: 0}
+	c.l, c.blk, c.n, c.pos, c.doc, c.err, c.eager, c.unpacked = l, -1, 0, 0, 0, nil, false, false
 	c.load(0)
 	if c.doc != noMore {
 		c.doc = c.docs[0]
@@ -343,6 +364,10 @@ func (c *cursor) load(b int) {
 	}
 	c.blk, c.n, c.pos = b, n, 0
 	c.doc = docs[0]
+	c.unpacked = false
+	if c.eager {
+		c.unpackCols()
+	}
 }
 
 func (c *cursor) fail(err error) {
@@ -415,6 +440,9 @@ func (c *cursor) findBlock(target uint32) int {
 
 // val returns value column i of the current posting.
 func (c *cursor) val(i int) uint32 {
+	if c.unpacked {
+		return c.vals[i][c.pos]
+	}
 	return packedAt(c.cols[i], c.pos, c.ws[i])
 }
 

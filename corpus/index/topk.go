@@ -136,6 +136,30 @@ func (c *clause) blockMax(p *params, d uint32) float64 {
 	return c.bmax
 }
 
+// blockEnd is the last doc of the clause's block that holds d (or that its
+// cursor is in, if past d): d's bound in the clause holds up to there.
+func (c *clause) blockEnd(d uint32) uint32 {
+	l := c.list
+	d = max(d, c.cur.doc)
+	if d == noMore {
+		return noMore
+	}
+	if l.skips == nil {
+		if last := c.cur.blockLast(0); last >= d {
+			return last
+		}
+		return noMore
+	}
+	b := max(c.sb, c.cur.blk)
+	for b < l.nb && l.lastDoc(b) < d {
+		b++
+	}
+	if b >= l.nb {
+		return noMore
+	}
+	return l.lastDoc(b)
+}
+
 // open resets the clause's cursor and computes its bound.
 func (c *clause) open(p *params) {
 	c.cur.reset(c.list)
@@ -167,56 +191,88 @@ func (a hit1) worse(b hit1) bool {
 	return a.doc > b.doc
 }
 
-// topHeap keeps the n best hits; its root is the weakest of them.
+// topHeap keeps the n best hits. Hits are appended to a buffer of 2n;
+// when it fills, the n best are selected in place (as a quickselect) and
+// the weakest of them becomes the threshold: amortised O(1) a hit, where a
+// heap would pay a sift for every hit that enters.
 type topHeap struct {
-	n int
-	h []hit1
+	n     int
+	h     []hit1
+	theta float64 // the threshold: −Inf until n hits were kept
+	floor hit1    // the weakest kept at the last selection
 }
 
-func (t *topHeap) full() bool { return len(t.h) >= t.n }
-
-// threshold is the score to beat (−Inf until full).
-func (t *topHeap) threshold() float64 {
-	if !t.full() {
-		return math.Inf(-1)
-	}
-	return float64(t.h[0].score)
+func newTop(n int) *topHeap {
+	return &topHeap{n: n, theta: math.Inf(-1), h: make([]hit1, 0, min(2*n, 4096))}
 }
 
-// offer adds x if it is among the n best; it reports whether the
-// threshold may have moved.
+// threshold is the score to beat.
+func (t *topHeap) threshold() float64 { return t.theta }
+
+// offer adds x unless it is known not to be among the n best; it reports
+// whether the threshold moved.
 func (t *topHeap) offer(x hit1) bool {
-	if !t.full() {
-		t.h = append(t.h, x)
-		for i := len(t.h) - 1; i > 0; {
-			p := (i - 1) / 2
-			if !t.h[i].worse(t.h[p]) {
-				break
-			}
-			t.h[i], t.h[p] = t.h[p], t.h[i]
-			i = p
-		}
-		return t.full()
-	}
-	if !t.h[0].worse(x) {
+	if t.theta != math.Inf(-1) && !t.floor.worse(x) {
 		return false
 	}
-	t.h[0] = x
-	for i := 0; ; {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(t.h) && t.h[l].worse(t.h[m]) {
-			m = l
-		}
-		if r < len(t.h) && t.h[r].worse(t.h[m]) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		t.h[i], t.h[m] = t.h[m], t.h[i]
-		i = m
+	t.h = append(t.h, x)
+	if len(t.h) < 2*t.n {
+		return false
 	}
+	t.trim()
 	return true
+}
+
+// trim keeps the n best, and sets the threshold.
+func (t *topHeap) trim() {
+	if len(t.h) <= t.n {
+		return
+	}
+	selectBest(t.h, t.n)
+	t.h = t.h[:t.n]
+	w := t.h[0]
+	for _, x := range t.h[1:] {
+		if x.worse(w) {
+			w = x
+		}
+	}
+	t.floor, t.theta = w, float64(w.score)
+}
+
+// best returns the n best hits, in no order.
+func (t *topHeap) best() []hit1 {
+	t.trim()
+	return t.h
+}
+
+// selectBest moves the n best of h to its front (Hoare's selection).
+func selectBest(h []hit1, n int) {
+	lo, hi := 0, len(h)-1
+	for lo < hi {
+		p := h[(lo+hi)/2]
+		i, j := lo, hi
+		for i <= j {
+			for p.worse(h[i]) {
+				i++
+			}
+			for h[j].worse(p) {
+				j--
+			}
+			if i <= j {
+				h[i], h[j] = h[j], h[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case n-1 <= j:
+			hi = j
+		case n-1 >= i:
+			lo = i
+		default:
+			return
+		}
+	}
 }
 
 // pruned walks clauses (of one segment, seg) for the best docs into top,
@@ -251,6 +307,9 @@ func (r *pruned) run(cls []*clause) error {
 	bm := make([]float64, len(active)+1)
 	theta := r.top.threshold()
 	ess := r.essential(prefix, theta)
+	r.eager(active, ess)
+	// The block window: up to winEnd, no clause adds more than bm says.
+	winEnd, winValid := uint32(0), false
 	for ess < len(active) {
 		// The next candidate: the first doc of an essential clause.
 		d := uint32(noMore)
@@ -260,6 +319,39 @@ func (r *pruned) run(cls []*clause) error {
 		if d == noMore {
 			break
 		}
+		if !winValid || d > winEnd {
+			// Block-max: up to the first end of a block holding d, no
+			// clause can add more than its block's bound (nothing, if its
+			// next posting is past that end).
+			e := uint32(noMore)
+			for _, c := range active {
+				e = min(e, c.blockEnd(d))
+			}
+			bm[0] = 0
+			for i, c := range active {
+				var m float64
+				if c.cur.doc <= e {
+					m = min(c.ub, c.blockMax(p, max(d, c.cur.doc)))
+				}
+				bm[i+1] = bm[i] + m
+			}
+			winEnd, winValid = e, true
+		}
+		if bm[len(active)] < theta {
+			// No doc before the window's end can make it.
+			if winEnd == noMore {
+				break
+			}
+			for _, c := range active[ess:] {
+				c.cur.advance(winEnd + 1)
+				if c.cur.err != nil {
+					return c.cur.err
+				}
+			}
+			winValid = false
+			continue
+		}
+		statEnum++
 		if r.deleted != nil && r.deleted(d) {
 			for _, c := range active[ess:] {
 				if c.cur.doc == d {
@@ -283,47 +375,42 @@ func (r *pruned) run(cls []*clause) error {
 			}
 		}
 		ok := true
-		if ess > 0 {
-			if s+prefix[ess] < theta {
+		for i := ess - 1; i >= 0; i-- {
+			if s+min(prefix[i+1], bm[i+1]) < theta {
 				ok = false
-			} else {
-				// Tighter: the bounds of the blocks d falls in.
-				bm[0] = 0
-				for i, c := range active[:ess] {
-					bm[i+1] = bm[i] + min(c.ub, c.blockMax(p, d))
-				}
-				for i := ess - 1; i >= 0 && ok; i-- {
-					if s+bm[i+1] < theta {
-						ok = false
-						break
-					}
-					c := active[i]
-					c.cur.advance(d)
-					if c.cur.err != nil {
-						return c.cur.err
-					}
-					if c.cur.doc == d {
-						v := c.score(p)
-						r.contrib[c.t] = v
-						s += v
-						mask[c.t/64] |= 1 << uint(c.t%64)
-						if c.kind == sentenceList && c.cur.val(0) > 0 {
-							own |= 1 << uint(c.t)
-						}
-					}
+				break
+			}
+			c := active[i]
+			c.cur.advance(d)
+			if c.cur.err != nil {
+				return c.cur.err
+			}
+			if c.cur.doc == d {
+				v := c.score(p)
+				r.contrib[c.t] = v
+				s += v
+				mask[c.t/64] |= 1 << uint(c.t%64)
+				if c.kind == sentenceList && c.cur.val(0) > 0 {
+					own |= 1 << uint(c.t)
 				}
 			}
+		}
+		if ok {
+			statScored++
 		}
 		if ok && s*boundSlack >= theta {
 			x := hit1{score: r.sum(mask), seg: r.seg, doc: d, mask: mask[0], own: own}
 			if r.top.offer(x) {
 				if t := r.top.threshold(); t > theta {
 					theta = t
-					ess = r.essential(prefix, theta)
+					if e := r.essential(prefix, theta); e != ess {
+						ess = e
+						r.eager(active, ess)
+					}
 				}
 			}
 		}
-		for _, c := range active[r.lowest(ess, active):] {
+		for _, c := range active[ess:] {
 			if c.cur.doc == d {
 				c.cur.next()
 				if c.cur.err != nil {
@@ -340,9 +427,13 @@ func (r *pruned) run(cls []*clause) error {
 	return nil
 }
 
-// lowest is the first clause to step past a scored doc: the essential
-// ones (the others are advanced on demand).
-func (r *pruned) lowest(ess int, _ []*clause) int { return ess }
+// eager makes the essential clauses' cursors decode whole blocks (they
+// read every posting) and the others read postings one by one.
+func (r *pruned) eager(active []*clause, ess int) {
+	for i, c := range active {
+		c.cur.setEager(i >= ess)
+	}
+}
 
 // essential returns the number of clauses that are not essential: the
 // longest prefix whose bounds sum below theta.
@@ -365,3 +456,5 @@ func (r *pruned) sum(mask [2]uint64) float32 {
 	}
 	return s
 }
+
+var statEnum, statScored int
