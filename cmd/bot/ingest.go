@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/newsbot-dev/newsbot/corpus/datadir"
-	"github.com/newsbot-dev/newsbot/corpus/index"
 )
 
 const ingestUsage = `Usage: bot [flags] ingest PATH...
@@ -34,29 +33,17 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := datadir.Ingest(ctx, data, fs.Args())
+	in, err := datadir.Ingest(ctx, data, fs.Args(), nil)
 	if err != nil {
 		return err
 	}
-	reports, status := in.Reports, in.Status
 
 	var added, dup, repl, refused int
-	k := 0
-	for _, r := range reports {
-		var a, d, rp int
-		for range r.Articles {
-			switch status[k] {
-			case index.Added:
-				a++
-			case index.Duplicate:
-				d++
-			case index.Replaced:
-				rp++
-			}
-			k++
-		}
+	for i, r := range in.Reports {
+		c := in.Counts[i]
+		a, d, rp := c.Added, c.Duplicate, c.Replaced
 		added, dup, repl = added+a, dup+d, repl+rp
-		if len(r.Articles) > 0 || len(r.Problems) == 0 {
+		if a+d+rp > 0 || len(r.Problems) == 0 {
 			fmt.Fprintf(e.stdout, "%s: %s\n", r.Path, counts(a, d, rp))
 		}
 		for _, p := range r.Problems {
@@ -65,7 +52,7 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "ingested into %s: %d added, %d duplicates, %d replaced, %d refused; the index holds %d articles\n",
-		data, added, dup, repl, refused, in.Index.Len())
+		data, added, dup, repl, refused, in.Articles)
 	if refused > 0 {
 		return exitError{2, fmt.Errorf("%d files or records were refused (see above); the rest were ingested", refused)}
 	}

@@ -56,8 +56,8 @@ Usage:
   bot [flags] slack               answer in Slack (see "bot slack --help")
   bot [flags] discord             answer in Discord (see "bot discord --help")
   bot [flags] config              print the settings in effect, secrets redacted
-  bot [flags] bench [--questions DIR]... PATH
-                                  measure ingest, search and restart speed on PATH
+  bot [flags] bench --questions DIR... [--sentences N,...] PATH
+                                  measure ingest, search and restart at scale
 
 Where answers come from:
   --corpus PATH    answer from these files or directories (repeatable) instead of
@@ -144,6 +144,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.config(ctx, args)
 	case restartCommand:
 		return env.benchAsk(ctx, args)
+	case benchSearchCommand:
+		return env.benchSearch(ctx, args)
+	case benchReadCommand:
+		return env.benchRead(ctx, args)
+	case benchAddCommand:
+		return env.benchAdd(ctx, args)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil

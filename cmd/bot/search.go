@@ -63,7 +63,11 @@ func (e *environ) search(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		for i, h := range src.Index.Search(q, *k) {
+		hits, err := src.Index.Search(q, *k)
+		if err != nil {
+			return err
+		}
+		for i, h := range hits {
 			fmt.Fprintf(e.stdout, "%2d. %.3f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Article.ID, h.Start, h.End, collapse(h.Text()))
 		}
 		return nil
@@ -95,7 +99,11 @@ func (e *environ) search(ctx context.Context, args []string) error {
 				resp.QID, resp.Error = req.QID, fmt.Sprintf("line %d: %v", line, qerr)
 			} else {
 				resp.QID, resp.Results = req.QID, []result{}
-				for _, h := range src.Index.Search(q, *k) {
+				hits, serr := src.Index.Search(q, *k)
+				if serr != nil {
+					resp.Error = fmt.Sprintf("line %d: %v", line, serr)
+				}
+				for _, h := range hits {
 					resp.Results = append(resp.Results, result{h.Article.ID, h.Start, h.End, h.Text(), h.Score})
 				}
 			}
@@ -155,7 +163,7 @@ func evalSet(dir string, k int) (eval.Metrics, []time.Duration, error) {
 		}
 		arts = append(arts, r.Articles...)
 	}
-	ix := index.Build(arts)
+	ix := index.BuildDisk(arts)
 	qs, err := eval.LoadQuestions(filepath.Join(dir, "questions.jsonl"))
 	if err != nil {
 		return eval.Metrics{}, nil, fmt.Errorf("eval %s: %w", dir, err)
@@ -167,11 +175,14 @@ func evalSet(dir string, k int) (eval.Metrics, []time.Duration, error) {
 	lat := make([]time.Duration, 0, len(qs))
 	for _, q := range qs {
 		t := time.Now()
-		hits := ix.Search(q.Question, k)
+		hits, err := ix.Search(q.Question, k)
 		lat = append(lat, time.Since(t))
+		if err != nil {
+			return eval.Metrics{}, nil, fmt.Errorf("eval %s: %w", dir, err)
+		}
 		spans := make([]eval.Span, len(hits))
 		for i, h := range hits {
-			spans[i] = eval.Span{Article: h.Article.ID, Start: h.Start, End: h.End, Text: h.Text()}
+			spans[i] = eval.Span{Article: h.Article.ID, Start: h.Start, End: h.End, Text: h.Sentence}
 		}
 		res[q.QID] = spans
 	}

@@ -7,9 +7,13 @@
 //
 // A data directory holds:
 //
-//	index/          the ingested index (see Ingest), with its writer lock
+//	index/          the ingested index (see Ingest): its segments, its
+//	                manifest and its writer lock
 //	corpora/HASH/   the index of one set of --corpus paths (HASH names the
-//	                paths), its manifest.json and its writer lock
+//	                paths), its files.json and its writer lock
+//
+// An index directory in the one-file format of earlier versions is
+// converted the first time it is opened.
 //
 // Which files of a --corpus directory are read is decided by load.Files
 // alone, for a fresh build and an incremental one alike, so that the two
@@ -37,8 +41,8 @@ import (
 
 // Coverage is what a command answers from.
 type Coverage struct {
-	// Index is the sentence index over the coverage.
-	Index *index.Index
+	// Index is the sentence index over the coverage, open for reading.
+	Index *index.Disk
 	// Label says what the coverage is, for people.
 	Label string
 }
@@ -67,7 +71,10 @@ func IngestedDir(data string) string { return filepath.Join(data, "index") }
 
 // openIngested opens the index that Ingest keeps in data.
 func openIngested(data string) (Coverage, error) {
-	ix, err := index.Open(IngestedDir(data))
+	if _, err := index.Convert(context.Background(), IngestedDir(data)); err != nil {
+		return Coverage{}, err
+	}
+	ix, err := index.OpenDisk(IngestedDir(data))
 	if errors.Is(err, index.ErrNoIndex) {
 		return Coverage{}, fmt.Errorf("nothing has been ingested into %s yet: run \"bot ingest --data %s PATH...\"", data, data)
 	}
@@ -89,62 +96,97 @@ func openBuiltin() (Coverage, error) {
 		}
 		arts = append(arts, r.Articles...)
 	}
-	ix := index.Build(arts)
+	ix := index.BuildDisk(arts)
 	return Coverage{ix, fmt.Sprintf("the built-in coverage (%d articles: Clinton in Moscow, Iran sanctions, October 2009)", ix.Len())}, nil
 }
 
 // Ingested is what Ingest did.
 type Ingested struct {
-	// Reports are the loader's, one per file read or refused.
+	// Reports are the loader's, one per file read or refused (without
+	// their Articles: ingest streams them).
 	Reports []load.Report
-	// Status says what happened to each article of Reports, in order: the
-	// articles of Reports[0], then those of Reports[1], and so on.
-	Status []index.AddStatus
-	// Index is the ingested index as it now is.
-	Index *index.Index
+	// Counts says what happened to the articles of each report, in order.
+	Counts []Counts
+	// Articles is the number of articles the index now holds.
+	Articles int
 }
+
+// Counts are what happened to the articles of one file.
+type Counts struct{ Added, Duplicate, Replaced int }
 
 // Ingest adds the articles of the files and directories at paths (read by
 // the rule of load.Files) to the index kept in the data directory data,
-// creating it if needed. Another writer is waited for. The index is saved
-// atomically, and only when something was added or replaced: if ingest is
-// interrupted, the previous index stays as it was. ctx is checked between
-// the steps; a damaged index is an error, never replaced.
-func Ingest(ctx context.Context, data string, paths []string) (Ingested, error) {
+// creating it if needed. Another writer is waited for. Articles are read,
+// analysed and written as segments as they come, so memory stays bounded
+// whatever the size of the files; they are committed together at the end,
+// and only when something was added or replaced: if ingest is interrupted
+// (ctx ends, the process is killed), the index stays as it was. A damaged
+// index is an error, never replaced. progress, if not nil, is called now
+// and then with the articles read so far.
+func Ingest(ctx context.Context, data string, paths []string, progress func(articles int)) (Ingested, error) {
 	dir := IngestedDir(data)
-	unlock, err := index.Lock(dir)
+	if _, err := index.Convert(ctx, dir); err != nil {
+		return Ingested{}, err
+	}
+	ix, err := index.OpenWriter(dir)
+	if err != nil {
+		return Ingested{}, fmt.Errorf("%w (move it away to start a new index)", err)
+	}
+	defer ix.Close()
+	files := load.Files(paths...)
+	in, err := add(ctx, ix, files, false, progress)
 	if err != nil {
 		return Ingested{}, err
 	}
-	defer unlock()
-	ix, err := index.Open(dir)
-	if err != nil && !errors.Is(err, index.ErrNoIndex) {
-		return Ingested{}, fmt.Errorf("%w (move it away to start a new index)", err)
-	}
+	in.Articles = ix.Len()
+	return in, nil
+}
 
+// add streams the articles of files into ix in one batch (replacing what
+// it holds when all is set) and commits it.
+func add(ctx context.Context, ix *index.Disk, files []load.File, all bool, progress func(int)) (Ingested, error) {
+	b, err := ix.Begin(ctx)
+	if err != nil {
+		return Ingested{}, err
+	}
+	if all {
+		b.ReplaceAll()
+	}
+	counts := make([]Counts, len(files))
+	read := 0
 	var l load.Loader
-	reports := l.Load(paths...)
-	if err := ctx.Err(); err != nil {
-		return Ingested{}, err
-	}
-	var arts []corpus.Article
-	for _, r := range reports {
-		arts = append(arts, r.Articles...)
-	}
-	nx, status := ix.Add(arts)
-	changed := false
-	for _, s := range status {
-		changed = changed || s != index.Duplicate
-	}
-	if err := ctx.Err(); err != nil {
-		return Ingested{}, err
-	}
-	if changed {
-		if err := nx.Save(dir); err != nil {
-			return Ingested{}, err
+	reports, err := l.Stream(files, func(i int, a corpus.Article) error {
+		st, err := b.Add(a)
+		if err != nil {
+			return err
 		}
+		switch st {
+		case index.Added:
+			counts[i].Added++
+		case index.Duplicate:
+			counts[i].Duplicate++
+		case index.Replaced:
+			counts[i].Replaced++
+		}
+		if read++; progress != nil && read%1000 == 0 {
+			progress(read)
+		}
+		return nil
+	})
+	if err == nil {
+		err = ctx.Err()
 	}
-	return Ingested{Reports: reports, Status: status, Index: nx}, nil
+	if err != nil {
+		b.Abort()
+		return Ingested{}, err
+	}
+	if err := b.Commit(); err != nil {
+		return Ingested{}, err
+	}
+	if progress != nil {
+		progress(read)
+	}
+	return Ingested{Reports: reports, Counts: counts[:len(reports)]}, nil
 }
 
 // manifest records the files an index of --corpus paths was built from, so
@@ -158,14 +200,17 @@ type fileStamp struct {
 	ModTime int64 `json:"mtime_ns"`
 }
 
-const manifestFile = "manifest.json"
+// manifestFile records the files; the index's own manifest is beside it.
+const manifestFile = "files.json"
 
 // openCorpus returns the index of the given paths, kept under the data
 // directory in a folder named after the paths. It is built on first use;
 // later runs reuse it while the files are unchanged, add files that
 // appeared, and rebuild it when a file changed or went away. Either way
-// the files are those load.Files selects.
+// the files are those load.Files selects. A kept index that is damaged is
+// rebuilt: it is a cache of the files.
 func openCorpus(data string, paths []string, log io.Writer) (Coverage, error) {
+	ctx := context.Background()
 	dir, err := corpusDir(data, paths)
 	if err != nil {
 		return Coverage{}, err
@@ -176,54 +221,83 @@ func openCorpus(data string, paths []string, log io.Writer) (Coverage, error) {
 	if err != nil {
 		return Coverage{}, err
 	}
-	unlock, err := index.Lock(dir)
-	if err != nil {
-		return Coverage{}, err
+	if _, err := index.Convert(ctx, dir); err != nil {
+		fmt.Fprintf(log, "index in %s is unusable (%v); rebuilding it\n", dir, err)
+		if err := clearIndex(dir); err != nil {
+			return Coverage{}, err
+		}
 	}
-	defer unlock()
+	ix, err := index.OpenWriter(dir)
+	if err != nil {
+		fmt.Fprintf(log, "index in %s is unusable (%v); rebuilding it\n", dir, err)
+		if err := clearIndex(dir); err != nil {
+			return Coverage{}, err
+		}
+		if ix, err = index.OpenWriter(dir); err != nil {
+			return Coverage{}, err
+		}
+	}
+	defer ix.Close()
 	var old manifest
 	if b, err := os.ReadFile(filepath.Join(dir, manifestFile)); err == nil {
 		json.Unmarshal(b, &old)
 	}
-	ix, err := index.Open(dir)
-	if err != nil && !errors.Is(err, index.ErrNoIndex) {
-		fmt.Fprintf(log, "index in %s is unusable (%v); rebuilding it\n", dir, err)
-		ix = nil
-	}
-	read := files
-	if ix == nil || old.Files == nil {
-		ix = nil // nothing to reuse: build from scratch
-	} else {
-		added, rebuild := compare(old.Files, files)
+	read, rebuild := files, true
+	if ix.Len() > 0 && old.Files != nil {
+		added, changed := compare(old.Files, files)
 		switch {
-		case rebuild:
-			ix = nil
+		case changed:
 		case len(added) == 0:
-			return Coverage{ix, label}, nil
+			return reopen(dir, label)
 		default:
-			read = added
+			read, rebuild = added, false
 		}
 	}
-	var l load.Loader
-	var arts []corpus.Article
-	for _, r := range l.LoadFiles(selection(read)) {
+	in, err := add(ctx, ix, selection(read), rebuild, nil)
+	if err != nil {
+		return Coverage{}, err
+	}
+	for _, r := range in.Reports {
 		for _, p := range r.Problems {
 			fmt.Fprintf(log, "%s: refused: %s\n", r.Where(p), p.Reason)
 		}
-		arts = append(arts, r.Articles...)
 	}
-	ix, _ = ix.Add(arts)
 	if ix.Len() == 0 {
 		return Coverage{}, fmt.Errorf("corpus %s: no articles could be read", strings.Join(paths, ", "))
-	}
-	if err := ix.Save(dir); err != nil {
-		return Coverage{}, err
 	}
 	b, _ := json.Marshal(manifest{Files: stamps(files)})
 	if err := writeFileAtomic(filepath.Join(dir, manifestFile), b); err != nil {
 		return Coverage{}, err
 	}
+	return reopen(dir, label)
+}
+
+// reopen opens the index in dir for reading: the writer that built it
+// lets go of the lock.
+func reopen(dir, label string) (Coverage, error) {
+	ix, err := index.OpenDisk(dir)
+	if err != nil {
+		return Coverage{}, err
+	}
 	return Coverage{ix, label}, nil
+}
+
+// clearIndex removes a kept --corpus index that cannot be read, to build
+// it again: everything in its folder but the writer lock.
+func clearIndex(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() == "lock" {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // corpusDir is the folder under the data directory that keeps the index

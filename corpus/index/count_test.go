@@ -1,10 +1,10 @@
 package index
 
 import (
-	"path/filepath"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
 	"github.com/newsbot-dev/newsbot/corpus/load"
+	"path/filepath"
 	"testing"
 )
 

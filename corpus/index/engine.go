@@ -42,6 +42,11 @@ type Disk struct {
 	Policy Policy
 	// Workers analyse articles in a batch; 0 means GOMAXPROCS.
 	Workers int
+	// FirstStage is how many sentences a search's first stage keeps for
+	// the second; 0 means the default (see firstStage).
+	FirstStage int
+
+	stats Stats
 }
 
 // snapshot is the index as one manifest made it: its segments, their
@@ -190,7 +195,7 @@ func (ix *Disk) Reload() error {
 		if err != nil {
 			if errors.Is(err, ErrNoIndex) {
 				if _, e := os.Stat(filepath.Join(ix.dir, IndexFile)); e == nil {
-					return fmt.Errorf("open index in %s: it is in the format of an older version (%s): run \"bot ingest\" once to convert it", ix.dir, IndexFile)
+					return fmt.Errorf("open index in %s: it is in the one-file format of an earlier version (%s; see Convert): %w", ix.dir, IndexFile, ErrNoIndex)
 				}
 				return fmt.Errorf("open index in %s: %w", ix.dir, ErrNoIndex)
 			}
@@ -413,6 +418,7 @@ type Batch struct {
 	fresh []segEntry
 	open  []*segFile // the fresh segments, mapped (for merging)
 	added int
+	all   bool // the batch replaces the whole index
 
 	// Flushed, if set, is called after each segment the batch writes, with
 	// the articles analysed so far.
@@ -456,8 +462,9 @@ func (ix *Disk) Begin(ctx context.Context) (*Batch, error) {
 		}()
 	}
 	order := make(chan job, 64*workers)
+	jobs := b.jobs
 	go func() {
-		for j := range b.jobs {
+		for j := range jobs {
 			order <- j
 			work <- j
 		}
@@ -641,6 +648,18 @@ func (b *Batch) Add(a corpus.Article) (AddStatus, error) {
 	return status, nil
 }
 
+// ReplaceAll makes the batch replace the whole index: its commit keeps
+// none of the segments there were, only what was added to the batch. (No
+// article then counts as a duplicate or a replacement of one there.) Call
+// it before Add.
+func (b *Batch) ReplaceAll() {
+	b.all = true
+	b.snap.release()
+	b.snap = &snapshot{}
+	b.snap.refs.Add(1)
+	b.snap.stats()
+}
+
 // wait ends the pipeline and returns the collector's error.
 func (b *Batch) wait() error {
 	if b.jobs != nil {
@@ -685,12 +704,15 @@ func (b *Batch) Commit() error {
 		b.Abort()
 		return err
 	}
-	if len(b.fresh) == 0 && len(b.dels) == 0 {
+	if len(b.fresh) == 0 && len(b.dels) == 0 && (!b.all || len(ix.man.segs) == 0) {
 		b.Abort()
 		return nil
 	}
 	m := manifest{gen: ix.man.gen + 1, next: ix.man.next}
 	for i, e := range ix.man.segs {
+		if b.all {
+			break
+		}
 		if d := b.dels[i]; len(d) > 0 {
 			e.dels = mergeSorted(e.dels, d)
 		}

@@ -6,7 +6,22 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"time"
 )
+
+// Stats are what a writer did since it was opened.
+type Stats struct {
+	// Merges of committed segments, and the time they took.
+	Merges    int
+	MergeTime time.Duration
+}
+
+// Stats returns what the writer did since it was opened.
+func (ix *Disk) Stats() Stats {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	return ix.stats
+}
 
 // Policy decides which segments to merge: size-tiered, as Lucene's
 // TieredMergePolicy and Cassandra's size-tiered compaction. Segments are
@@ -122,6 +137,9 @@ func (ix *Disk) Merge(ctx context.Context) error {
 // and commits the manifest that has it in their place. The caller holds
 // wmu.
 func (ix *Disk) mergeCommitted(ctx context.Context, pick []int) error {
+	t0 := time.Now()
+	defer func() { ix.stats.MergeTime += time.Since(t0) }()
+	ix.stats.Merges++
 	s := ix.acquire()
 	defer s.release()
 	if len(s.segs) != len(ix.man.segs) {

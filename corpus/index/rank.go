@@ -45,7 +45,14 @@ const firstStage = 1000
 func (ix *Disk) Search(question string, k int) ([]DiskHit, error) {
 	s := ix.acquire()
 	defer s.release()
-	return s.search(defaultScoring, firstStage, question, k)
+	return s.search(defaultScoring, ix.firstStage(), question, k)
+}
+
+func (ix *Disk) firstStage() int {
+	if ix.FirstStage > 0 {
+		return ix.FirstStage
+	}
+	return firstStage
 }
 
 var _ newsbot.Retriever = (*Disk)(nil)
@@ -58,7 +65,7 @@ func (ix *Disk) Retrieve(ctx context.Context, question string, k int) ([]newsbot
 	}
 	s := ix.acquire()
 	defer s.release()
-	hits, err := s.search(defaultScoring, firstStage, question, k)
+	hits, err := s.search(defaultScoring, ix.firstStage(), question, k)
 	if err != nil || len(hits) == 0 {
 		return nil, err
 	}
