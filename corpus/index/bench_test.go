@@ -91,6 +91,9 @@ func BenchmarkDiskSearchReuters(b *testing.B) {
 	s := ix.acquire()
 	defer s.release()
 	for _, pool := range []int{100, 300, 1000} {
+		if pool != benchPool && benchPool != 0 {
+			continue
+		}
 		b.Run(fmt.Sprint(pool), func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
@@ -103,3 +106,6 @@ func BenchmarkDiskSearchReuters(b *testing.B) {
 		})
 	}
 }
+
+// benchPool, when set, limits BenchmarkDiskSearchReuters to one size.
+var benchPool = 100

@@ -207,16 +207,16 @@ func (it *dictIter) damaged() bool {
 	return false
 }
 
-// firstTerm returns the first term of block i.
-func (d *dict) firstTerm(i int) (string, error) {
-	it := dictIter{d: d}
+// firstTerm returns the first term of block i, in it's buffer.
+func (d *dict) firstTerm(it *dictIter, i int) ([]byte, error) {
+	*it = dictIter{d: d, term: it.term[:0], spare: it.spare[:0]}
 	if !it.seek(i) || !it.step() {
 		if it.err == nil {
 			it.err = fmt.Errorf("%w: empty dictionary block", errDamaged)
 		}
-		return "", it.err
+		return nil, it.err
 	}
-	return string(it.term), nil
+	return it.term, nil
 }
 
 // lookup finds term; ok is false when the segment lacks it.
@@ -226,13 +226,14 @@ func (d *dict) lookup(term string) (ti termInfo, ok bool, err error) {
 	}
 	// The last block whose first term is at most term.
 	lo, hi := 0, int(d.m.dictN)
+	var probe dictIter
 	for lo < hi {
 		mid := (lo + hi) / 2
-		ft, err := d.firstTerm(mid)
+		ft, err := d.firstTerm(&probe, mid)
 		if err != nil {
 			return ti, false, err
 		}
-		if ft <= term {
+		if string(ft) <= term {
 			lo = mid + 1
 		} else {
 			hi = mid

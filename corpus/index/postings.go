@@ -388,6 +388,16 @@ func (c *cursor) next() {
 	c.load(c.blk + 1)
 }
 
+// nextEager is next for a cursor whose columns are unpacked.
+func (c *cursor) nextEager() {
+	c.pos++
+	if c.pos < c.n {
+		c.doc = c.docs[c.pos]
+		return
+	}
+	c.load(c.blk + 1)
+}
+
 // advance moves to the first posting at or after target.
 func (c *cursor) advance(target uint32) {
 	if c.doc >= target {

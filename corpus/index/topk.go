@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"sort"
+	"sync"
 )
 
 // The first stage of a search: the sentences of best BM25 (their own words
@@ -136,6 +137,28 @@ func (c *clause) blockMax(p *params, d uint32) float64 {
 	return c.bmax
 }
 
+// maxOver is the most the clause can add at any doc in [d, e]: the
+// largest bound of the blocks that span it.
+func (c *clause) maxOver(p *params, d, e uint32) float64 {
+	l := c.list
+	if l.skips == nil {
+		return c.ub
+	}
+	b := max(c.sb, c.cur.blk)
+	for b < l.nb && l.lastDoc(b) < d {
+		b++
+	}
+	c.sb = b
+	var m float64
+	for ; b < l.nb; b++ {
+		m = max(m, c.boundScore(p, l.blockBound(b)))
+		if l.lastDoc(b) >= e || m >= c.ub {
+			break
+		}
+	}
+	return m
+}
+
 // blockEnd is the last doc of the clause's block that holds d (or that its
 // cursor is in, if past d): d's bound in the clause holds up to there.
 func (c *clause) blockEnd(d uint32) uint32 {
@@ -191,99 +214,102 @@ func (a hit1) worse(b hit1) bool {
 	return a.doc > b.doc
 }
 
-// topHeap keeps the n best hits. Hits are appended to a buffer of 2n;
-// when it fills, the n best are selected in place (as a quickselect) and
-// the weakest of them becomes the threshold: amortised O(1) a hit, where a
-// heap would pay a sift for every hit that enters.
+// topHeap keeps the n best hits in a binary heap whose root is the
+// weakest of them, so that the threshold to beat is always exact.
 type topHeap struct {
-	n     int
-	h     []hit1
-	theta float64 // the threshold: −Inf until n hits were kept
-	floor hit1    // the weakest kept at the last selection
+	n int
+	h []hit1
 }
 
-func newTop(n int) *topHeap {
-	return &topHeap{n: n, theta: math.Inf(-1), h: make([]hit1, 0, min(2*n, 4096))}
+func newTop(n int) *topHeap { return &topHeap{n: n, h: make([]hit1, 0, min(n, 4096))} }
+
+// threshold is the score to beat: −Inf until n hits were kept.
+func (t *topHeap) threshold() float64 {
+	if len(t.h) < t.n {
+		return math.Inf(-1)
+	}
+	return float64(t.h[0].score)
 }
 
-// threshold is the score to beat.
-func (t *topHeap) threshold() float64 { return t.theta }
-
-// offer adds x unless it is known not to be among the n best; it reports
-// whether the threshold moved.
+// offer adds x if it is among the n best; it reports whether the
+// threshold may have moved.
 func (t *topHeap) offer(x hit1) bool {
-	if t.theta != math.Inf(-1) && !t.floor.worse(x) {
+	h := t.h
+	if len(h) < t.n {
+		h = append(h, x)
+		for i := len(h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !h[i].worse(h[p]) {
+				break
+			}
+			h[i], h[p] = h[p], h[i]
+			i = p
+		}
+		t.h = h
+		return len(h) == t.n
+	}
+	if !h[0].worse(x) {
 		return false
 	}
-	t.h = append(t.h, x)
-	if len(t.h) < 2*t.n {
-		return false
+	h[0] = x
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h) && h[l].worse(h[m]) {
+			m = l
+		}
+		if r < len(h) && h[r].worse(h[m]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
 	}
-	t.trim()
 	return true
 }
 
-// trim keeps the n best, and sets the threshold.
-func (t *topHeap) trim() {
-	if len(t.h) <= t.n {
-		return
-	}
-	selectBest(t.h, t.n)
-	t.h = t.h[:t.n]
-	w := t.h[0]
-	for _, x := range t.h[1:] {
-		if x.worse(w) {
-			w = x
-		}
-	}
-	t.floor, t.theta = w, float64(w.score)
-}
+// best returns the hits kept, in no order.
+func (t *topHeap) best() []hit1 { return t.h }
 
-// best returns the n best hits, in no order.
-func (t *topHeap) best() []hit1 {
-	t.trim()
-	return t.h
-}
-
-// selectBest moves the n best of h to its front (Hoare's selection).
-func selectBest(h []hit1, n int) {
-	lo, hi := 0, len(h)-1
-	for lo < hi {
-		p := h[(lo+hi)/2]
-		i, j := lo, hi
-		for i <= j {
-			for p.worse(h[i]) {
-				i++
-			}
-			for h[j].worse(p) {
-				j--
-			}
-			if i <= j {
-				h[i], h[j] = h[j], h[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case n-1 <= j:
-			hi = j
-		case n-1 >= i:
-			lo = i
-		default:
-			return
-		}
-	}
-}
-
-// pruned walks clauses (of one segment, seg) for the best docs into top,
-// skipping deleted ones.
+// pruned walks the sentence lists of one segment, seg, for the best
+// sentences into top, skipping deleted ones.
 type pruned struct {
 	p       *params
 	top     *topHeap
 	seg     int32
 	deleted func(uint32) bool
-	// contrib is each clause's score in the doc being scored, by its t
-	contrib [2 * maxQueryTerms]float64
+	// contrib is each term's score in the doc being scored, by term
+	contrib [maxQueryTerms]float64
+}
+
+// window is the span of docs whose essential postings are gathered at
+// once, as Lucene's MaxScoreBulkScorer gathers them: a tight loop over each
+// essential list's decoded block fills the window, then each doc found is
+// completed from the other lists.
+const window = 512
+
+var windowBufs sync.Pool
+
+// getWindowBuf returns a clean window for n clauses.
+func getWindowBuf(n int) *windowBuf {
+	wb, _ := windowBufs.Get().(*windowBuf)
+	if wb == nil {
+		wb = &windowBuf{}
+	}
+	if len(wb.contrib) < n {
+		wb.contrib = make([][window]float64, n)
+	}
+	return wb
+}
+
+// windowBuf is a window's scratch; between windows its bits, mask and own
+// are all zero (contrib is read only where mask says).
+type windowBuf struct {
+	bits    [window / 64]uint64
+	mask    [window]uint64 // terms matched
+	own     [window]uint64 // terms matched in the sentence's own words
+	contrib [][window]float64
 }
 
 func (r *pruned) run(cls []*clause) error {
@@ -300,123 +326,131 @@ func (r *pruned) run(cls []*clause) error {
 	}
 	// By bound, smallest first; prefix[i] is the sum of the first i.
 	sort.SliceStable(active, func(i, j int) bool { return active[i].ub < active[j].ub })
-	prefix := make([]float64, len(active)+1)
+	n := len(active)
+	prefix := make([]float64, n+1)
 	for i, c := range active {
 		prefix[i+1] = prefix[i] + c.ub
 	}
-	bm := make([]float64, len(active)+1)
+	bm := make([]float64, n+1)
+	wb := getWindowBuf(n)
+	defer windowBufs.Put(wb)
+	var rowOf [maxQueryTerms]int // the clause of each term, by t
+	for i, c := range active {
+		rowOf[c.t] = i
+	}
 	theta := r.top.threshold()
 	ess := r.essential(prefix, theta)
 	r.eager(active, ess)
-	// The block window: up to winEnd, no clause adds more than bm says.
-	winEnd, winValid := uint32(0), false
-	for ess < len(active) {
-		// The next candidate: the first doc of an essential clause.
-		d := uint32(noMore)
+	next := uint32(0) // the first doc not yet looked at
+	for ess < n {
+		// The window starts at the first essential posting from next.
+		d0 := uint32(noMore)
 		for _, c := range active[ess:] {
-			d = min(d, c.cur.doc)
-		}
-		if d == noMore {
-			break
-		}
-		if !winValid || d > winEnd {
-			// Block-max: up to the first end of a block holding d, no
-			// clause can add more than its block's bound (nothing, if its
-			// next posting is past that end).
-			e := uint32(noMore)
-			for _, c := range active {
-				e = min(e, c.blockEnd(d))
-			}
-			bm[0] = 0
-			for i, c := range active {
-				var m float64
-				if c.cur.doc <= e {
-					m = min(c.ub, c.blockMax(p, max(d, c.cur.doc)))
-				}
-				bm[i+1] = bm[i] + m
-			}
-			winEnd, winValid = e, true
-		}
-		if bm[len(active)] < theta {
-			// No doc before the window's end can make it.
-			if winEnd == noMore {
-				break
-			}
-			for _, c := range active[ess:] {
-				c.cur.advance(winEnd + 1)
+			if c.cur.doc < next {
+				c.cur.advance(next)
 				if c.cur.err != nil {
 					return c.cur.err
 				}
 			}
-			winValid = false
-			continue
+			d0 = min(d0, c.cur.doc)
 		}
-		statEnum++
-		if r.deleted != nil && r.deleted(d) {
-			for _, c := range active[ess:] {
-				if c.cur.doc == d {
-					c.cur.next()
-				}
-			}
-			continue
+		if d0 == noMore {
+			break
 		}
-		var s float64
-		var mask [2]uint64
-		var own uint64
+		// It ends within window docs, and where an essential list's block
+		// ends, so that each list's bound holds over all of it.
+		e := d0 + window - 1
+		if e < d0 {
+			e = noMore - 1
+		}
 		for _, c := range active[ess:] {
-			if c.cur.doc == d {
-				v := c.score(p)
-				r.contrib[c.t] = v
-				s += v
-				mask[c.t/64] |= 1 << uint(c.t%64)
-				if c.kind == sentenceList && c.cur.val(0) > 0 {
-					own |= 1 << uint(c.t)
-				}
-			}
+			e = min(e, c.blockEnd(d0))
 		}
-		ok := true
-		for i := ess - 1; i >= 0; i-- {
-			if s+min(prefix[i+1], bm[i+1]) < theta {
-				ok = false
-				break
+		bm[0] = 0
+		for i, c := range active {
+			var m float64
+			if c.cur.doc <= e {
+				m = min(c.ub, c.maxOver(p, max(d0, c.cur.doc), e))
 			}
+			bm[i+1] = bm[i] + m
+		}
+		next = e + 1
+		if bm[n] < theta {
+			continue // nothing in the window can make it
+		}
+		// Gather the essential postings of the window.
+		for i := ess; i < n; i++ {
 			c := active[i]
-			c.cur.advance(d)
-			if c.cur.err != nil {
-				return c.cur.err
-			}
-			if c.cur.doc == d {
-				v := c.score(p)
-				r.contrib[c.t] = v
-				s += v
-				mask[c.t/64] |= 1 << uint(c.t%64)
-				if c.kind == sentenceList && c.cur.val(0) > 0 {
-					own |= 1 << uint(c.t)
+			row := &wb.contrib[i]
+			bit := uint64(1) << uint(c.t)
+			cur := &c.cur
+			for cur.doc <= e {
+				j := cur.doc - d0
+				v := p.sentScore(c.w, cur.vals[0][cur.pos], cur.vals[1][cur.pos], cur.vals[2][cur.pos])
+				row[j] = v
+				wb.bits[j/64] |= 1 << (j % 64)
+				wb.mask[j] |= bit
+				if cur.vals[0][cur.pos] > 0 {
+					wb.own[j] |= bit
 				}
+				cur.nextEager()
+			}
+			if cur.err != nil {
+				return cur.err
 			}
 		}
-		if ok {
-			statScored++
-		}
-		if ok && s*boundSlack >= theta {
-			x := hit1{score: r.sum(mask), seg: r.seg, doc: d, mask: mask[0], own: own}
-			if r.top.offer(x) {
-				if t := r.top.threshold(); t > theta {
-					theta = t
-					if e := r.essential(prefix, theta); e != ess {
-						ess = e
-						r.eager(active, ess)
+		// Complete each doc found from the other lists, best bound first.
+		for k, word := range wb.bits {
+			for word != 0 {
+				j := uint32(k*64 + bits.TrailingZeros64(word))
+				word &= word - 1
+				d := d0 + j
+				mask, own := wb.mask[j], wb.own[j]
+				wb.mask[j], wb.own[j] = 0, 0
+				if r.deleted != nil && r.deleted(d) {
+					continue
+				}
+				var s float64
+				for m := mask; m != 0; m &= m - 1 {
+					t := bits.TrailingZeros64(m)
+					v := wb.contrib[rowOf[t]][j]
+					r.contrib[t] = v
+					s += v
+				}
+				ok := true
+				for i := ess - 1; i >= 0; i-- {
+					if s+bm[i+1] < theta {
+						ok = false
+						break
+					}
+					c := active[i]
+					c.cur.advance(d)
+					if c.cur.err != nil {
+						return c.cur.err
+					}
+					if c.cur.doc == d {
+						v := c.score(p)
+						r.contrib[c.t] = v
+						s += v
+						mask |= 1 << uint(c.t)
+						if c.cur.val(0) > 0 {
+							own |= 1 << uint(c.t)
+						}
+					}
+				}
+				statScored++
+				if ok && s*boundSlack >= theta {
+					x := hit1{score: r.sum(mask), seg: r.seg, doc: d, mask: mask, own: own}
+					if r.top.offer(x) {
+						theta = r.top.threshold()
 					}
 				}
 			}
 		}
-		for _, c := range active[ess:] {
-			if c.cur.doc == d {
-				c.cur.next()
-				if c.cur.err != nil {
-					return c.cur.err
-				}
-			}
+		wb.bits = [window / 64]uint64{}
+		if e := r.essential(prefix, theta); e != ess {
+			ess = e
+			r.eager(active, ess)
 		}
 	}
 	for _, c := range active {
@@ -447,12 +481,10 @@ func (r *pruned) essential(prefix []float64, theta float64) int {
 
 // sum adds the matched terms' scores in float32, in the order of the
 // question's terms.
-func (r *pruned) sum(mask [2]uint64) float32 {
+func (r *pruned) sum(mask uint64) float32 {
 	var s float32
-	for k, m := range mask {
-		for ; m != 0; m &= m - 1 {
-			s += float32(r.contrib[64*k+bits.TrailingZeros64(m)])
-		}
+	for m := mask; m != 0; m &= m - 1 {
+		s += float32(r.contrib[bits.TrailingZeros64(m)])
 	}
 	return s
 }
