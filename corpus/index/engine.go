@@ -45,6 +45,10 @@ type Disk struct {
 	// FirstStage is how many sentences a search's first stage keeps for
 	// the second; 0 means the default (see firstStage).
 	FirstStage int
+	// Merging, if set, is called as a merge of committed segments starts,
+	// with the number of segments and of their sentences (for a progress
+	// line).
+	Merging func(segments int, sentences uint64)
 
 	stats Stats
 }

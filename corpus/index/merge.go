@@ -147,8 +147,13 @@ func (ix *Disk) mergeCommitted(ctx context.Context, pick []int) error {
 	}
 	in := make([]*segFile, len(pick))
 	dels := make([]*deletions, len(pick))
+	var sents uint64
 	for k, i := range pick {
 		in[k], dels[k] = s.segs[i], s.dels[i]
+		sents += s.segs[i].m.sents
+	}
+	if ix.Merging != nil {
+		ix.Merging(len(in), sents)
 	}
 	name := segName(ix.man.next)
 	ix.man.next++

@@ -73,17 +73,15 @@ func (p *params) titleScore(idfD, qw float64, tl uint32) float64 {
 
 // clause is one list walked by a pruned search.
 type clause struct {
-	t     int // the order scores are summed in: the question term's position (times 2, plus 1 for a headline list, in article searches)
-	kind  listKind
-	idfD  float64
-	qw    float64
-	w     float64 // idfS × qw, for sentence lists
-	list  *plist
-	cur   cursor
-	ub    float64 // the most it can add anywhere
-	sb    int     // the block of its last shallow advance
-	bmax  float64 // the most it can add in that block
-	bmaxD uint32  // the doc the block bound was found for
+	t    int // the order scores are summed in: the question term's position (times 2, plus 1 for a headline list, in article searches)
+	kind listKind
+	idfD float64
+	qw   float64
+	w    float64 // idfS × qw, for sentence lists
+	list *plist
+	cur  cursor
+	ub   float64 // the most it can add anywhere
+	sb   int     // the block of its last shallow advance
 }
 
 // boundScore is the most a posting bounded by x can add.
@@ -113,28 +111,6 @@ func (c *clause) score(p *params) float64 {
 		return p.bodyScore(c.idfD, c.qw, c.cur.val(0), c.cur.val(1))
 	}
 	return p.titleScore(c.idfD, c.qw, c.cur.val(0))
-}
-
-// blockMax is the most the clause can add at doc d (which its cursor has
-// not passed), from the bound of the block d falls in.
-func (c *clause) blockMax(p *params, d uint32) float64 {
-	l := c.list
-	if l.skips == nil {
-		return c.ub
-	}
-	if c.bmaxD != noMore && d <= l.lastDoc(c.sb) && (c.sb == 0 || d > l.lastDoc(c.sb-1)) && c.bmaxD <= d {
-		return c.bmax
-	}
-	b := max(c.sb, c.cur.blk)
-	for b < l.nb && l.lastDoc(b) < d {
-		b++
-	}
-	if b >= l.nb {
-		return 0
-	}
-	c.sb, c.bmaxD = b, d
-	c.bmax = c.boundScore(p, l.blockBound(b))
-	return c.bmax
 }
 
 // maxOver is the most the clause can add at any doc in [d, e]: the
@@ -186,7 +162,7 @@ func (c *clause) blockEnd(d uint32) uint32 {
 // open resets the clause's cursor and computes its bound.
 func (c *clause) open(p *params) {
 	c.cur.reset(c.list)
-	c.sb, c.bmaxD = 0, noMore
+	c.sb = 0
 	c.ub = 0
 	for _, x := range c.list.listBounds(&c.cur, c.kind) {
 		c.ub = max(c.ub, c.boundScore(p, x))
@@ -438,7 +414,6 @@ func (r *pruned) run(cls []*clause) error {
 						}
 					}
 				}
-				statScored++
 				if ok && s*boundSlack >= theta {
 					x := hit1{score: r.sum(mask), seg: r.seg, doc: d, mask: mask, own: own}
 					if r.top.offer(x) {
@@ -488,5 +463,3 @@ func (r *pruned) sum(mask uint64) float32 {
 	}
 	return s
 }
-
-var statEnum, statScored int
