@@ -42,16 +42,16 @@ func formatAnswer(w io.Writer, a newsbot.Answer, shown int) error {
 	var b strings.Builder
 	shown = min(shown, len(a.Text))
 	if shown > 0 {
-		b.WriteString(strings.TrimRightFunc(cleanText(a.Text[shown:]), unicode.IsSpace))
+		b.WriteString(strings.TrimRightFunc(CleanText(a.Text[shown:]), unicode.IsSpace))
 	} else {
-		text := strings.TrimSpace(cleanText(a.Text))
+		text := strings.TrimSpace(CleanText(a.Text))
 		if text == "" && a.NoAnswer {
 			text = "The coverage I have does not answer that."
 		}
 		b.WriteString(text)
 	}
 	b.WriteByte('\n')
-	if note := strings.TrimSpace(cleanText(a.Note)); note != "" {
+	if note := strings.TrimSpace(CleanText(a.Note)); note != "" {
 		b.WriteByte('\n')
 		b.WriteString(note)
 		b.WriteByte('\n')
@@ -82,7 +82,7 @@ func FormatSources(w io.Writer, a newsbot.Answer) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	if q := strings.TrimSpace(cleanLine(a.Question)); q != "" {
+	if q := strings.TrimSpace(CleanLine(a.Question)); q != "" {
 		b.WriteString("Sources for \"" + q + "\":\n")
 	} else {
 		b.WriteString("Sources:\n")
@@ -93,7 +93,7 @@ func FormatSources(w io.Writer, a newsbot.Answer) error {
 		}
 		b.WriteString(sourceLine(c))
 		b.WriteString("\n    ")
-		if s := strings.TrimSpace(cleanLine(c.Sentence)); s != "" {
+		if s := strings.TrimSpace(CleanLine(c.Sentence)); s != "" {
 			b.WriteString(`"` + s + `"`)
 		} else {
 			b.WriteString(missingSentence)
@@ -109,7 +109,7 @@ func FormatSources(w io.Writer, a newsbot.Answer) error {
 func sourceLine(c newsbot.Citation) string {
 	outlet := orLabel(c.Outlet, unknownOutlet)
 	title := unknownTitle
-	if t := strings.TrimSpace(cleanLine(c.Title)); t != "" {
+	if t := strings.TrimSpace(CleanLine(c.Title)); t != "" {
 		title = `"` + t + `"`
 	}
 	date := unknownDate
@@ -135,7 +135,7 @@ func position(c newsbot.Citation) string {
 
 // orLabel returns s sanitised for one line, or label when that is blank.
 func orLabel(s, label string) string {
-	if s = strings.TrimSpace(cleanLine(s)); s != "" {
+	if s = strings.TrimSpace(CleanLine(s)); s != "" {
 		return s
 	}
 	return label

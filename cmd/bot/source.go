@@ -91,7 +91,7 @@ func (e *environ) dataDir() (string, error) {
 // open finds the coverage to answer from (see datadir.Open): --corpus
 // files, else the data directory's ingested index when --data was given,
 // else the built-in coverage. log receives a line about each file refused
-// while indexing --corpus files.
+// while indexing --corpus files, made safe for a terminal (cleanWriter).
 func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 	var data string
 	if e.opts.dataSet || len(e.opts.corpus.paths) > 0 {
@@ -101,5 +101,5 @@ func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 		}
 		data = d
 	}
-	return datadir.Open(data, e.opts.corpus.paths, log)
+	return datadir.Open(data, e.opts.corpus.paths, cleanWriter{log})
 }
