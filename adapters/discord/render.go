@@ -59,6 +59,10 @@ func noMentions() *discordgo.MessageAllowedMentions {
 //     preview. Any other URL is neutralised: a zero-width space after its
 //     "https:" stops Discord from linking it, so a model cannot slip a link
 //     of its choosing into an answer.
+//   - Host names that are not a cited source's link, bare
+//     ("evil.example/login") or in a URL, get a zero-width space after each
+//     dot (newsbot.Delink), so no client takes them, or part of them, for
+//     a link.
 //
 
 // urlPattern finds what Discord would turn into a link.
@@ -68,12 +72,13 @@ var urlPattern = regexp.MustCompile(`(?i)https?://[^\s<>]+`)
 // answer's sources, which stay links.
 type escaper struct {
 	allowed map[string]bool
+	sources []string // the keys of allowed, for newsbot.Delink
 	content bool // message content (wrap kept links in <>) rather than an embed
 }
 
 // escape sanitises and escapes s; see the rules above.
 func (e escaper) escape(s string) string {
-	s = newsbot.Printable(s)
+	s = newsbot.Delink(newsbot.Printable(s), e.sources)
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	lineStart := true
@@ -247,9 +252,11 @@ func sentenceEnd(s string) bool { return sentenceEndPattern.MatchString(s) }
 // render turns a final answer into the messages that show it.
 func render(ans newsbot.Answer) []message {
 	allowed := map[string]bool{}
+	var sources []string
 	for _, c := range ans.Citations {
-		if _, ok := safeURL(c.URL); ok {
+		if _, ok := safeURL(c.URL); ok && !allowed[c.URL] {
 			allowed[c.URL] = true
+			sources = append(sources, c.URL)
 		}
 	}
 	text := strings.TrimSpace(ans.Text)
@@ -262,7 +269,7 @@ func render(ans newsbot.Answer) []message {
 		}
 		return textMessages(text, escaper{content: true})
 	}
-	esc := escaper{allowed: allowed}
+	esc := escaper{allowed: allowed, sources: sources}
 	descs := split(collapse(text), maxDescription, esc.escape)
 	if note := strings.TrimSpace(ans.Note); note != "" {
 		n := "*" + esc.escape(collapse(note)) + "*"

@@ -252,7 +252,7 @@ func (s *session) ask(ctx context.Context, question string) error {
 			withdrawn = withdrawn || streamed.Len() > 0
 			return
 		}
-		io.WriteString(s.out, CleanText(p.Text))
+		io.WriteString(s.out, newsbot.Delink(CleanText(p.Text), nil))
 		streamed.WriteString(p.Text)
 	}
 	actx = newsbot.WithRequestID(actx, newsbot.NewRequestID())

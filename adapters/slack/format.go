@@ -61,6 +61,10 @@ type message struct {
 //     invisible format characters (bidi overrides, zero-width spaces...)
 //     other than the zero-width joiner and non-joiner, so text cannot be
 //     reordered or hidden. Invalid UTF-8 becomes U+FFFD.
+//   - Host names, bare ("evil.example/login") or in a link, get a
+//     zero-width space after each dot (newsbot.Delink), so that no client
+//     takes them for links. No text keeps a link: in Slack the sources'
+//     links are their titles, built apart.
 //
 // In the answer's own text (not the sources), "://" also gets a word
 // joiner, so a link the model wrote that is not a cited source is plain,
@@ -72,7 +76,7 @@ type message struct {
 // escape makes untrusted text safe to put in Slack mrkdwn or a message's
 // text: see the rules above.
 func escape(s string) string {
-	s = newsbot.Printable(s)
+	s = newsbot.Delink(newsbot.Printable(s), nil)
 	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 	return defuseBroadcasts(s)
 }
