@@ -73,7 +73,7 @@ var urlPattern = regexp.MustCompile(`(?i)https?://[^\s<>]+`)
 type escaper struct {
 	allowed map[string]bool
 	sources []string // the keys of allowed, for newsbot.Delink
-	content bool // message content (wrap kept links in <>) rather than an embed
+	content bool     // message content (wrap kept links in <>) rather than an embed
 }
 
 // escape sanitises and escapes s; see the rules above.
