@@ -231,6 +231,8 @@ type Adapter struct {
 
 	connMu sync.Mutex
 	conn   net.Conn // the gateway's current TCP connection
+
+	gateway *resumeGateway // resumes on READY's resume_gateway_url
 }
 
 // New returns an Adapter for cfg that answers with bot. It checks the
@@ -291,7 +293,8 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 	if a.rest, err = discordgo.New(token); err != nil {
 		return nil, fmt.Errorf("discord: new adapter: %w", err)
 	}
-	a.rest.Client = client
+	a.gateway = &resumeGateway{next: transport}
+	a.rest.Client = &http.Client{Transport: a.gateway}
 	a.rest.Identify.Intents = intents
 	// Run reconnects itself, so that it can stop on fatal close codes.
 	a.rest.ShouldReconnectOnError = false
@@ -354,6 +357,9 @@ func parsePublicKey(s string) (ed25519.PublicKey, error) {
 // dialGateway opens the gateway's TCP connection and remembers it, so that
 // Run can cut a connection that hangs while opening.
 func (a *Adapter) dialGateway(ctx context.Context, network, addr string) (net.Conn, error) {
+	if a.gateway.refuseDial() {
+		return nil, errMoveGateway
+	}
 	var d net.Dialer
 	c, err := d.DialContext(ctx, network, addr)
 	if err != nil {
@@ -430,6 +436,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.rest.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
 			a.onMessage(m.Message)
 		}),
+		a.rest.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+			a.gateway.onEvent(e)
+		}),
 	}
 	defer func() {
 		for _, remove := range handlers {
@@ -451,6 +460,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 				a.rest.Close()
 			}
 			return nil
+		}
+		if err != nil && a.gateway.moving() {
+			// Not a fault: the session moves to its resume URL (see
+			// resumeGateway) and opens again at once.
+			attempt--
+			continue
 		}
 		if err != nil {
 			var ce *websocket.CloseError
