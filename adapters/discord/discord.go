@@ -405,11 +405,14 @@ func (a *Adapter) Run(ctx context.Context) error {
 		return errors.New("discord: run: no bot token")
 	}
 	if a.cfg.Addr != "" {
-		srv := &http.Server{Addr: a.cfg.Addr, Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		// The timeouts and connection cap of every server of the bot
+		// (chat.LimitServer).
+		srv := &http.Server{Handler: a.Handler()}
 		ln, err := net.Listen("tcp", a.cfg.Addr)
 		if err != nil {
 			return fmt.Errorf("discord: run: listen for interactions on %s: %w", a.cfg.Addr, err)
 		}
+		ln = chat.LimitServer(srv, ln, chat.ServerLimits{})
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				a.log.Error("discord: serve the interactions endpoint", "err", err)

@@ -302,6 +302,7 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 			started = true
 		}
 		b, _ := json.Marshal(v)
+		extendWrite(w)
 		fmt.Fprintf(w, "data: %s\n\n", b)
 		if flusher != nil {
 			flusher.Flush()

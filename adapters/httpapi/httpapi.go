@@ -269,6 +269,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		}
 		return false
 	}
+	// The body is read: lift the server's read deadline, which would
+	// otherwise end the request's context while a long answer is made.
+	http.NewResponseController(w).SetReadDeadline(time.Time{})
 	if !utf8.Valid(body) {
 		writeError(w, http.StatusBadRequest, msgBadUTF8)
 		return false
@@ -285,7 +288,19 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// writeGrace is how long each write of a response may take, counted from
+// when it starts: an answer may take minutes to make (a model's deadline),
+// but a client that stops reading is cut off this long after.
+const writeGrace = 30 * time.Second
+
+// extendWrite gives the next write writeGrace (see chat.LimitServer's
+// WriteTimeout). Writers that do not support deadlines are left alone.
+func extendWrite(w http.ResponseWriter) {
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeGrace))
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	extendWrite(w)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
