@@ -26,12 +26,12 @@ func TestRequestIDIsValidated(t *testing.T) {
 	})
 	srv := serve(t, httpapi.Config{}, bot)
 	for id, keep := range map[string]bool{
-		"abc-123_X.y:z":                  true,
-		`abc" injected=1 <script>`:       false,
-		"with space":                     false,
-		strings.Repeat("a", 65):          false,
-		"\u00e9t\u00e9":                  false,
-		"line\nbreak":                    false, // refused by net/http already, or by us
+		"abc-123_X.y:z":                 true,
+		`abc" injected=1 <script>`:      false,
+		"with space":                    false,
+		strings.Repeat("a", 65):         false,
+		"\u00e9t\u00e9":                 false,
+		"line\nbreak":                   false, // refused by net/http already, or by us
 		"ok-" + strings.Repeat("7", 61): true,
 	} {
 		logged.Reset()

@@ -292,9 +292,9 @@ func (f *Fake) serveGateway(w http.ResponseWriter, r *http.Request) {
 		write(map[string]any{"op": 0, "t": "READY", "s": seq, "d": map[string]any{
 			"v": 9, "session_id": "session-1",
 			"resume_gateway_url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/gw-resume",
-			"user":        map[string]any{"id": BotUserID, "username": "newsbot", "bot": true},
-			"application": map[string]any{"id": AppID},
-			"guilds":      []any{},
+			"user":               map[string]any{"id": BotUserID, "username": "newsbot", "bot": true},
+			"application":        map[string]any{"id": AppID},
+			"guilds":             []any{},
 		}})
 	}
 	f.gwMu.Lock()
