@@ -73,18 +73,3 @@ func TestConfigFromEnv(t *testing.T) {
 		})
 	}
 }
-
-func TestNewChecks(t *testing.T) {
-	if _, err := New(Config{}, builtinBot(t)); err == nil {
-		t.Error("New without token or key succeeded")
-	}
-	if _, err := New(Config{Token: "t", PublicKey: "nothex"}, builtinBot(t)); err == nil || !strings.Contains(err.Error(), "public key") {
-		t.Errorf("bad key: %v", err)
-	}
-	if _, err := New(Config{Token: "t", APIURL: "discord.test"}, builtinBot(t)); err == nil || !strings.Contains(err.Error(), "API URL") {
-		t.Errorf("bad API URL: %v", err)
-	}
-	if _, err := New(Config{Token: "t"}, nil); err == nil {
-		t.Error("New without an Answerer succeeded")
-	}
-}

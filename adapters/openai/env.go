@@ -7,10 +7,6 @@ import (
 	"time"
 )
 
-// DefaultOpenAIModel is the model used with OpenAI's server when the
-// environment names none.
-const DefaultOpenAIModel = "gpt-4o-mini"
-
 // ConfigFromEnv reads a Config through getenv:
 //
 //   - OPENAI_BASE_URL: the server (unset means OpenAI's);
@@ -31,7 +27,7 @@ func ConfigFromEnv(getenv func(string) string) (cfg Config, ok bool, err error) 
 		return Config{}, false, nil
 	}
 	if cfg.BaseURL != "" {
-		if err := checkBaseURL(cfg.BaseURL); err != nil {
+		if err := CheckBaseURL(cfg.BaseURL); err != nil {
 			return Config{}, false, fmt.Errorf("openai: OPENAI_BASE_URL: %w", err)
 		}
 	}
