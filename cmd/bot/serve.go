@@ -35,47 +35,41 @@ HTTP endpoints:
   GET  /healthz, /readyz     liveness; readiness (the index is loaded)
   GET  /metrics              Prometheus metrics
 The /v1 endpoints need "Authorization: Bearer TOKEN" when NEWSBOT_API_TOKEN is
-set, take bodies of at most 64 KiB, and allow NEWSBOT_API_RATE questions a
-second per client (default 5, bursts of 20).
+set, take bodies of at most 64 KiB, and allow each client NEWSBOT_HTTP_RATE
+questions a minute, NEWSBOT_HTTP_BURST at once.
 
 On SIGTERM or Ctrl-C it stops taking questions and lets answers in flight
-finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT (default 30s), then exits 0.
-On SIGHUP it reloads the coverage (what "bot ingest" added since, or changed
---corpus files) without stopping; if the reload fails it keeps the old one.
+finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT, then exits 0. On SIGHUP it reloads
+the coverage (what "bot ingest" added since, or changed --corpus files) without
+stopping; if the reload fails it keeps the old one.
 Logs: one line per question (request id, adapter, outcome, time of each
 stage, citations kept and removed); no article text and no secrets.
 `
 
 func (e *environ) serve(ctx context.Context, args []string) error {
-	fs := e.flags("serve", serveUsage)
-	addr := fs.String("addr", or(e.getenv("NEWSBOT_ADDR"), ":8080"), "the HTTP `ADDR`ess to listen on (env NEWSBOT_ADDR)")
-	if done, err := parse(fs, args); done {
+	fs := e.flags("serve", serveUsage, allGroups()...)
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return errors.New("serve takes no arguments")
 	}
-	e.serving = true
-	log := e.logger()
-	grace, err := durationSetting(e.getenv, "NEWSBOT_SHUTDOWN_TIMEOUT", 30*time.Second)
-	if err != nil {
-		return err
-	}
-	apiRate := rate.Limit(5)
-	if v := e.getenv("NEWSBOT_API_RATE"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f <= 0 {
-			return errConfig("NEWSBOT_API_RATE", v, "a positive number of questions a second")
-		}
-		apiRate = rate.Limit(f)
+	log := e.log
+	addr := e.set.str("NEWSBOT_ADDR")
+	grace := e.set.duration("NEWSBOT_SHUTDOWN_TIMEOUT")
+	perMinute := e.set.perMinute("NEWSBOT_HTTP_RATE")
+	apiRate := rate.Limit(perMinute / 60)
+	if perMinute < 0 {
+		apiRate = rate.Inf
 	}
 
 	metrics := prometheus.New()
 	metrics.Adapter("http")
 	gate := &newsbot.Gate{}
 	api := httpapi.New(httpapi.Config{
-		Token:   e.getenv("NEWSBOT_API_TOKEN"),
+		Token:   e.set.str("NEWSBOT_API_TOKEN"),
 		Rate:    apiRate,
+		Burst:   e.set.count("NEWSBOT_HTTP_BURST"),
 		Ready:   gate.Ready,
 		Metrics: metrics.Handler(),
 		Log:     log,
@@ -104,7 +98,7 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 		}
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -230,23 +224,4 @@ func (s *statusWriter) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
-}
-
-func or(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-func durationSetting(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
-	v := getenv(name)
-	if v == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, errConfig(name, v, "a positive duration such as 30s")
-	}
-	return d, nil
 }
