@@ -374,3 +374,21 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 		t.Errorf("serve exited with %v", err)
 	}
 }
+
+// A coverage that cannot be loaded stops serve, which had already started
+// its server, with the reason; nothing is left running.
+func TestServeStopsWhenCoverageFails(t *testing.T) {
+	done := make(chan error, 1)
+	go func() {
+		_, err := runBot(t, map[string]string{"NEWSBOT_LOG_LEVEL": "error"}, "", "--data", t.TempDir(), "serve", "--addr", "127.0.0.1:0")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "bot ingest") {
+			t.Errorf("err = %v, want the hint to run bot ingest", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve kept running without its coverage")
+	}
+}
