@@ -15,16 +15,33 @@ import (
 // This file declares every setting bot reads, once. Its name is the
 // environment variable that sets it and the key of a config file; bot
 // config, the commands' --help and the README's settings tables are made
-// from the declaration (a test checks the README). Each adapter takes a
-// plain Config: the wiring fills it from the values here (modelConfig,
-// slackConfig, discordConfig, the serve steps).
+// from the declaration (a test checks the README), and every command
+// checks every value at start. Each adapter takes a plain Config: the
+// wiring fills it from the values here (modelConfig in bot.go, slackConfig
+// and discordConfig in chatops.go, newService in serve.go). Turning text
+// into values (units included) is the command's business, so the kinds
+// live here (kinds.go); what a value must look like for a platform (a
+// Slack token, a Discord id) is the adapter's, so checkedKind calls the
+// adapter's exported Check function.
 //
-// To add a setting: add its entry below, in its group; read its value
-// where it is wired, with the getter of its kind (e.g.
-// e.set.duration("NEWSBOT_SHUTDOWN_TIMEOUT")); run
-// "go test ./cmd/bot -run TestREADMESettings -update" to regenerate the
-// README's tables. A wrong value then stops every command at start, naming
-// the setting and what it must be.
+// To add a setting:
+//
+//  1. Add its entry to table(), in its group: name, group, kind (one of
+//     kinds.go's, or a new one there), def (or unsetNote, when unset means
+//     something other than a value), doc, and secret, flag, older as
+//     needed.
+//  2. Read it where it is wired, with the getter of its kind, into the
+//     adapter's Config: e.set.duration("NEWSBOT_SHUTDOWN_TIMEOUT"),
+//     s.perMinute("NEWSBOT_SLACK_RATE")...
+//  3. Run "go test ./cmd/bot -run TestREADMESettings -update" to rewrite
+//     the README's tables.
+//
+// For a new group (a new adapter), also add its constant, key and title
+// below and to allGroups, pass it to the e.flags of the commands that read
+// it, and put "<!-- settings KEY -->" and "<!-- end settings -->" where
+// the README should show its table. To rename a setting, give it its new
+// name and list the old one in older, with means when the unit changed,
+// so that the old name keeps meaning what it meant.
 
 // setting is one thing bot can be configured with.
 type setting struct {
