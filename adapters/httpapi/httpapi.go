@@ -48,9 +48,10 @@ type Config struct {
 	// MaxBody bounds a request body; 0 means 64 KiB.
 	MaxBody int64
 	// Rate and Burst bound each client's requests (a client is its bearer
-	// token, else its IP address); 0 means 5 a second with bursts of 20.
-	// Requests with a missing or wrong token count against their IP
-	// address's own bucket of the same size, so guessing is as slow.
+	// token, else its IP address); 0 means DefaultRate (5 a second) and
+	// DefaultBurst (20); rate.Inf means no limit. Requests with a missing
+	// or wrong token count against their IP address's own bucket of the
+	// same size, so guessing is as slow.
 	Rate  rate.Limit
 	Burst int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
@@ -88,6 +89,12 @@ type client struct {
 	seen time.Time
 }
 
+// Defaults of the Config fields whose zero value means "the default".
+const (
+	DefaultRate  rate.Limit = 5
+	DefaultBurst int        = 20
+)
+
 // maxClients bounds the per-client limiters kept; idle ones are dropped
 // first.
 const maxClients = 10000
@@ -98,10 +105,10 @@ func New(cfg Config, bot Answerer) *API {
 		cfg.MaxBody = 64 << 10
 	}
 	if cfg.Rate == 0 {
-		cfg.Rate = 5
+		cfg.Rate = DefaultRate
 	}
 	if cfg.Burst == 0 {
-		cfg.Burst = 20
+		cfg.Burst = DefaultBurst
 	}
 	if cfg.Model == "" {
 		cfg.Model = "newsbot"
