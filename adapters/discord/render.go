@@ -278,11 +278,20 @@ func cutPoint(raw string, limit int, render func(string) string) int {
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
-var sentenceEndPattern = regexp.MustCompile(`([.!?]["'’”)\]]*|\[\d+\])\s*$`)
-
 // sentenceEnd reports whether s ends a sentence: with a full stop, question
-// or exclamation mark (perhaps closing a quote), or with an [n] marker.
-func sentenceEnd(s string) bool { return sentenceEndPattern.MatchString(s) }
+// or exclamation mark (perhaps closing a quote), or with an [n] marker,
+// then perhaps white space. It looks at the end of s only: cutPoint asks
+// it of many prefixes of one text.
+func sentenceEnd(s string) bool {
+	s = strings.TrimRight(s, " \t\n\f\r")
+	if strings.HasSuffix(s, "]") {
+		if i := strings.LastIndexByte(s, '['); i >= 0 && i < len(s)-2 && strings.Trim(s[i+1:len(s)-1], "0123456789") == "" {
+			return true
+		}
+	}
+	t := strings.TrimRight(s, "\"'’”)]")
+	return t != "" && strings.IndexByte(".!?", t[len(t)-1]) >= 0
+}
 
 // render turns a final answer into the messages that show it.
 func render(ans newsbot.Answer) []message {
