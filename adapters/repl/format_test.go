@@ -222,7 +222,7 @@ func TestFormatBareDomainsAreInert(t *testing.T) {
 	a := newsbot.Answer{Text: "Log in at evil.example/login [1].", Citations: []newsbot.Citation{{
 		N: 1, Outlet: "phish.example", Title: "See evil.example", URL: "https://news.example/a", Sentence: "Visit evil.example/login.",
 	}}}
-	for name, f := range map[string]func(io.Writer, newsbot.Answer) error{"Format": Format, "FormatSources": FormatSources} {
+	for name, f := range map[string]func(io.Writer, newsbot.Answer) error{"Format": Format, "formatSources": formatSources} {
 		var b strings.Builder
 		if err := f(&b, a); err != nil {
 			t.Fatal(err)

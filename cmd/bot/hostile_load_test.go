@@ -97,7 +97,7 @@ func TestServeUnderHostileTraffic(t *testing.T) {
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}, Timeout: 30 * time.Second}
 	// ask runs the clients for d and reports what they saw.
-	ask := func(d time.Duration) (n, failed int64, firstErr error, p50, p99 time.Duration) {
+	ask := func(d time.Duration) (n, failed int64, p50, p99 time.Duration, firstErr error) {
 		var done, bad atomic.Int64
 		var first atomic.Value
 		var latMu sync.Mutex
@@ -140,10 +140,10 @@ func TestServeUnderHostileTraffic(t *testing.T) {
 		if err, ok := first.Load().(error); ok {
 			firstErr = err
 		}
-		return done.Load(), bad.Load(), firstErr, p50, p99
+		return done.Load(), bad.Load(), p50, p99, firstErr
 	}
 	// The baseline: the same clients, no hostile traffic.
-	bn, bfailed, berr, bp50, bp99 := ask(baseline)
+	bn, bfailed, bp50, bp99, berr := ask(baseline)
 	if bfailed > 0 {
 		t.Fatalf("baseline: %d of %d requests failed, the first: %v", bfailed, bn, berr)
 	}
@@ -264,7 +264,7 @@ func TestServeUnderHostileTraffic(t *testing.T) {
 	}()
 
 	// The real clients, under the hostile traffic.
-	n, failed, firstErr, p50, p99 := ask(duration)
+	n, failed, p50, p99, firstErr := ask(duration)
 	sample()
 	close(stop)
 	wg.Wait()
