@@ -48,7 +48,7 @@ func defaultDataDir(getenv func(string) string) string {
 // open finds the coverage to answer from (see datadir.Open): --corpus
 // files, else the data directory's ingested index when --data was given,
 // else the built-in coverage. log receives a line about each file refused
-// while indexing --corpus files.
+// while indexing --corpus files, made safe for a terminal (cleanWriter).
 func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 	var data string
 	corpus := e.set.paths("NEWSBOT_CORPUS")
@@ -59,5 +59,5 @@ func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 		}
 		data = d
 	}
-	return datadir.Open(data, corpus, log)
+	return datadir.Open(data, corpus, cleanWriter{log})
 }
