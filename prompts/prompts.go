@@ -4,9 +4,11 @@
 // binary; any of them can be replaced by a file of the same name in a
 // directory given to Load.
 //
-// Article text and questions enter the templates only through quote, as
-// quoted data inside delimiters, never as instructions. No template has
-// access to a secret.
+// Article text, its metadata (outlet, headline, date) and questions enter
+// the templates only through quote, as quoted data inside delimiters, never
+// as instructions: no field can end a line or close a block. Only the
+// citable sentences are numbered; the sentence a numbered one leans on is
+// shown apart, as context. No template has access to a secret.
 package prompts
 
 import (
@@ -44,6 +46,7 @@ var Names = []string{System, Answer, Rewrite}
 type SystemData struct {
 	MaxSentences int    // the longest answer wanted, in sentences
 	NoAnswer     string // the exact reply that means the evidence does not answer
+	JSON         bool   // the answer is asked for as JSON (structured output), not text
 }
 
 // AnswerData is what the Answer template is given.
@@ -58,7 +61,8 @@ type Evidence struct {
 	Outlet   string // "unknown outlet" when unknown
 	Title    string // "untitled" when unknown
 	Date     string // "date unknown" when unknown
-	Context  string // the sentence before it, when it needs it (a pronoun's antecedent); may be ""
+	Context  string // the sentence before it, when it needs it (a pronoun's antecedent) and is not numbered itself; may be "": shown as context, never numbered
+	Follows  int    // the number of the evidence sentence just before it in its article, when it needs that one; 0 for none
 	Sentence string // verbatim
 }
 
@@ -80,9 +84,21 @@ type Set struct {
 
 // funcs are the template functions: quote makes any text a quoted string
 // (JSON syntax), so that article text cannot close a delimiter, start a
-// line of its own, or pass for an instruction.
+// line of its own, or pass for an instruction; hasContext tells whether a
+// context block is needed.
 var funcs = template.FuncMap{
-	"quote": quote,
+	"quote":      quote,
+	"hasContext": hasContext,
+}
+
+// hasContext reports whether any evidence sentence comes with context.
+func hasContext(ev []Evidence) bool {
+	for _, e := range ev {
+		if e.Context != "" || e.Follows != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func quote(s string) string {
