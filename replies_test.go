@@ -1,0 +1,293 @@
+package newsbot_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/replytest"
+)
+
+// These tests run the scripted replies of replytest (the styles of
+// GPT-4o-mini, Llama 3.1, Qwen2.5 and Qwen3, Mistral, DeepSeek-R1
+// distills) through the core, plain and streamed in pieces of several
+// sizes, and hold every answer to what the person must see.
+
+// scripted replays a case's reply as a model would: whole, or streamed in
+// pieces, ending as the case's finish reason says.
+type scripted struct {
+	c     replytest.Case
+	piece func(rest int) int // the size of the next piece
+	reply string             // c.Reply unless cut shorter
+}
+
+func (m *scripted) Complete(ctx context.Context, msgs []newsbot.Message, stream func(string)) (string, error) {
+	reply := m.reply
+	if stream != nil {
+		for i := 0; i < len(reply); {
+			n := min(len(reply)-i, max(1, m.piece(len(reply)-i)))
+			stream(reply[i : i+n])
+			i += n
+		}
+	}
+	switch {
+	case m.c.Finish == "length":
+		return reply, fmt.Errorf("scripted: token limit: %w", newsbot.ErrCut)
+	case m.c.Finish == "" && stream != nil:
+		return reply, fmt.Errorf("scripted: no finish reason: %w", newsbot.ErrCut)
+	}
+	return reply, nil
+}
+
+// scriptedJSON is scripted for a structured reply.
+type scriptedJSON struct{ scripted }
+
+func (m *scriptedJSON) CompleteJSON(ctx context.Context, msgs []newsbot.Message, schema newsbot.JSONSchema, stream func(string)) (string, error) {
+	return m.Complete(ctx, msgs, stream)
+}
+
+func modelFor(c replytest.Case, piece func(int) int) newsbot.Model {
+	s := scripted{c: c, piece: piece, reply: c.Reply}
+	if c.JSON {
+		return &scriptedJSON{s}
+	}
+	return &s
+}
+
+// result is what a person got for one case.
+type result struct {
+	a        newsbot.Answer
+	streamed string // the pieces after the last withdrawal
+	all      string // every piece, withdrawn ones too
+	withdraw int
+	stream   bool
+}
+
+func askCase(t *testing.T, c replytest.Case, m newsbot.Model, stream bool) result {
+	t.Helper()
+	b := &newsbot.Bot{Retriever: replytest.Retriever{}, Model: m}
+	var r result
+	r.stream = stream
+	var st newsbot.Stream
+	if stream {
+		var cur strings.Builder
+		st = func(p newsbot.Piece) {
+			if p.Withdraw {
+				r.withdraw++
+				cur.Reset()
+			}
+			cur.WriteString(p.Text)
+			r.all += p.Text
+			r.streamed = cur.String()
+		}
+	}
+	a, err := b.Ask(context.Background(), newsbot.Request{Question: c.Question}, st)
+	if err != nil {
+		t.Fatalf("Ask: %v", err)
+	}
+	r.a = a
+	return r
+}
+
+// checkCase holds one result to the case's expectations.
+func checkCase(t *testing.T, c replytest.Case, r result) {
+	t.Helper()
+	a := r.a
+	cut := c.Finish == "length" || c.Finish == "" && r.stream
+	switch {
+	case c.NoAnswer:
+		if !a.NoAnswer || a.Text != newsbot.NoAnswerText || len(a.Citations) != 0 || a.Fallback != "" {
+			t.Errorf("want the plain no-answer, got %q (fallback %q)", a.Text, a.Fallback)
+		}
+	case c.Fallback != "":
+		if string(a.Fallback) != c.Fallback {
+			t.Errorf("want the %s fallback, got %q (fallback %q, no answer %v)", c.Fallback, a.Text, a.Fallback, a.NoAnswer)
+		}
+	default:
+		if a.Text != c.Want || a.Fallback != "" || a.NoAnswer {
+			t.Errorf("text\n got %q\nwant %q\n(fallback %q, removed %+v)", a.Text, c.Want, a.Fallback, a.Removed)
+		}
+		if len(a.Citations) != len(c.Cites) {
+			t.Errorf("%d citations, want %d: %v", len(a.Citations), len(c.Cites), sentencesOf(a))
+		}
+		for i := range min(len(a.Citations), len(c.Cites)) {
+			if !strings.Contains(a.Citations[i].Sentence, c.Cites[i]) {
+				t.Errorf("citation %d is %q, want the sentence with %q", i+1, a.Citations[i].Sentence, c.Cites[i])
+			}
+		}
+		if wantNote := cut && c.Cut; (a.Note == newsbot.NoteCut) != wantNote {
+			t.Errorf("note %q, want the cut note: %v", a.Note, wantNote)
+		}
+	}
+	for _, p := range replytest.Unsupported(a) {
+		t.Errorf("shown unsupported: %s", p)
+	}
+	for _, l := range replytest.Leaks(c, a.Text+"\n"+a.Note+"\n"+r.all) {
+		t.Errorf("reasoning shown: %q", l)
+	}
+	if r.stream {
+		switch {
+		case r.withdraw > 0 && !c.NoAnswer && c.Fallback == "" && a.Text != "":
+			t.Errorf("the stream was withdrawn (%d) though the model's answer stands: %q", r.withdraw, r.all)
+		case c.NoAnswer || c.Fallback != "":
+			if r.streamed != "" {
+				t.Errorf("streamed %q, not withdrawn, before a no-answer or fallback", r.streamed)
+			}
+		case r.streamed != a.Text:
+			t.Errorf("streamed %q, final %q", r.streamed, a.Text)
+		}
+	}
+}
+
+func sentencesOf(a newsbot.Answer) []string {
+	var out []string
+	for _, c := range a.Citations {
+		out = append(out, c.Sentence)
+	}
+	return out
+}
+
+// pieceSizes are the ways a reply is streamed: byte by byte, in small and
+// larger pieces, and at random.
+var pieceSizes = map[string]func(*rand.Rand) func(int) int{
+	"1":      func(*rand.Rand) func(int) int { return func(int) int { return 1 } },
+	"5":      func(*rand.Rand) func(int) int { return func(int) int { return 5 } },
+	"16":     func(*rand.Rand) func(int) int { return func(int) int { return 16 } },
+	"random": func(r *rand.Rand) func(int) int { return func(int) int { return 1 + r.IntN(40) } },
+}
+
+func TestReplyCorpus(t *testing.T) {
+	cases, err := replytest.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 40 {
+		t.Fatalf("%d cases, want at least 40", len(cases))
+	}
+	styles := map[string]int{}
+	for _, c := range cases {
+		styles[c.Style]++
+		t.Run(c.Name+"/plain", func(t *testing.T) {
+			checkCase(t, c, askCase(t, c, modelFor(c, nil), false))
+		})
+		for name, size := range pieceSizes {
+			t.Run(c.Name+"/stream-"+name, func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(uint64(len(c.Reply)), 1))
+				checkCase(t, c, askCase(t, c, modelFor(c, size(rng)), true))
+			})
+		}
+	}
+	t.Logf("%d replies by style: %v", len(cases), styles)
+}
+
+// Whatever prefix of a reply arrives before the server stops it, nothing
+// shown is unsupported or reasoning, streamed or not.
+func TestReplyCorpusCutAnywhere(t *testing.T) {
+	cases, err := replytest.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(12, 34))
+	for _, c := range cases {
+		cuts := []int{len(c.Reply) / 3, len(c.Reply) / 2}
+		for range 6 {
+			cuts = append(cuts, rng.IntN(len(c.Reply)+1))
+		}
+		for _, k := range cuts {
+			cc := c
+			cc.Finish = "length"
+			for _, stream := range []bool{false, true} {
+				m := modelFor(cc, func(int) int { return 1 + rng.IntN(9) })
+				switch m := m.(type) {
+				case *scripted:
+					m.reply = c.Reply[:k]
+				case *scriptedJSON:
+					m.reply = c.Reply[:k]
+				}
+				r := askCase(t, cc, m, stream)
+				for _, p := range replytest.Unsupported(r.a) {
+					t.Errorf("%s cut at %d (stream %v): shown unsupported: %s", c.Name, k, stream, p)
+				}
+				for _, l := range replytest.Leaks(c, r.a.Text+"\n"+r.all) {
+					t.Errorf("%s cut at %d (stream %v): reasoning shown: %q", c.Name, k, stream, l)
+				}
+				if stream && r.withdraw == 0 && r.a.Fallback == "" && !strings.HasPrefix(r.a.Text, r.streamed) {
+					t.Errorf("%s cut at %d: streamed %q is not the start of %q", c.Name, k, r.streamed, r.a.Text)
+				}
+			}
+		}
+	}
+}
+
+// tradeoff is what the checker kept and dropped of the corpus's labelled
+// sentences.
+type tradeoff struct {
+	right, rightKept, wrong, wrongDropped int
+	missed                                []string // right sentences dropped
+	passed                                []string // unsupported sentences kept
+}
+
+// flat is text without markers, emphasis or line breaks, for finding a
+// sentence of a reply in an answer.
+func flat(s string) string {
+	s = regexp.MustCompile(`\s*\[\d+\]`).ReplaceAllString(s, "")
+	s = strings.NewReplacer("*", "", "\n", " ").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func measure(t *testing.T, cases []replytest.Case, minSupport float64) tradeoff {
+	t.Helper()
+	var m tradeoff
+	for _, c := range cases {
+		b := &newsbot.Bot{Retriever: replytest.Retriever{}, Model: modelFor(c, nil), MinSupport: minSupport}
+		a, err := b.Ask(context.Background(), newsbot.Request{Question: c.Question}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := ""
+		if a.Mode == newsbot.ModeModel {
+			shown = flat(a.Text)
+		}
+		for _, l := range c.Truth {
+			kept := strings.Contains(shown, flat(l.Text))
+			switch {
+			case l.Right:
+				m.right++
+				if kept {
+					m.rightKept++
+				} else {
+					m.missed = append(m.missed, c.Name+": "+l.Text)
+				}
+			default:
+				m.wrong++
+				if !kept {
+					m.wrongDropped++
+				} else {
+					m.passed = append(m.passed, c.Name+": "+l.Text)
+				}
+			}
+		}
+	}
+	return m
+}
+
+// The checker's trade-off on the corpus, as the README states it: of the
+// sentences a reader judges supported by the evidence, how many are kept;
+// of those the evidence does not support, how many are dropped. The sweep
+// over MinSupport is logged (go test -run Tradeoff -v).
+func TestSupportTradeoff(t *testing.T) {
+	cases, err := replytest.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ms := range []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8} {
+		m := measure(t, cases, ms)
+		t.Logf("MinSupport %.1f: right kept %d/%d, unsupported dropped %d/%d", ms, m.rightKept, m.right, m.wrongDropped, m.wrong)
+	}
+	m := measure(t, cases, 0)
+	t.Logf("default: right kept %d/%d, unsupported dropped %d/%d\nmissed: %q\npassed: %q", m.rightKept, m.right, m.wrongDropped, m.wrong, m.missed, m.passed)
+}
