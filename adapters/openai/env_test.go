@@ -59,6 +59,28 @@ func TestConfigFromEnv(t *testing.T) {
 			wantErr: "NEWSBOT_MODEL_TIMEOUT",
 		},
 		{
+			name: "format, temperature, max tokens",
+			env: map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:8000/v1", "NEWSBOT_MODEL": "Qwen/Qwen2.5-7B-Instruct",
+				"NEWSBOT_MODEL_FORMAT": "JSON", "NEWSBOT_MODEL_TEMPERATURE": "0.3", "NEWSBOT_MODEL_MAX_TOKENS": "1200"},
+			want:   openai.Config{BaseURL: "http://127.0.0.1:8000/v1", Model: "Qwen/Qwen2.5-7B-Instruct", Format: "json", Temperature: 0.3, MaxTokens: 1200},
+			wantOK: true,
+		},
+		{
+			name:    "unknown format",
+			env:     map[string]string{"OPENAI_API_KEY": key, "NEWSBOT_MODEL_FORMAT": "xml"},
+			wantErr: "NEWSBOT_MODEL_FORMAT",
+		},
+		{
+			name:    "temperature out of range",
+			env:     map[string]string{"OPENAI_API_KEY": key, "NEWSBOT_MODEL_TEMPERATURE": "3"},
+			wantErr: "NEWSBOT_MODEL_TEMPERATURE",
+		},
+		{
+			name:    "max tokens not a number",
+			env:     map[string]string{"OPENAI_API_KEY": key, "NEWSBOT_MODEL_MAX_TOKENS": "lots"},
+			wantErr: "NEWSBOT_MODEL_MAX_TOKENS",
+		},
+		{
 			name:    "negative timeout",
 			env:     map[string]string{"OPENAI_API_KEY": key, "NEWSBOT_MODEL_TIMEOUT": "-1s"},
 			wantErr: "NEWSBOT_MODEL_TIMEOUT",
@@ -80,7 +102,8 @@ func TestConfigFromEnv(t *testing.T) {
 				t.Fatalf("ConfigFromEnv: %v", err)
 			}
 			if ok != tt.wantOK || cfg.BaseURL != tt.want.BaseURL || cfg.APIKey != tt.want.APIKey ||
-				cfg.Model != tt.want.Model || cfg.Timeout != tt.want.Timeout {
+				cfg.Model != tt.want.Model || cfg.Timeout != tt.want.Timeout || cfg.Format != tt.want.Format ||
+				cfg.Temperature != tt.want.Temperature || cfg.MaxTokens != tt.want.MaxTokens {
 				t.Errorf("ConfigFromEnv = %v, %v; want %v, %v", cfg, ok, tt.want, tt.wantOK)
 			}
 			if ok {
