@@ -35,8 +35,9 @@ import (
 //     not say whether ...") is kept without a marker, unless some evidence
 //     sentence does say it, or it names what neither the question nor the
 //     evidence names;
-//   - sentences in the first person, or addressed to the person, are not
-//     part of an answer and are dropped;
+//   - sentences in the first person, addressed to the person, or that
+//     mention everyone in a chat (@everyone, @here) are not part of an
+//     answer and are dropped;
 //   - at most maxAnswerSentences sentences are kept, and one saying what
 //     the evidence does not;
 //   - a link that is not the URL of a source the same sentence cites is
@@ -74,6 +75,9 @@ var (
 	// firstPersonRE matches the first person or the second, outside
 	// quotations: not the voice of an answer.
 	firstPersonRE = regexp.MustCompile(`(?i)(?:^|[^\p{L}'’])(?:i|i'm|i’m|i've|i’ve|i'll|i’ll|i'd|i’d|me|my|mine|we|we're|we’re|our|let's|let’s|you|your|the user|the user's|the user’s)(?:[^\p{L}'’]|$)`)
+	// massMentionRE matches a mention of everyone in a chat: never part
+	// of an answer.
+	massMentionRE = regexp.MustCompile(`(?i)@(?:everyone|here|channel|all)\b|<!(?:everyone|here|channel)>`)
 	// clauseRE splits a sentence into clauses that must each be supported
 	// by one evidence sentence.
 	clauseRE = regexp.MustCompile(`\s*(?:;|,\s*(?:and|but|while|whereas|although|though|yet|as well as)\s|\s[–—]\s)\s*`)
@@ -331,7 +335,7 @@ func (c *checker) kindOf(s string) int {
 		return kindYesNo
 	case gapRE.MatchString(p):
 		return kindGap
-	case firstPersonRE.MatchString(outside), strings.HasSuffix(p, ":"):
+	case firstPersonRE.MatchString(outside), strings.HasSuffix(p, ":"), massMentionRE.MatchString(outside):
 		return kindAside
 	}
 	return kindClaim

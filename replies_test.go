@@ -58,97 +58,27 @@ func modelFor(c replytest.Case, piece func(int) int) newsbot.Model {
 	return &s
 }
 
-// result is what a person got for one case.
-type result struct {
-	a        newsbot.Answer
-	streamed string // the pieces after the last withdrawal
-	all      string // every piece, withdrawn ones too
-	withdraw int
-	stream   bool
-}
-
-func askCase(t *testing.T, c replytest.Case, m newsbot.Model, stream bool) result {
+func askCase(t *testing.T, c replytest.Case, m newsbot.Model, stream bool) replytest.Result {
 	t.Helper()
 	b := &newsbot.Bot{Retriever: replytest.Retriever{}, Model: m}
-	var r result
-	r.stream = stream
+	var r replytest.Result
 	var st newsbot.Stream
 	if stream {
-		var cur strings.Builder
-		st = func(p newsbot.Piece) {
-			if p.Withdraw {
-				r.withdraw++
-				cur.Reset()
-			}
-			cur.WriteString(p.Text)
-			r.all += p.Text
-			r.streamed = cur.String()
-		}
+		st = r.Recorder()
 	}
 	a, err := b.Ask(context.Background(), newsbot.Request{Question: c.Question}, st)
 	if err != nil {
 		t.Fatalf("Ask: %v", err)
 	}
-	r.a = a
+	r.Answer = a
 	return r
 }
 
-// checkCase holds one result to the case's expectations.
-func checkCase(t *testing.T, c replytest.Case, r result) {
+func checkCase(t *testing.T, c replytest.Case, r replytest.Result) {
 	t.Helper()
-	a := r.a
-	cut := c.Finish == "length" || c.Finish == "" && r.stream
-	switch {
-	case c.NoAnswer:
-		if !a.NoAnswer || a.Text != newsbot.NoAnswerText || len(a.Citations) != 0 || a.Fallback != "" {
-			t.Errorf("want the plain no-answer, got %q (fallback %q)", a.Text, a.Fallback)
-		}
-	case c.Fallback != "":
-		if string(a.Fallback) != c.Fallback {
-			t.Errorf("want the %s fallback, got %q (fallback %q, no answer %v)", c.Fallback, a.Text, a.Fallback, a.NoAnswer)
-		}
-	default:
-		if a.Text != c.Want || a.Fallback != "" || a.NoAnswer {
-			t.Errorf("text\n got %q\nwant %q\n(fallback %q, removed %+v)", a.Text, c.Want, a.Fallback, a.Removed)
-		}
-		if len(a.Citations) != len(c.Cites) {
-			t.Errorf("%d citations, want %d: %v", len(a.Citations), len(c.Cites), sentencesOf(a))
-		}
-		for i := range min(len(a.Citations), len(c.Cites)) {
-			if !strings.Contains(a.Citations[i].Sentence, c.Cites[i]) {
-				t.Errorf("citation %d is %q, want the sentence with %q", i+1, a.Citations[i].Sentence, c.Cites[i])
-			}
-		}
-		if wantNote := cut && c.Cut; (a.Note == newsbot.NoteCut) != wantNote {
-			t.Errorf("note %q, want the cut note: %v", a.Note, wantNote)
-		}
+	for _, p := range replytest.Check(c, r) {
+		t.Error(p)
 	}
-	for _, p := range replytest.Unsupported(a) {
-		t.Errorf("shown unsupported: %s", p)
-	}
-	for _, l := range replytest.Leaks(c, a.Text+"\n"+a.Note+"\n"+r.all) {
-		t.Errorf("reasoning shown: %q", l)
-	}
-	if r.stream {
-		switch {
-		case r.withdraw > 0 && !c.NoAnswer && c.Fallback == "" && a.Text != "":
-			t.Errorf("the stream was withdrawn (%d) though the model's answer stands: %q", r.withdraw, r.all)
-		case c.NoAnswer || c.Fallback != "":
-			if r.streamed != "" {
-				t.Errorf("streamed %q, not withdrawn, before a no-answer or fallback", r.streamed)
-			}
-		case r.streamed != a.Text:
-			t.Errorf("streamed %q, final %q", r.streamed, a.Text)
-		}
-	}
-}
-
-func sentencesOf(a newsbot.Answer) []string {
-	var out []string
-	for _, c := range a.Citations {
-		out = append(out, c.Sentence)
-	}
-	return out
 }
 
 // pieceSizes are the ways a reply is streamed: byte by byte, in small and
@@ -209,14 +139,14 @@ func TestReplyCorpusCutAnywhere(t *testing.T) {
 					m.reply = c.Reply[:k]
 				}
 				r := askCase(t, cc, m, stream)
-				for _, p := range replytest.Unsupported(r.a) {
+				for _, p := range replytest.Unsupported(r.Answer) {
 					t.Errorf("%s cut at %d (stream %v): shown unsupported: %s", c.Name, k, stream, p)
 				}
-				for _, l := range replytest.Leaks(c, r.a.Text+"\n"+r.all) {
+				for _, l := range replytest.Leaks(c, r.Answer.Text+"\n"+r.All) {
 					t.Errorf("%s cut at %d (stream %v): reasoning shown: %q", c.Name, k, stream, l)
 				}
-				if stream && r.withdraw == 0 && r.a.Fallback == "" && !strings.HasPrefix(r.a.Text, r.streamed) {
-					t.Errorf("%s cut at %d: streamed %q is not the start of %q", c.Name, k, r.streamed, r.a.Text)
+				if stream && r.Withdrawn == 0 && r.Answer.Fallback == "" && !strings.HasPrefix(r.Answer.Text, r.Streamed) {
+					t.Errorf("%s cut at %d: streamed %q is not the start of %q", c.Name, k, r.Streamed, r.Answer.Text)
 				}
 			}
 		}
