@@ -30,9 +30,9 @@ type request struct {
 	Body   []byte
 	Stream bool
 	// Decoded body.
-	Model               string  `json:"model"`
-	TopP                float64 `json:"top_p"`
-	ResponseFormat      *struct {
+	Model          string  `json:"model"`
+	TopP           float64 `json:"top_p"`
+	ResponseFormat *struct {
 		Type       string `json:"type"`
 		JSONSchema struct {
 			Name   string          `json:"name"`
