@@ -72,9 +72,6 @@ var (
 	yesNoRE = regexp.MustCompile(`(?i)^(?:yes|no|not quite|not exactly|partly|partially|in part)[.!]?$`)
 	// pronounStartRE matches a sentence that leans on the one before.
 	pronounStartRE = regexp.MustCompile(`(?i)^(?:(?:but|and|however|also|still|yet|then|later)[, ]+)?(?:he|she|they|it|his|her|their|its|this|that|these|those|such)\b`)
-	// firstPersonRE matches the first person or the second, outside
-	// quotations: not the voice of an answer.
-	firstPersonRE = regexp.MustCompile(`(?i)(?:^|[^\p{L}'’])(?:i|i'm|i’m|i've|i’ve|i'll|i’ll|i'd|i’d|me|my|mine|we|we're|we’re|our|let's|let’s|you|your|the user|the user's|the user’s)(?:[^\p{L}'’]|$)`)
 	// massMentionRE matches a mention of everyone in a chat: never part
 	// of an answer.
 	massMentionRE = regexp.MustCompile(`(?i)@(?:everyone|here|channel|all)\b|<!(?:everyone|here|channel)>`)
@@ -105,8 +102,7 @@ var (
 type checker struct {
 	evidence   []Evidence // evidence[n-1] is marker n
 	sources    []*source
-	lowerAll   map[string]bool // words the evidence has in lower case
-	namesAll   map[string]bool // every name of the evidence and the question
+	question   string
 	idf        map[string]float64
 	df         map[string]int
 	maxIDF     float64 // the weight of a word no evidence sentence has
@@ -127,6 +123,19 @@ type checker struct {
 	// streams in, most pieces complete no new sentence.
 	stableKey string
 	stable    string
+	// As a reply streams in, its sentences are read again and again; what
+	// the checker learnt of each is kept, keyed by its text.
+	blocks   map[string][]string // a block's sentences
+	kinds    map[string]int
+	plains   map[string]string
+	supports map[string]supported
+	facts    map[string]facts
+}
+
+// supported is the support check's verdict on a sentence.
+type supported struct {
+	cites []int
+	ok    bool
 }
 
 // Removed counts what checking took out of a model's reply.
@@ -150,7 +159,9 @@ type Removed struct {
 }
 
 func newChecker(evidence []Evidence, question string, minSupport float64) *checker {
-	c := &checker{evidence: evidence, renum: map[int]int{}, minSupport: minSupport, lowerAll: map[string]bool{}, namesAll: map[string]bool{}}
+	c := &checker{evidence: evidence, question: question, renum: map[int]int{}, minSupport: minSupport,
+		blocks: map[string][]string{}, kinds: map[string]int{}, plains: map[string]string{}, supports: map[string]supported{},
+		facts: map[string]facts{}}
 	if c.minSupport <= 0 {
 		c.minSupport = DefaultMinSupport
 	}
@@ -165,24 +176,11 @@ func newChecker(evidence []Evidence, question string, minSupport float64) *check
 			}
 		}
 		c.sources = append(c.sources, s)
-		for w := range s.lower {
-			c.lowerAll[w] = true
-		}
-		for w := range s.names {
-			c.namesAll[w] = true
-		}
-		for w := range s.numbers {
-			c.namesAll[w] = true
-		}
 	}
 	df := map[string]int{}
-	for _, e := range evidence {
-		seen := map[string]bool{}
-		for _, t := range tokens(e.Sentence) {
-			if w := stem(nameNorm(t.text)); !seen[w] {
-				seen[w] = true
-				df[w]++
-			}
+	for _, s := range c.sources {
+		for _, w := range s.stems {
+			df[w]++
 		}
 	}
 	n := float64(len(evidence) + 1)
@@ -192,13 +190,6 @@ func newChecker(evidence []Evidence, question string, minSupport float64) *check
 		c.idf[w] = math.Log(1 + n/float64(k+1))
 	}
 	c.maxIDF = math.Log(1 + n)
-	for _, t := range tokens(question) {
-		if t.number != "" {
-			c.namesAll[t.number] = true
-		} else {
-			c.namesAll[nameNorm(t.text)] = true
-		}
-	}
 	return c
 }
 
@@ -228,7 +219,7 @@ type item struct {
 // check returns the checked text of a whole reply (its reasoning already
 // removed).
 func (c *checker) check(reply string) string {
-	units := parseReply(reply, c.evidence, false)
+	units := parseReply(reply, c.evidence, false, c.blocks)
 	return c.run(units, len(units), true)
 }
 
@@ -321,24 +312,74 @@ func (c *checker) readMarkers(it *item) {
 
 // plain is a sentence as the support check reads it: no markers, no links.
 func plain(s string) string {
-	s = markdownLinkRE.ReplaceAllString(s, "$1")
-	s = urlRE.ReplaceAllString(s, " ")
-	s = markerRE.ReplaceAllString(s, " ")
+	if strings.Contains(s, "](") {
+		s = markdownLinkRE.ReplaceAllString(s, "$1")
+	}
+	s = replaceURLs(s, func(string) string { return " " })
+	if strings.Contains(s, "[") {
+		s = markerRE.ReplaceAllString(s, " ")
+	}
 	return strings.TrimSpace(spacesRE.ReplaceAllString(s, " "))
 }
 
 func (c *checker) kindOf(s string) int {
-	p := plain(s)
+	if k, ok := c.kinds[s]; ok {
+		return k
+	}
+	k := c.readKind(s)
+	c.kinds[s] = k
+	return k
+}
+
+// plainOf is plain, kept.
+func (c *checker) plainOf(s string) string {
+	p, ok := c.plains[s]
+	if !ok {
+		p = plain(s)
+		c.plains[s] = p
+	}
+	return p
+}
+
+func (c *checker) readKind(s string) int {
+	p := c.plainOf(s)
 	outside, _ := splitQuotes(p)
 	switch {
 	case yesNoRE.MatchString(p):
 		return kindYesNo
-	case gapRE.MatchString(p):
+	case mayBeGap(p) && gapRE.MatchString(p):
 		return kindGap
-	case firstPersonRE.MatchString(outside), strings.HasSuffix(p, ":"), massMentionRE.MatchString(outside):
+	case strings.HasSuffix(p, ":"), firstPerson(outside),
+		strings.ContainsAny(outside, "@<") && massMentionRE.MatchString(outside):
 		return kindAside
 	}
 	return kindClaim
+}
+
+// mayBeGap is a quick test before gapRE: a sentence about what the
+// evidence does not say has a negation.
+func mayBeGap(p string) bool {
+	l := strings.ToLower(p)
+	for _, w := range []string{"not", "n't", "n’t", "no ", "nothing", "silent", "only", "none"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstPerson reports the first or second person, the voice of talk about
+// the answer rather than of an answer.
+func firstPerson(outside string) bool {
+	for _, t := range tokens(outside) {
+		switch nameNorm(t.text) {
+		case "i", "i'm", "i've", "i'll", "i'd", "me", "my", "mine", "we", "we're", "our", "let's", "you", "your":
+			return true
+		case "user":
+			return true
+		}
+	}
+	return false
 }
 
 // decide settles the fate of items[i], knowing the items before it are
@@ -377,7 +418,7 @@ func (c *checker) decide(items []item, i int, final bool) bool {
 		it.keep, it.settled = true, true
 		return true
 	case kindGap:
-		if c.gaps > 0 || !c.gapHolds(plain(it.text)) {
+		if c.gaps > 0 || !c.gapHolds(c.plainOf(it.text)) {
 			return drop()
 		}
 		c.gaps++
@@ -400,7 +441,7 @@ func (c *checker) decide(items []item, i int, final bool) bool {
 			return false
 		}
 	}
-	if i > 0 && items[i-1].block == it.block && items[i-1].kind == kindClaim && !items[i-1].keep && pronounStartRE.MatchString(plain(it.text)) {
+	if i > 0 && items[i-1].block == it.block && items[i-1].kind == kindClaim && !items[i-1].keep && pronounStartRE.MatchString(c.plainOf(it.text)) {
 		// "He added ..." after a dropped sentence: who is he?
 		return drop()
 	}
@@ -431,17 +472,36 @@ func (c *checker) decide(items []item, i int, final bool) bool {
 // best candidate, else the best of all the evidence. ok is false when a
 // clause has no support, or the claim has nothing to support.
 func (c *checker) support(claim string, explicit, candidates []int) ([]int, bool) {
+	var kb strings.Builder
+	kb.WriteString(claim)
+	for _, ns := range [][]int{explicit, candidates} {
+		kb.WriteByte(0)
+		for _, n := range ns {
+			kb.WriteString(strconv.Itoa(n))
+			kb.WriteByte(',')
+		}
+	}
+	key := kb.String()
+	if v, ok := c.supports[key]; ok {
+		return v.cites, v.ok
+	}
+	cites, ok := c.findSupport(claim, explicit, candidates)
+	c.supports[key] = supported{cites, ok}
+	return cites, ok
+}
+
+func (c *checker) findSupport(claim string, explicit, candidates []int) ([]int, bool) {
 	var cites []int
 	checked := false
-	if factsOf(plain(claim), c.lower).thin() {
+	if c.factsOf(c.plainOf(claim)).thin() {
 		return nil, false // nothing to check
 	}
 	var parts []string
 	for _, piece := range splitAtInnerMarkers(claim) {
-		parts = append(parts, c.clauses(plain(piece))...)
+		parts = append(parts, c.clauses(c.plainOf(piece))...)
 	}
 	for _, clause := range parts {
-		f := factsOf(clause, c.lower)
+		f := c.factsOf(clause)
 		if f.empty() {
 			continue
 		}
@@ -516,7 +576,40 @@ func (c *checker) support(claim string, explicit, candidates []int) ([]int, bool
 	return cites, checked
 }
 
-func (c *checker) lower(w string) bool { return c.lowerAll[w] }
+// lower reports a word that the evidence has in lower case.
+func (c *checker) lower(w string) bool {
+	for _, s := range c.sources {
+		if s.terms[w]&termLower != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// known reports a name or number that the question or the evidence has.
+func (c *checker) known(n string) bool {
+	for _, s := range c.sources {
+		if s.name(n) || s.numbers[n] {
+			return true
+		}
+	}
+	for _, t := range tokens(c.question) {
+		if t.number == n || nameNorm(t.text) == n {
+			return true
+		}
+	}
+	return false
+}
+
+// factsOf is factsOf for the evidence given, kept.
+func (c *checker) factsOf(s string) facts {
+	f, ok := c.facts[s]
+	if !ok {
+		f = factsOf(s, c.lower)
+		c.facts[s] = f
+	}
+	return f
+}
 
 // weight is the weight of a content word in the support check: its
 // inverse document frequency over the evidence given.
@@ -585,11 +678,11 @@ func (c *checker) clauses(s string) []string {
 // appendClause adds a clause, or joins it to the one before when it is too
 // thin to check on its own ("Clinton, Lavrov, and Medvedev met").
 func (c *checker) appendClause(out []string, cl string) []string {
-	if len(out) > 0 && factsOf(cl, c.lower).thin() {
+	if len(out) > 0 && c.factsOf(cl).thin() {
 		out[len(out)-1] += " " + cl
 		return out
 	}
-	if len(out) == 1 && factsOf(out[0], c.lower).thin() {
+	if len(out) == 1 && c.factsOf(out[0]).thin() {
 		out[0] += " " + cl
 		return out
 	}
@@ -638,7 +731,7 @@ func maskQuotes(s string) string {
 func (c *checker) gapHolds(s string) bool {
 	f := factsOf(s, c.lower)
 	for _, n := range append(f.names, f.numbers...) {
-		if !c.namesAll[n] && !c.namesAll[strings.TrimSuffix(n, "s")] {
+		if !c.known(n) && !c.known(strings.TrimSuffix(n, "s")) {
 			return false
 		}
 	}
@@ -669,14 +762,16 @@ func (c *checker) render(it *item) string {
 		}
 	}
 	// Links first, while markers are still in their original form.
-	s = markdownLinkRE.ReplaceAllStringFunc(s, func(m string) string {
-		sub := markdownLinkRE.FindStringSubmatch(m)
-		if !allowed[strings.TrimRight(sub[2], "/")] && sub[2] != "" {
-			c.removed.Links++
-		}
-		return sub[1]
-	})
-	s = urlRE.ReplaceAllStringFunc(s, func(u string) string {
+	if strings.Contains(s, "](") {
+		s = markdownLinkRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := markdownLinkRE.FindStringSubmatch(m)
+			if !allowed[strings.TrimRight(sub[2], "/")] && sub[2] != "" {
+				c.removed.Links++
+			}
+			return sub[1]
+		})
+	}
+	s = replaceURLs(s, func(u string) string {
 		bare := strings.TrimRight(strings.Trim(u, "<>"), ".,;:!?)")
 		tail := strings.Trim(u, "<>")[len(bare):]
 		if allowed[strings.TrimRight(bare, "/")] {
@@ -704,18 +799,41 @@ func (c *checker) render(it *item) string {
 			return b.String()
 		})
 	}
-	s = emptyParensRE.ReplaceAllString(s, "")
-	s = spacesRE.ReplaceAllString(s, " ")
-	s = spaceBeforePunctRE.ReplaceAllString(s, "$1")
+	return tidy(s)
+}
+
+// tidy removes the spaces and empty parentheses that removals leave.
+func tidy(s string) string {
+	if strings.Contains(s, "(") {
+		s = emptyParensRE.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "  ") || strings.Contains(s, "\t") {
+		s = spacesRE.ReplaceAllString(s, " ")
+	}
+	if strings.Contains(s, " ") {
+		s = spaceBeforePunctRE.ReplaceAllString(s, "$1")
+	}
 	return strings.TrimSpace(s)
+}
+
+// replaceURLs is urlRE.ReplaceAllStringFunc, when s may hold a link.
+func replaceURLs(s string, f func(string) string) string {
+	if !strings.Contains(s, "://") && !strings.Contains(s, "www.") && !strings.Contains(s, "WWW.") {
+		return s
+	}
+	return urlRE.ReplaceAllStringFunc(s, f)
 }
 
 // cjkJoin reports whether two sentences meet without a space: a CJK
 // sentence after a CJK full stop.
 func cjkJoin(before, next string) bool {
-	r, _ := utf8.DecodeLastRuneInString(markerTailRE.ReplaceAllString(before, ""))
 	n, _ := utf8.DecodeRuneInString(next)
-	return strings.ContainsRune("。！？」』”", r) && isCJK(n)
+	if !isCJK(n) {
+		return false
+	}
+	before = before[max(0, len(before)-64):]
+	r, _ := utf8.DecodeLastRuneInString(markerTailRE.ReplaceAllString(before, ""))
+	return strings.ContainsRune("。！？」』”", r)
 }
 
 // number returns the citation number of evidence n, giving it the next one
@@ -794,7 +912,7 @@ func markerNumbers(m string) []int {
 // complete, as a structured reply's are), less those whose fate waits on a
 // later sentence (a paragraph whose markers may come at its end).
 func (c *checker) stableText(reply string, whole bool) string {
-	units := parseReply(reply, c.evidence, !whole)
+	units := parseReply(reply, c.evidence, !whole, c.blocks)
 	known := len(units)
 	if !whole {
 		known--

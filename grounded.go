@@ -129,7 +129,7 @@ func (b *Bot) grounded(ctx context.Context, q string, all []Evidence, ts *tracke
 	case strings.TrimSpace(visible) == "":
 		return noAnswer()
 	}
-	units := parseReply(visible, ev, cut)
+	units := parseReply(visible, ev, cut, c.blocks)
 	if cut && len(units) > 0 && !completeRE.MatchString(units[len(units)-1].text) {
 		units = units[:len(units)-1] // the sentence the cut went through
 	}
@@ -167,8 +167,14 @@ type replyReader struct {
 	structured bool
 	filter     *reasoningFilter
 	raw        strings.Builder
-	seen       int  // how much of the visible text was looked at
-	pending    bool // a sentence may have ended since the last check
+	seen       int // how much of the visible text was looked at
+	// ends counts the places where a sentence or line ended and another
+	// began; state is where the scan for them stands (see scanEnds).
+	ends, checkedEnds int
+	state             int
+	// noAnswer is set once the reply says NO_ANSWER: nothing more is
+	// released.
+	noAnswer bool
 }
 
 func newReplyReader(c *checker, ts *trackedStream, structured bool) *replyReader {
@@ -199,16 +205,25 @@ func (r *replyReader) add(p string) {
 		return
 	}
 	visible := r.filter.visible.String()
-	if r.filter.thinking() || !r.filter.tagged && mayBeReasoning(visible) || noAnswerTokenRE.MatchString(visible) {
+	if r.seen > len(visible) {
+		r.seen, r.state = 0, 0 // reset by a closing tag with no opening one
+	}
+	// A no-answer token may span pieces: look from a little before.
+	if w := visible[max(0, r.seen-len(noAnswerToken)):]; !r.noAnswer && strings.ContainsAny(w, "_ -") && strings.Contains(strings.ToUpper(w), "ANSWER") {
+		r.noAnswer = noAnswerTokenRE.MatchString(w)
+	}
+	if r.filter.thinking() || !r.filter.tagged && mayBeReasoning(visible) || r.noAnswer {
 		return
 	}
-	// Check again only once a sentence may have ended and more followed.
-	fresh := visible[min(r.seen, len(visible)):]
+	// Check again only once a new sentence has begun: until then, nothing
+	// more can be certain.
+	fresh := visible[r.seen:]
 	r.seen = len(visible)
-	if r.pending = r.pending || strings.ContainsAny(fresh, ".!?\n]}。！？"); !r.pending || strings.TrimSpace(fresh) == "" {
+	r.scanEnds(fresh)
+	if r.ends == r.checkedEnds {
 		return
 	}
-	r.pending = strings.ContainsAny(fresh, ".!?\n]}。！？")
+	r.checkedEnds = r.ends
 	var stable string
 	if r.structured {
 		t, ok, _ := fromJSON(visible)
@@ -223,6 +238,34 @@ func (r *replyReader) add(p string) {
 		stable = r.c.stableText(visible, false)
 	}
 	r.ts.continueWith(stable)
+}
+
+// scanEnds counts in text (the reply's next visible bytes) the places
+// where a sentence or a line ended and another began: a full stop, a
+// question or exclamation mark, or the end of a JSON object, then white
+// space, then more; or a line break, then more.
+func (r *replyReader) scanEnds(text string) {
+	for _, ch := range text {
+		switch {
+		case strings.ContainsRune(".!?}", ch):
+			r.state = 1
+		case strings.ContainsRune("。！？", ch):
+			r.state = 2 // CJK needs no space after its full stop
+		case ch == '\n':
+			r.state = 2
+		case ch == ' ' || ch == '\t' || ch == '\r':
+			if r.state == 1 {
+				r.state = 2
+			}
+		case r.state == 1 && strings.ContainsRune("\"”’)]0123456789[", ch):
+			// a closing quotation or a marker after the full stop
+		case r.state == 2:
+			r.ends++
+			r.state = 0
+		default:
+			r.state = 0
+		}
+	}
 }
 
 // answerPrompt renders the messages that ask the model to answer q from

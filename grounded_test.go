@@ -106,3 +106,26 @@ func TestStableTextIsPrefix(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCheckStreamed measures reading and checking one reply as it
+// streams in, 16 bytes at a time, and its final check: the core's own
+// cost of a model answer beyond retrieval.
+func BenchmarkCheckStreamed(b *testing.B) {
+	const reply = "<think>\nOkay, the user asks what Lavrov said. [1] is his position and [3] his quote; [5] is about Medvedev.\n</think>\n\n" +
+		"**Answer:** Foreign Minister Sergei Lavrov restated Russia’s position that any talk of sanctions against Iran at this stage was counter-productive. " +
+		"He said that “all forces should be aimed at supporting talks” [1][3]. Clinton praised the “very comprehensive and productive” discussions with Lavrov【2†source】. " +
+		"Lavrov also warned that Russia would veto any new UN resolution [1].\n\nSources:\n[1] Reuters, \"Clinton fails to win Russia pledge on Iran sanctions\"\n[3] Reuters"
+	ev := moscow()
+	for b.Loop() {
+		c := newChecker(ev, "What did Lavrov say about sanctions?", 0)
+		ts := &trackedStream{next: func(Piece) {}}
+		r := newReplyReader(c, ts, false)
+		add := r.piece()
+		for i := 0; i < len(reply); i += 16 {
+			add(reply[i:min(len(reply), i+16)])
+		}
+		if got := c.check(stripReasoning(reply)); !strings.Contains(got, "[3]") {
+			b.Fatalf("check = %q", got)
+		}
+	}
+}

@@ -34,7 +34,6 @@ var (
 	namedMarkerRE  = regexp.MustCompile(`(?i)[\[(]\s*(?:sources?|evidence|refs?\.?|references?|citations?|sentences?|docs?|documents?)\s*[:#]?\s*#?\s*(\d{1,3}(?:\s*(?:,|;|and|&|-|–)\s*#?\s*\d{1,3})*)\s*[\])]`)
 	hashMarkerRE   = regexp.MustCompile(`\[\s*#\s*(\d{1,3})\s*\]`)
 	bareMarkerRE   = regexp.MustCompile(`\b(?:[Ss]ources?|[Ee]vidence(?: sentences?)?|[Ss]entences?)\s+#?(\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*)\b`)
-	spaceMarkerRE  = regexp.MustCompile(`([\p{Latin}\p{N}.,;:!?”"’)])(\[\d)`)
 	parenMarkerRE  = regexp.MustCompile(`\(\s*(\d{1,2}(?:\s*(?:,|;|-|–)\s*\d{1,2})*)\s*\)`)
 	linkedMarkerRE = regexp.MustCompile(`\[(\d{1,3})\]\([^()\s]*\)`)
 	parenGroupRE   = regexp.MustCompile(`\(\s*((?:\[\d+\][,;\s]*)+)\)`)
@@ -70,45 +69,100 @@ var (
 // 2], [#1], [1](url), ([1]), and (1) or (1, 3) when every number names an
 // evidence sentence (1 to n; otherwise it is a parenthesis of the text).
 func canonicalMarkers(s string, n int) string {
-	if !strings.ContainsAny(s, "[(【") && !strings.Contains(s, "ource") && !strings.Contains(s, "vidence") && !strings.Contains(s, "entence") {
+	if !strings.ContainsAny(s, "[(【") && !containsFold(s, "ource") && !containsFold(s, "vidence") && !containsFold(s, "entence") {
 		return s
 	}
-	s = lenticularRE.ReplaceAllString(s, "[$1]")
-	s = daggerRE.ReplaceAllString(s, "[$1]")
-	s = footnoteRE.ReplaceAllStringFunc(s, func(m string) string {
-		return groupMarkers(footnoteRE.FindStringSubmatch(m)[1])
-	})
-	s = namedMarkerRE.ReplaceAllStringFunc(s, func(m string) string {
-		return groupMarkers(namedMarkerRE.FindStringSubmatch(m)[1])
-	})
-	s = hashMarkerRE.ReplaceAllString(s, "[$1]")
-	s = linkedMarkerRE.ReplaceAllString(s, "[$1]")
-	s = parenMarkerRE.ReplaceAllStringFunc(s, func(m string) string {
-		nums := markerNumbers(parenMarkerRE.FindStringSubmatch(m)[1])
-		if len(nums) == 0 {
-			return m
-		}
+	// Each style is looked for only where its telltale character is.
+	if strings.Contains(s, "【") {
+		s = lenticularRE.ReplaceAllString(s, "[$1]")
+	}
+	if strings.Contains(s, "†") {
+		s = daggerRE.ReplaceAllString(s, "[$1]")
+	}
+	named := containsFold(s, "source") || containsFold(s, "evidence") || containsFold(s, "sentence")
+	if strings.Contains(s, "[^") {
+		s = footnoteRE.ReplaceAllStringFunc(s, func(m string) string {
+			return groupMarkers(footnoteRE.FindStringSubmatch(m)[1])
+		})
+	}
+	if named || containsFold(s, "ref") || containsFold(s, "citation") || containsFold(s, "doc") {
+		s = namedMarkerRE.ReplaceAllStringFunc(s, func(m string) string {
+			return groupMarkers(namedMarkerRE.FindStringSubmatch(m)[1])
+		})
+	}
+	if strings.Contains(s, "#") {
+		s = hashMarkerRE.ReplaceAllString(s, "[$1]")
+	}
+	if strings.Contains(s, "](") {
+		s = linkedMarkerRE.ReplaceAllString(s, "[$1]")
+	}
+	inRange := func(list string) bool {
+		nums := markerNumbers(strings.NewReplacer("and", ",", "&", ",").Replace(list))
 		for _, k := range nums {
 			if k < 1 || k > n {
-				return m
+				return false
 			}
 		}
-		return groupMarkers(parenMarkerRE.FindStringSubmatch(m)[1])
-	})
-	s = bareMarkerRE.ReplaceAllStringFunc(s, func(m string) string {
-		sub := bareMarkerRE.FindStringSubmatch(m)
-		for _, k := range markerNumbers(strings.NewReplacer("and", ",", "&", ",").Replace(sub[1])) {
-			if k < 1 || k > n {
+		return len(nums) > 0
+	}
+	if strings.Contains(s, "(") {
+		s = parenMarkerRE.ReplaceAllStringFunc(s, func(m string) string {
+			list := parenMarkerRE.FindStringSubmatch(m)[1]
+			if !inRange(list) {
+				return m // a parenthesis of the text: "(1987)"
+			}
+			return groupMarkers(list)
+		})
+		if strings.Contains(s, "([") {
+			s = parenGroupRE.ReplaceAllString(s, "$1")
+		}
+	}
+	if named {
+		s = bareMarkerRE.ReplaceAllStringFunc(s, func(m string) string {
+			list := bareMarkerRE.FindStringSubmatch(m)[1]
+			if !inRange(list) {
 				return m
 			}
-		}
-		return groupMarkers(sub[1])
-	})
-	s = parenGroupRE.ReplaceAllString(s, "$1")
-	s = markerGapRE.ReplaceAllString(s, "][")
-	s = spaceMarkerRE.ReplaceAllString(s, "$1 $2")
-	return s
+			return groupMarkers(list)
+		})
+	}
+	if !strings.Contains(s, "[") {
+		return s
+	}
+	if strings.Contains(s, "],") {
+		s = markerGapRE.ReplaceAllString(s, "][")
+	}
+	return spaceBeforeMarkers(s)
 }
+
+// spaceBeforeMarkers puts a space before a marker that follows a word or
+// punctuation of Latin text ("counter-productive[1]"); CJK text keeps its
+// markers close.
+func spaceBeforeMarkers(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] != '[' || !isDigitByte(s[i+1]) {
+			continue
+		}
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		if r == ' ' || r == '[' || r == ']' || r == '\n' || !(unicode.Is(unicode.Latin, r) || unicode.IsDigit(r) || strings.ContainsRune(".,;:!?”\"’)", r)) {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteByte(' ')
+		last = i
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// containsFold reports whether s contains sub (lower-case ASCII) in any
+// case.
+func containsFold(s, sub string) bool { return indexFold(s, sub) >= 0 }
 
 // groupMarkers writes the numbers of a list ("1, 3", "2-4", "^1, ^2") as
 // [1][3], [2][3][4], [1][2].
@@ -127,7 +181,10 @@ func groupMarkers(list string) string {
 // last line may grow, so it is read only for what its start decides (a
 // list item, a heading), and held back whole when it starts with a marker
 // (it may be a line of a source list).
-func parseReply(reply string, ev []Evidence, partial bool) []unit {
+//
+// cache, when not nil, keeps the sentences of each block's text, so that
+// reading a reply again as it grows reads only its new blocks.
+func parseReply(reply string, ev []Evidence, partial bool, cache map[string][]string) []unit {
 	var units []unit
 	block := 0
 	var cur []string // the lines of the current paragraph
@@ -135,7 +192,17 @@ func parseReply(reply string, ev []Evidence, partial bool) []unit {
 		if len(cur) == 0 {
 			return
 		}
-		units = appendBlock(units, strings.Join(cur, " "), block, len(ev))
+		text := strings.Join(cur, " ")
+		sents, ok := cache[text]
+		if !ok {
+			sents = blockSentences(text, len(ev))
+			if cache != nil {
+				cache[text] = sents
+			}
+		}
+		for _, s := range sents {
+			units = append(units, unit{text: s, block: block})
+		}
 		block++
 		cur = cur[:0]
 	}
@@ -150,13 +217,13 @@ func parseReply(reply string, ev []Evidence, partial bool) []unit {
 		case open && leadingMarkersRE.MatchString(canonicalMarkers(strings.TrimLeft(line, " \t-*•"), len(ev))):
 			flush()
 			continue
-		case !open && sourcesHeadRE.MatchString(line):
+		case !open && len(line) < 80 && sourcesHeadRE.MatchString(line):
 			// The model's own list of sources: the bot shows its own.
 			flush()
 			return markLast(units)
-		case fenceRE.MatchString(line), ruleRE.MatchString(line), tableRE.MatchString(line),
-			footDefRE.MatchString(line), headingRE.MatchString(line),
-			!open && boldLineRE.MatchString(line), !open && isSourceLine(line, ev):
+		case markupStart(line) && (fenceRE.MatchString(line) || ruleRE.MatchString(line) || tableRE.MatchString(line) ||
+			footDefRE.MatchString(line) || headingRE.MatchString(line) || !open && boldLineRE.MatchString(line)),
+			!open && isSourceLine(line, ev):
 			flush()
 			continue
 		}
@@ -181,10 +248,20 @@ func parseReply(reply string, ev []Evidence, partial bool) []unit {
 	return markLast(units)
 }
 
+// markupStart reports a line that begins as Markdown markup may: a fence,
+// rule, table, footnote, heading or bold line.
+func markupStart(line string) bool {
+	t := strings.TrimLeft(line, " \t")
+	return t != "" && strings.ContainsRune("`~-*_|[#", rune(t[0]))
+}
+
 // isSourceLine reports a line of the model's own source list: a marker
 // followed by the outlet, the headline or a link of that evidence sentence.
 func isSourceLine(line string, ev []Evidence) bool {
 	l := strings.TrimLeft(line, " \t-*•")
+	if l == "" || !strings.ContainsRune("[(【", rune(l[0])) && !strings.HasPrefix(l, "【") {
+		return false
+	}
 	l = canonicalMarkers(l, len(ev))
 	m := leadingMarkersRE.FindString(l)
 	if m == "" {
@@ -229,28 +306,38 @@ func endSentence(s string) string {
 
 var markerTailRE = regexp.MustCompile(`(?:\s*\[\d+\])+\s*$`)
 
-// appendBlock adds the sentences of one block of text.
-func appendBlock(units []unit, text string, block, n int) []unit {
-	text = answerLabelRE.ReplaceAllString(text, "")
-	text = boldLabelRE.ReplaceAllString(text, "")
-	text = imageRE.ReplaceAllString(text, "")
+// blockSentences returns the sentences of one block of text, its Markdown
+// reduced and its markers as [n] (n evidence sentences given).
+func blockSentences(text string, n int) []string {
+	if strings.Contains(text, ":") {
+		text = answerLabelRE.ReplaceAllString(text, "")
+	}
+	if strings.HasPrefix(strings.TrimSpace(text), "**") || strings.HasPrefix(strings.TrimSpace(text), "__") {
+		text = boldLabelRE.ReplaceAllString(text, "")
+	}
+	if strings.Contains(text, "![") {
+		text = imageRE.ReplaceAllString(text, "")
+	}
 	text = canonicalMarkers(text, n)
 	text = stripEmphasis(text)
-	text = punctMarkerRE.ReplaceAllString(text, "$1 $2")
+	if strings.Contains(text, "[") {
+		text = punctMarkerRE.ReplaceAllString(text, "$1 $2")
+	}
+	var out []string
 	if m := yesNoOpenRE.FindString(text); m != "" {
 		// "No. Clinton said ...": the splitter reads "No." as an
 		// abbreviation.
-		units = append(units, unit{text: strings.TrimSpace(m), block: block})
+		out = append(out, strings.TrimSpace(m))
 		text = text[len(m):]
 	}
 	for _, sp := range segment.Sentences(text) {
 		for _, s := range splitCJK(text[sp.Start:sp.End]) {
 			if s = strings.TrimSpace(s); s != "" {
-				units = append(units, unit{text: s, block: block})
+				out = append(out, s)
 			}
 		}
 	}
-	return units
+	return out
 }
 
 // stripEmphasis reduces bold, italics, strike-through and inline code to

@@ -61,12 +61,15 @@ func (f facts) thin() bool {
 
 // source is what the support check knows of one evidence sentence.
 type source struct {
-	quoteText string          // the sentence normalised for quotations
-	words     map[string]bool // stems and normalised tokens of every word
-	names     map[string]bool // normalised tokens that may satisfy a name
-	numbers   map[string]bool
-	cjk       map[string]bool
-	lower     map[string]bool // words that appear in lower case: not names when they open a sentence
+	sentence  string
+	quoteText string // the sentence normalised for quotations, once a quotation is looked for
+	// terms holds the sentence's words, normalised, stemmed, and its
+	// acronyms, outlet and date, each with what it may stand for in a claim
+	// (termWord, termName) and whether it appears in lower case (termLower:
+	// such a word opening a sentence is not a name).
+	terms   map[string]uint8
+	numbers map[string]bool
+	cjk     map[string]bool
 	// subject holds the names that open the sentence's context, when the
 	// sentence leans on it ("he said"): who "he" is. before is the number
 	// of that context sentence among the evidence (from 1), 0 when it is
@@ -76,18 +79,28 @@ type source struct {
 	// negated holds the words a negation governs ("had not sought"):
 	// a claim that has them without one says the opposite.
 	negated map[string]bool
+	// stems lists the stems of the sentence's words, once each.
+	stems []string
 }
 
+// What a term of a source may stand for.
+const (
+	termWord  = 1 << iota // a content word
+	termName              // a name
+	termLower             // it appears in lower case
+)
+
+func (s *source) words(w string) bool { return s.terms[w]&termWord != 0 }
+func (s *source) name(w string) bool  { return s.terms[w]&termName != 0 }
+
 func newSource(e Evidence) *source {
+	toks := tokens(e.Sentence)
 	s := &source{
-		quoteText: quoteNorm(e.Sentence),
-		words:     map[string]bool{},
-		names:     map[string]bool{},
-		numbers:   map[string]bool{},
-		cjk:       map[string]bool{},
-		lower:     map[string]bool{},
+		sentence: e.Sentence,
+		terms:    make(map[string]uint8, 2*len(toks)),
+		numbers:  map[string]bool{},
+		negated:  negatedOf(toks),
 	}
-	s.negated = negatedWords(e.Sentence)
 	var caps []string // the current run of capitalised words, for acronyms
 	flush := func() {
 		if len(caps) >= 2 && len(caps) <= 5 {
@@ -95,14 +108,17 @@ func newSource(e Evidence) *source {
 			for _, c := range caps {
 				b.WriteByte(c[0])
 			}
-			s.names[b.String()] = true
+			s.terms[b.String()] |= termName
 		}
 		caps = caps[:0]
 	}
-	for _, t := range tokens(e.Sentence) {
+	for _, t := range toks {
 		switch {
 		case t.cjk:
 			flush()
+			if s.cjk == nil {
+				s.cjk = map[string]bool{}
+			}
 			for _, g := range bigrams(t.text) {
 				s.cjk[g] = true
 			}
@@ -113,7 +129,12 @@ func newSource(e Evidence) *source {
 			continue
 		}
 		n := nameNorm(t.text)
-		s.names[n], s.words[n], s.words[stem(n)] = true, true, true
+		st := stem(n)
+		if !s.words(st) {
+			s.stems = append(s.stems, st)
+		}
+		s.terms[n] |= termWord | termName
+		s.terms[st] |= termWord
 		switch {
 		case isUpperStart(t.text):
 			caps = append(caps, n)
@@ -121,19 +142,20 @@ func newSource(e Evidence) *source {
 			// "United States of America": the run goes on.
 		default:
 			flush()
-			s.lower[n] = true
+			s.terms[n] |= termLower
 		}
 	}
 	flush()
 	// The outlet and author name who reports; the date says when.
 	for _, meta := range []string{e.Outlet, e.Author} {
 		for _, t := range tokens(meta) {
-			n := nameNorm(t.text)
-			s.names[n], s.words[n] = true, true
+			s.terms[nameNorm(t.text)] |= termWord | termName
 		}
 	}
-	s.subject = map[string]bool{}
 	for _, n := range subjectNames(e.Before) {
+		if s.subject == nil {
+			s.subject = map[string]bool{}
+		}
 		s.subject[n] = true
 	}
 	if !e.Published.IsZero() {
@@ -142,7 +164,7 @@ func newSource(e Evidence) *source {
 			s.numbers[n] = true
 		}
 		for _, n := range []string{strings.ToLower(d.Month().String()), strings.ToLower(d.Weekday().String())} {
-			s.names[n] = true
+			s.terms[n] |= termName
 		}
 	}
 	return s
@@ -174,7 +196,7 @@ func (s *source) supportOf(f facts, minCov float64, weight func(string) float64)
 		}
 	}
 	for _, w := range f.content {
-		if s.negated[w] && !f.negated[w] {
+		if s.negated != nil && s.negated[w] && !f.negated[w] {
 			return 0, false, false // the sentence says the opposite
 		}
 	}
@@ -189,7 +211,7 @@ func (s *source) supportOf(f facts, minCov float64, weight func(string) float64)
 		for _, w := range f.content {
 			wt := weight(w)
 			all += wt
-			if s.words[w] {
+			if s.words(w) {
 				in += wt
 			}
 		}
@@ -213,16 +235,19 @@ func (s *source) supportOf(f facts, minCov float64, weight func(string) float64)
 // hasName reports whether name n is in the source, allowing a demonym
 // for its country ("Russian", "Russia") and a plural.
 func (s *source) hasName(n string) bool {
-	if s.names[n] {
+	if s.name(n) {
 		return true
 	}
 	for _, suf := range []string{"ns", "ians", "ans", "n", "an", "ian", "s", "es"} {
-		if b, ok := strings.CutSuffix(n, suf); ok && len(b) >= 4 && s.names[b] {
+		if b, ok := strings.CutSuffix(n, suf); ok && len(b) >= 4 && s.name(b) {
 			return true
 		}
 	}
+	if len(n) < 4 {
+		return false
+	}
 	for _, suf := range []string{"n", "an", "ian", "s"} {
-		if s.names[n+suf] && len(n) >= 4 {
+		if s.name(n + suf) {
 			return true
 		}
 	}
@@ -232,6 +257,9 @@ func (s *source) hasName(n string) bool {
 // hasQuote reports whether the quoted span q is in the sentence verbatim
 // (the case of its first letter aside).
 func (s *source) hasQuote(q string) bool {
+	if s.quoteText == "" {
+		s.quoteText = quoteNorm(s.sentence)
+	}
 	if strings.Contains(s.quoteText, q) {
 		return true
 	}
@@ -257,45 +285,78 @@ type token struct {
 // commas inside numbers ("19,043"); hyphens split ("counter",
 // "productive"), and each run of CJK characters is one token.
 func tokens(text string) []token {
-	var out []token
+	out := make([]token, 0, len(text)/5)
 	initial := true
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if isCJK(r) {
-			j := i
-			for j < len(text) {
-				r2, s2 := utf8.DecodeRuneInString(text[j:])
-				if !isCJK(r2) {
-					break
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if !isASCIIWord(c) {
+				switch c {
+				case '.', '!', '?', ':', ';', '"', '(', '*', '#':
+					initial = true
 				}
-				j += s2
+				i++
+				continue
 			}
-			out = append(out, token{text: text[i:j], cjk: true})
-			i, initial = j, false
-			continue
-		}
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			switch r {
-			case '.', '!', '?', ':', ';', '“', '"', '‘', '(', '«', '„', '「', '『', '—', '–', '*', '#', '-':
-				initial = initial || r != '-'
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if isCJK(r) {
+				j := i
+				for j < len(text) {
+					r2, s2 := utf8.DecodeRuneInString(text[j:])
+					if !isCJK(r2) {
+						break
+					}
+					j += s2
+				}
+				out = append(out, token{text: text[i:j], cjk: true})
+				i, initial = j, false
+				continue
 			}
-			i += size
-			continue
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				switch r {
+				case '“', '‘', '«', '„', '「', '『', '—', '–':
+					initial = true
+				}
+				i += size
+				continue
+			}
 		}
-		j := i + size
+		j := i
 		for j < len(text) {
+			c := text[j]
+			if c < utf8.RuneSelf {
+				if isASCIIWord(c) {
+					j++
+					continue
+				}
+				if c == '\'' || c == '.' || c == ',' {
+					next := byte(0)
+					if j+1 < len(text) {
+						next = text[j+1]
+					}
+					inner := isASCIIWord(next) || next >= utf8.RuneSelf && c != ','
+					if c == ',' {
+						inner = isDigitByte(text[j-1]) && isDigitByte(next)
+					}
+					if inner {
+						j++
+						continue
+					}
+				}
+				break
+			}
 			r2, s2 := utf8.DecodeRuneInString(text[j:])
+			if isCJK(r2) {
+				break
+			}
 			if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
 				j += s2
 				continue
 			}
-			if r2 == '\'' || r2 == '’' || r2 == '.' || r2 == ',' {
+			if r2 == '’' && j+s2 < len(text) {
 				r3, _ := utf8.DecodeRuneInString(text[j+s2:])
-				inner := unicode.IsLetter(r3) || unicode.IsDigit(r3)
-				if r2 == ',' {
-					inner = isDigitByte(text[j-1]) && unicode.IsDigit(r3)
-				}
-				if inner {
+				if unicode.IsLetter(r3) || unicode.IsDigit(r3) {
 					j += s2
 					continue
 				}
@@ -311,6 +372,11 @@ func tokens(text string) []token {
 		i, initial = j, false
 	}
 	return out
+}
+
+// isASCIIWord reports an ASCII letter or digit.
+func isASCIIWord(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
@@ -353,11 +419,18 @@ var numberWords = map[string]string{
 // numberOf normalises a number token: "19,043" and "19043" are one
 // number, "19th" is 19, "1990s" is 1990, "three" is 3.
 func numberOf(w string) (string, bool) {
-	if n, ok := numberWords[strings.ToLower(w)]; ok {
-		return n, true
-	}
-	if w == "" || !isDigitByte(w[0]) {
+	if w == "" {
 		return "", false
+	}
+	if !isDigitByte(w[0]) {
+		if len(w) < 3 || len(w) > 9 {
+			return "", false
+		}
+		n, ok := numberWords[w]
+		if !ok && w[0] >= 'A' && w[0] <= 'Z' {
+			n, ok = numberWords[strings.ToLower(w)]
+		}
+		return n, ok
 	}
 	w = strings.ReplaceAll(w, ",", "")
 	end := 0
@@ -390,14 +463,35 @@ var monthAbbr = map[string]string{
 // nameNorm is the form in which names and words are compared: lower case,
 // no dots, no possessive, months and days in full.
 func nameNorm(w string) string {
-	w = strings.ToLower(strings.ReplaceAll(w, ".", ""))
-	for _, p := range []string{"'s", "’s", "'", "’"} {
-		if b, ok := strings.CutSuffix(w, p); ok {
-			w = b
-			break
+	simple := true
+	for i := 0; i < len(w) && simple; i++ {
+		c := w[i]
+		simple = c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+	}
+	if simple {
+		return w // most words: nothing to do
+	}
+	var b strings.Builder
+	b.Grow(len(w))
+	for _, r := range w {
+		switch {
+		case r == '.':
+		case r == '’':
+			b.WriteByte('\'')
+		case r >= 'A' && r <= 'Z':
+			b.WriteByte(byte(r) + 'a' - 'A')
+		case r < utf8.RuneSelf:
+			b.WriteByte(byte(r))
+		default:
+			b.WriteRune(unicode.ToLower(r))
 		}
 	}
-	w = strings.ReplaceAll(w, "’", "'")
+	w = b.String()
+	if n, ok := strings.CutSuffix(w, "'s"); ok {
+		w = n
+	} else {
+		w = strings.TrimSuffix(w, "'")
+	}
 	if full, ok := monthAbbr[w]; ok {
 		return full
 	}
@@ -554,9 +648,10 @@ var negators = set(`not no never nothing none neither nor without cannot`)
 
 // negatedWords returns the stems of the content words that a negation
 // governs: the next one after it ("did not ask", "had not sought").
-func negatedWords(text string) map[string]bool {
+func negatedWords(text string) map[string]bool { return negatedOf(tokens(text)) }
+
+func negatedOf(ts []token) map[string]bool {
 	var out map[string]bool
-	ts := tokens(text)
 	for i, t := range ts {
 		n := nameNorm(t.text)
 		if !negators[n] && !strings.HasSuffix(n, "n't") {
@@ -634,16 +729,22 @@ func splitQuotes(text string) (string, []string) {
 // apostrophe, no punctuation at either end.
 func quoteNorm(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
 	for _, r := range s {
-		switch {
-		case strings.ContainsRune(quoteMarks, r):
+		switch r {
+		case '"', '“', '”', '„', '«', '»', '「', '」', '『', '』', '‘', '’', '\'':
 			continue
-		case unicode.IsSpace(r):
+		case ' ', '\t', '\n', '\r', '\u00a0':
 			space = true
 			continue
-		case r == '–' || r == '—' || r == '‑' || r == '‐':
+		case '–', '—', '‑', '‐':
 			r = '-'
+		default:
+			if r >= utf8.RuneSelf && unicode.IsSpace(r) {
+				space = true
+				continue
+			}
 		}
 		if space && b.Len() > 0 {
 			b.WriteByte(' ')
