@@ -103,9 +103,8 @@ type checker struct {
 	evidence   []Evidence // evidence[n-1] is marker n
 	sources    []*source
 	question   string
-	idf        map[string]float64
-	df         map[string]int
-	maxIDF     float64 // the weight of a word no evidence sentence has
+	df         map[string]int // how many evidence sentences have each stem
+	n          float64        // the number of evidence sentences, plus one
 	minSupport float64
 
 	renum   map[int]int // evidence number -> citation number
@@ -177,7 +176,11 @@ func newChecker(evidence []Evidence, question string, minSupport float64) *check
 		}
 		c.sources = append(c.sources, s)
 	}
-	df := map[string]int{}
+	size := 0
+	for _, s := range c.sources {
+		size += len(s.stems)
+	}
+	df := make(map[string]int, size)
 	for _, s := range c.sources {
 		for _, w := range s.stems {
 			df[w]++
@@ -185,11 +188,7 @@ func newChecker(evidence []Evidence, question string, minSupport float64) *check
 	}
 	n := float64(len(evidence) + 1)
 	c.df = df
-	c.idf = make(map[string]float64, len(df))
-	for w, k := range df {
-		c.idf[w] = math.Log(1 + n/float64(k+1))
-	}
-	c.maxIDF = math.Log(1 + n)
+	c.n = n
 	return c
 }
 
@@ -505,7 +504,7 @@ func (c *checker) findSupport(claim string, explicit, candidates []int) ([]int, 
 		if f.empty() {
 			continue
 		}
-		if gapRE.MatchString(strings.TrimSpace(clause)) {
+		if mayBeGap(clause) && gapRE.MatchString(strings.TrimSpace(clause)) {
 			if !c.gapHolds(clause) {
 				return nil, false
 			}
@@ -614,10 +613,7 @@ func (c *checker) factsOf(s string) facts {
 // weight is the weight of a content word in the support check: its
 // inverse document frequency over the evidence given.
 func (c *checker) weight(w string) float64 {
-	if v, ok := c.idf[w]; ok {
-		return v
-	}
-	return c.maxIDF
+	return math.Log(1 + c.n/float64(c.df[w]+1))
 }
 
 // closed reports whether nothing more can come in block: the reply is
@@ -645,18 +641,27 @@ func splitAtInnerMarkers(s string) []string {
 // and at "and", "but" or "while" before a new verb ("... and warned that
 // ..."). Quotations are never cut.
 func (c *checker) clauses(s string) []string {
+	punct := strings.ContainsAny(s, ";–—") || strings.Contains(s, ", ")
+	conj := strings.Contains(s, " and ") || strings.Contains(s, " but ") || strings.Contains(s, " while ") || strings.Contains(s, " whereas ")
+	if !punct && !conj {
+		return []string{s}
+	}
 	m := maskQuotes(s)
 	var cuts [][2]int
-	for _, loc := range clauseRE.FindAllStringIndex(m, -1) {
-		cuts = append(cuts, [2]int{loc[0], loc[1]})
-	}
-	for _, loc := range conjRE.FindAllStringIndex(m, -1) {
-		w := m[loc[1]:]
-		if i := strings.IndexAny(w, " ,.;:!?"); i >= 0 {
-			w = w[:i]
-		}
-		if newPredicate(w) {
+	if punct {
+		for _, loc := range clauseRE.FindAllStringIndex(m, -1) {
 			cuts = append(cuts, [2]int{loc[0], loc[1]})
+		}
+	}
+	if conj {
+		for _, loc := range conjRE.FindAllStringIndex(m, -1) {
+			w := m[loc[1]:]
+			if i := strings.IndexAny(w, " ,.;:!?"); i >= 0 {
+				w = w[:i]
+			}
+			if newPredicate(w) {
+				cuts = append(cuts, [2]int{loc[0], loc[1]})
+			}
 		}
 	}
 	if len(cuts) == 0 {
@@ -863,7 +868,7 @@ func appendMarkers(s string, ks []int) string {
 	for _, k := range ks {
 		m.WriteString("[" + strconv.Itoa(k) + "]")
 	}
-	s = strings.TrimSpace(spaceBeforePunctRE.ReplaceAllString(spacesRE.ReplaceAllString(s, " "), "$1"))
+	s = tidy(s)
 	trail := ""
 	for {
 		r, size := utf8.DecodeLastRuneInString(s)

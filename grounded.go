@@ -243,23 +243,26 @@ func (r *replyReader) add(p string) {
 // scanEnds counts in text (the reply's next visible bytes) the places
 // where a sentence or a line ended and another began: a full stop, a
 // question or exclamation mark, or the end of a JSON object, then white
-// space, then more; or a line break, then more.
+// space, then anything but a lower-case letter; or a line break, then
+// anything.
 func (r *replyReader) scanEnds(text string) {
 	for _, ch := range text {
 		switch {
 		case strings.ContainsRune(".!?}", ch):
 			r.state = 1
 		case strings.ContainsRune("。！？", ch):
-			r.state = 2 // CJK needs no space after its full stop
+			r.state = 3 // CJK needs no space after its full stop
 		case ch == '\n':
-			r.state = 2
+			r.state = 3
 		case ch == ' ' || ch == '\t' || ch == '\r':
 			if r.state == 1 {
 				r.state = 2
 			}
 		case r.state == 1 && strings.ContainsRune("\"”’)]0123456789[", ch):
 			// a closing quotation or a marker after the full stop
-		case r.state == 2:
+		case r.state == 3, r.state == 2 && !(ch >= 'a' && ch <= 'z'):
+			// A new line, or what may open a sentence after a full stop
+			// ("U.S. official" opens none).
 			r.ends++
 			r.state = 0
 		default:

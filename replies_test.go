@@ -3,8 +3,10 @@ package newsbot_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,6 +161,7 @@ type tradeoff struct {
 	right, rightKept, wrong, wrongDropped int
 	missed                                []string // right sentences dropped
 	passed                                []string // unsupported sentences kept
+	byStyle                               map[string]*tradeoff
 }
 
 // flat is text without markers, emphasis or line breaks, for finding a
@@ -171,8 +174,13 @@ func flat(s string) string {
 
 func measure(t *testing.T, cases []replytest.Case, minSupport float64) tradeoff {
 	t.Helper()
-	var m tradeoff
+	m := tradeoff{byStyle: map[string]*tradeoff{}}
 	for _, c := range cases {
+		st := m.byStyle[c.Style]
+		if st == nil {
+			st = &tradeoff{}
+			m.byStyle[c.Style] = st
+		}
 		b := &newsbot.Bot{Retriever: replytest.Retriever{}, Model: modelFor(c, nil), MinSupport: minSupport}
 		a, err := b.Ask(context.Background(), newsbot.Request{Question: c.Question}, nil)
 		if err != nil {
@@ -187,15 +195,19 @@ func measure(t *testing.T, cases []replytest.Case, minSupport float64) tradeoff 
 			switch {
 			case l.Right:
 				m.right++
+				st.right++
 				if kept {
 					m.rightKept++
+					st.rightKept++
 				} else {
 					m.missed = append(m.missed, c.Name+": "+l.Text)
 				}
 			default:
 				m.wrong++
+				st.wrong++
 				if !kept {
 					m.wrongDropped++
+					st.wrongDropped++
 				} else {
 					m.passed = append(m.passed, c.Name+": "+l.Text)
 				}
@@ -220,4 +232,13 @@ func TestSupportTradeoff(t *testing.T) {
 	}
 	m := measure(t, cases, 0)
 	t.Logf("default: right kept %d/%d, unsupported dropped %d/%d\nmissed: %q\npassed: %q", m.rightKept, m.right, m.wrongDropped, m.wrong, m.missed, m.passed)
+	styles := slices.Sorted(maps.Keys(m.byStyle))
+	for _, s := range styles {
+		st := m.byStyle[s]
+		t.Logf("%-20s right kept %3d/%-3d unsupported dropped %2d/%d", s, st.rightKept, st.right, st.wrongDropped, st.wrong)
+	}
+	// The README states these figures: change them together.
+	if m.rightKept != 101 || m.right != 104 || m.wrongDropped != 24 || m.wrong != 25 {
+		t.Errorf("right kept %d/%d, unsupported dropped %d/%d: the README says 101/104 and 24/25", m.rightKept, m.right, m.wrongDropped, m.wrong)
+	}
 }

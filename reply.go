@@ -38,7 +38,6 @@ var (
 	linkedMarkerRE = regexp.MustCompile(`\[(\d{1,3})\]\([^()\s]*\)`)
 	parenGroupRE   = regexp.MustCompile(`\(\s*((?:\[\d+\][,;\s]*)+)\)`)
 	markerGapRE    = regexp.MustCompile(`\]\s*,\s*\[`)
-	punctMarkerRE  = regexp.MustCompile(`([.!?。！？])(\[\d)`)
 
 	// Markdown.
 	headingRE     = regexp.MustCompile(`^\s{0,3}#{1,6}(?:\s|$)`)
@@ -69,7 +68,7 @@ var (
 // 2], [#1], [1](url), ([1]), and (1) or (1, 3) when every number names an
 // evidence sentence (1 to n; otherwise it is a parenthesis of the text).
 func canonicalMarkers(s string, n int) string {
-	if !strings.ContainsAny(s, "[(【") && !containsFold(s, "ource") && !containsFold(s, "vidence") && !containsFold(s, "entence") {
+	if !strings.ContainsAny(s, "[(") && !strings.Contains(s, "【") && !mentionsSource(s) {
 		return s
 	}
 	// Each style is looked for only where its telltale character is.
@@ -79,13 +78,13 @@ func canonicalMarkers(s string, n int) string {
 	if strings.Contains(s, "†") {
 		s = daggerRE.ReplaceAllString(s, "[$1]")
 	}
-	named := containsFold(s, "source") || containsFold(s, "evidence") || containsFold(s, "sentence")
+	named := mentionsSource(s)
 	if strings.Contains(s, "[^") {
 		s = footnoteRE.ReplaceAllStringFunc(s, func(m string) string {
 			return groupMarkers(footnoteRE.FindStringSubmatch(m)[1])
 		})
 	}
-	if named || containsFold(s, "ref") || containsFold(s, "citation") || containsFold(s, "doc") {
+	if bracketWord(s) {
 		s = namedMarkerRE.ReplaceAllStringFunc(s, func(m string) string {
 			return groupMarkers(namedMarkerRE.FindStringSubmatch(m)[1])
 		})
@@ -160,9 +159,30 @@ func spaceBeforeMarkers(s string) string {
 	return b.String()
 }
 
-// containsFold reports whether s contains sub (lower-case ASCII) in any
-// case.
-func containsFold(s, sub string) bool { return indexFold(s, sub) >= 0 }
+// mentionsSource reports a text that may name an evidence sentence in
+// words: "Source 1", "evidence 2", "sentence 3".
+func mentionsSource(s string) bool {
+	return strings.Contains(s, "ource") || strings.Contains(s, "vidence") || strings.Contains(s, "entence") ||
+		strings.Contains(s, "OURCE") || strings.Contains(s, "VIDENCE")
+}
+
+// bracketWord reports a bracket or parenthesis opening on a word that may
+// name an evidence sentence: [Source 1], (Ref. 2), [Doc 3].
+func bracketWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '[' && s[i] != '(' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j < len(s) && strings.IndexByte("sSeErRcCdD", s[j]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // groupMarkers writes the numbers of a list ("1, 3", "2-4", "^1, ^2") as
 // [1][3], [2][3][4], [1][2].
@@ -306,6 +326,30 @@ func endSentence(s string) string {
 
 var markerTailRE = regexp.MustCompile(`(?:\s*\[\d+\])+\s*$`)
 
+// spaceAfterStop puts a space between a full stop and a marker that
+// follows it without one ("said.[2] He"), so that the sentences split.
+func spaceAfterStop(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] != '[' || !isDigitByte(s[i+1]) {
+			continue
+		}
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		if !strings.ContainsRune(".!?。！？", r) {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteByte(' ')
+		last = i
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
 // blockSentences returns the sentences of one block of text, its Markdown
 // reduced and its markers as [n] (n evidence sentences given).
 func blockSentences(text string, n int) []string {
@@ -321,7 +365,7 @@ func blockSentences(text string, n int) []string {
 	text = canonicalMarkers(text, n)
 	text = stripEmphasis(text)
 	if strings.Contains(text, "[") {
-		text = punctMarkerRE.ReplaceAllString(text, "$1 $2")
+		text = spaceAfterStop(text)
 	}
 	var out []string
 	if m := yesNoOpenRE.FindString(text); m != "" {
@@ -358,7 +402,7 @@ func stripEmphasis(s string) string {
 // exclamation mark (and the closing quotes or brackets after it), which
 // the sentence splitter, made for newswire English, does not.
 func splitCJK(s string) []string {
-	if !strings.ContainsAny(s, "。！？") {
+	if !strings.Contains(s, "。") && !strings.Contains(s, "！") && !strings.Contains(s, "？") {
 		return []string{s}
 	}
 	var out []string

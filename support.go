@@ -130,11 +130,16 @@ func newSource(e Evidence) *source {
 		}
 		n := nameNorm(t.text)
 		st := stem(n)
-		if !s.words(st) {
+		f := s.terms[st]
+		if f&termWord == 0 {
 			s.stems = append(s.stems, st)
 		}
-		s.terms[n] |= termWord | termName
-		s.terms[st] |= termWord
+		if st == n {
+			s.terms[n] = f | termWord | termName
+		} else {
+			s.terms[st] = f | termWord
+			s.terms[n] |= termWord | termName
+		}
 		switch {
 		case isUpperStart(t.text):
 			caps = append(caps, n)
@@ -423,7 +428,7 @@ func numberOf(w string) (string, bool) {
 		return "", false
 	}
 	if !isDigitByte(w[0]) {
-		if len(w) < 3 || len(w) > 9 {
+		if len(w) < 3 || len(w) > 9 || strings.IndexByte("tfsenhdTFSENHD", w[0]) < 0 {
 			return "", false
 		}
 		n, ok := numberWords[w]
@@ -528,6 +533,9 @@ func stem(w string) string {
 	if strings.ContainsAny(w, "0123456789") || len(w) <= 3 {
 		return w
 	}
+	if strings.HasSuffix(w, "ly") && len(w) > 4 && !strings.HasSuffix(w, "ply") {
+		w = w[:len(w)-2] // "newly", "specifically"
+	}
 	switch {
 	case strings.HasSuffix(w, "ies") && len(w) > 4:
 		w = w[:len(w)-3] + "y"
@@ -541,9 +549,6 @@ func stem(w string) string {
 		w = w[:len(w)-2]
 	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
 		w = w[:len(w)-1]
-	}
-	if strings.HasSuffix(w, "ly") && len(w) > 5 {
-		w = w[:len(w)-2]
 	}
 	if strings.HasSuffix(w, "e") && len(w) > 4 {
 		w = w[:len(w)-1]
@@ -579,7 +584,7 @@ adding note noted notes state stated states stating mention mentioned mentions m
 described describes cite cited cites quote quoted quotes
 evidence coverage article articles source sources sentence sentences outlet outlets text passage
 provided given based unknown one ones
-mr mrs ms dr`)
+mr mrs ms dr percent dollar`)
 
 // titles are capitalised words that are not names on their own: a claim
 // may call a person "President Medvedev" where the sentence has
@@ -635,10 +640,11 @@ func factsOf(text string, lowerIn func(string) bool) facts {
 			f.names = append(f.names, n)
 			continue
 		}
-		if stopWords[n] || len(n) <= 1 {
+		st := stem(n)
+		if stopWords[n] || stopWords[st] || len(n) <= 1 {
 			continue
 		}
-		f.content = append(f.content, stem(n))
+		f.content = append(f.content, st)
 	}
 	return f
 }
@@ -653,6 +659,9 @@ func negatedWords(text string) map[string]bool { return negatedOf(tokens(text)) 
 func negatedOf(ts []token) map[string]bool {
 	var out map[string]bool
 	for i, t := range ts {
+		if len(t.text) > 8 || t.number != "" || t.cjk {
+			continue // no negator is longer
+		}
 		n := nameNorm(t.text)
 		if !negators[n] && !strings.HasSuffix(n, "n't") {
 			continue
@@ -680,6 +689,9 @@ const quoteMarks = "\"“”„«»「」『』‘’'"
 // must each be verbatim. Apostrophes inside words are not quotation
 // marks.
 func splitQuotes(text string) (string, []string) {
+	if !strings.ContainsAny(text, quoteMarks) {
+		return text, nil
+	}
 	var outside strings.Builder
 	var spans []string
 	pairs := map[rune]rune{'“': '”', '„': '“', '«': '»', '「': '」', '『': '』', '"': '"', '‘': '’', '\'': '\''}

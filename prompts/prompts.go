@@ -103,11 +103,13 @@ func hasContext(ev []Evidence) bool {
 
 func quote(s string) string {
 	b, _ := json.Marshal(s)
-	// JSON escapes <, > and & as \u003c...; keep them readable, as a
-	// delimiter cannot be closed from inside a quoted string anyway.
-	r := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
-	return r.Replace(string(b))
+	return readable.Replace(string(b))
 }
+
+// readable turns JSON's escapes of <, > and & (\u003c ...) back into the
+// characters, for the model to read: a delimiter cannot be closed from
+// inside a quoted string anyway. A Replacer is safe for concurrent use.
+var readable = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
 
 // Load returns the built-in templates, each replaced by dir/NAME.tmpl when
 // that file exists. dir "" means the built-ins alone. A file in dir that

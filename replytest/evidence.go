@@ -24,7 +24,7 @@ func Articles() []Article {
 	return loaded().articles
 }
 
-// Article returns the article with the given id.
+// ArticleByID returns the article with the given id.
 func ArticleByID(id string) (Article, bool) {
 	for _, a := range loaded().articles {
 		if a.ID == id {
