@@ -12,11 +12,13 @@ import (
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/builtin"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 func builtinBot(t testing.TB) *newsbot.Bot {
 	t.Helper()
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.LoadFS(builtin.FS, ".") {
 		if len(r.Problems) > 0 {
@@ -27,7 +29,7 @@ func builtinBot(t testing.TB) *newsbot.Bot {
 	if len(arts) != 2 {
 		t.Fatalf("built-in corpus has %d articles, want 2", len(arts))
 	}
-	return &newsbot.Bot{Retriever: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: index.Build(arts)}
 }
 
 // checkCitations asserts the core's promise: every citation's sentence is
@@ -38,7 +40,7 @@ func checkCitations(t *testing.T, b *newsbot.Bot, a newsbot.Answer) {
 		if c.N != i+1 {
 			t.Errorf("citation %d has N=%d", i, c.N)
 		}
-		art, ok := b.Retriever.(*corpus.Index).Article(c.ArticleID)
+		art, ok := b.Retriever.(*index.Index).Article(c.ArticleID)
 		if !ok {
 			t.Fatalf("citation names unknown article %q", c.ArticleID)
 		}

@@ -14,6 +14,8 @@ import (
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 // BenchmarkAskReuters measures the bot's own time per model answer on the
@@ -30,7 +32,7 @@ func BenchmarkAskReuters(b *testing.B) {
 	if _, err := os.Stat(path); err != nil {
 		b.Skipf("benchmark corpus not found: %v", err)
 	}
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.Load(path) {
 		arts = append(arts, r.Articles...)
@@ -50,7 +52,7 @@ func BenchmarkAskReuters(b *testing.B) {
 		b.Skip("no questions")
 	}
 	model := &fakeModel{pieceSz: 16, reply: echoEvidence}
-	bot := &newsbot.Bot{Retriever: corpus.Build(arts), Model: model}
+	bot := &newsbot.Bot{Retriever: index.Build(arts), Model: model}
 	ctx := context.Background()
 	var lat, withModel, cpuModel []time.Duration
 	i := 0

@@ -1,9 +1,26 @@
-// Package corpus is the retrieval layer: news articles, how they are loaded
-// from files, how their text is split into sentences, and the persistent
-// sentence index that answers searches over them.
+// Package corpus is the retrieval layer's domain: Article, a news article
+// as the bot knows it, and IsInvisible, which every package that reads
+// article text must agree on. The work is done beneath it, one package per
+// concern:
 //
-// It imports no chat platform and no LLM vendor; the answering core and the
-// adapters build on it.
+//   - corpus/load reads files (or an fs.FS) into articles: plain text,
+//     Markdown with front matter, HTML, JSON Lines; load.Files is the one
+//     rule for which files of a directory are read;
+//   - corpus/dateline recognises a story's dateline ("MOSCOW, (Reuters) – ");
+//   - corpus/segment splits text into sentences (a leaf the answering core
+//     uses too, for model replies);
+//   - corpus/index is the sentence index: terms, postings, search, its file
+//     format and writer lock; it implements the core's Retriever;
+//   - corpus/datadir keeps the data directory and says which coverage a
+//     command answers from (built-in, ingested, or --corpus files);
+//   - corpus/builtin embeds the coverage the bot answers from by default;
+//   - corpus/eval scores retrieval against question sets with gold
+//     sentences;
+//   - corpus/retrievaltest is the conformance suite that every
+//     implementation of the core's Retriever runs.
+//
+// None of them imports a chat platform or an LLM vendor; the answering core
+// imports only corpus/segment.
 package corpus
 
 import "time"

@@ -1,9 +1,7 @@
 package corpus
 
 import (
-	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // IsInvisible reports whether r is a character that a reader does not see
@@ -27,34 +25,4 @@ func IsInvisible(r rune) bool {
 		return true
 	}
 	return unicode.Is(unicode.Cf, r)
-}
-
-// stripInvisible returns s without the characters IsInvisible reports. It
-// returns s itself, without copying, when there are none.
-func stripInvisible(s string) string {
-	first := -1
-	for i := 0; i < len(s); {
-		if s[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if IsInvisible(r) {
-			first = i
-			break
-		}
-		i += size
-	}
-	if first < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	b.WriteString(s[:first])
-	for _, r := range s[first:] {
-		if !IsInvisible(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -39,8 +39,8 @@ const (
 	Rewrite = "rewrite"
 )
 
-// Names lists every template.
-var Names = []string{System, Answer, Rewrite}
+// names lists every template.
+var names = []string{System, Answer, Rewrite}
 
 // SystemData is what the System template is given.
 type SystemData struct {
@@ -116,7 +116,7 @@ var readable = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
 // names no template, or a template that does not parse, is an error.
 func Load(dir string) (*Set, error) {
 	root := template.New("prompts").Funcs(funcs).Option("missingkey=error")
-	for _, name := range Names {
+	for _, name := range names {
 		b, err := fs.ReadFile(builtin, name+".tmpl")
 		if err != nil {
 			return nil, fmt.Errorf("prompts: built-in %s: %w", name, err)
@@ -142,7 +142,7 @@ func Load(dir string) (*Set, error) {
 		for _, e := range entries {
 			name, ok := strings.CutSuffix(e.Name(), ".tmpl")
 			if ok && root.Lookup(name) == nil {
-				return nil, fmt.Errorf("prompts: %s names no template (the templates are %s)", filepath.Join(dir, e.Name()), strings.Join(Names, ", "))
+				return nil, fmt.Errorf("prompts: %s names no template (the templates are %s)", filepath.Join(dir, e.Name()), strings.Join(names, ", "))
 			}
 		}
 	}

@@ -33,7 +33,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := sample()
-	for _, name := range Names {
+	for _, name := range names {
 		out, err := s.Render(name, data[name])
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -10,20 +9,13 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
-// The fixed sentences a person sees when the bot does not answer. Errors
-// never reach Discord in any other form.
-const (
-	msgSorry   = "Sorry, I could not answer that just now. Please try again in a little while."
-	msgTooLong = "That question is too long for me. Please ask it in a sentence or two."
-	msgEmpty   = "Ask me a question about the news coverage, for example: What did Lavrov say about sanctions?"
-	msgTooFast = "You are asking faster than I can answer. Please wait a few seconds, then ask again."
-	msgUnknown = "I only answer the /ask command."
-)
-
-// maxTurns is how many earlier turns a conversation keeps.
-const maxTurns = 8
+// msgUnknown answers an interaction other than /ask; the other fixed
+// sentences are the kit's (chat.Sorry...). Errors never reach Discord in
+// any other form.
+const msgUnknown = "I only answer the /ask command."
 
 // maxOptionLength is the longest question the /ask option accepts, in
 // characters; the core's own limit (newsbot.MaxQuestionBytes) is checked
@@ -39,59 +31,26 @@ type reply interface {
 	add(ctx context.Context, m message) error
 }
 
-// answer asks the Answerer, streams the answer into r by throttled edits,
-// and ends with the final answer; the turn is added to the conversation
-// key.
+// answer asks the Answerer, in the conversation key, streams the answer
+// into r by throttled edits, and ends with the final answer.
 func (a *Adapter) answer(ctx context.Context, key, question string, r reply) {
-	history, _ := a.convs.get(key)
-
-	var mu sync.Mutex
-	var streamed strings.Builder
-	wake := make(chan struct{}, 1)
-	stop := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		a.streamEdits(ctx, r, wake, stop, func() string {
-			mu.Lock()
-			defer mu.Unlock()
-			return streamed.String()
-		})
-	}()
-	ans, err := a.bot.Ask(ctx, newsbot.Request{Question: question, History: history}, func(p newsbot.Piece) {
-		mu.Lock()
-		if p.Withdraw {
-			// The final answer replaces what was shown.
-			streamed.Reset()
-		}
-		streamed.WriteString(p.Text)
-		mu.Unlock()
-		select {
-		case wake <- struct{}{}:
-		default:
+	s := chat.NewStreamer(ctx, a.cfg.EditEvery, a.log, func(ctx context.Context, text string) {
+		if err := r.show(ctx, preview(text)); err != nil {
+			a.log.Warn("discord: showing the answer so far failed", "err", err)
 		}
 	})
-	close(stop)
-	<-stopped
-
+	defer s.Stop()
+	ans, err := a.bot.Ask(ctx, newsbot.Request{Question: question, Conversation: key}, s.Add)
+	s.Stop()
 	if err != nil {
-		if a.base.Err() != nil {
-			return // shutting down
-		}
-		a.log.Error("discord: answering failed", "key", key, "err", err)
-		text := msgSorry
-		if errors.Is(err, newsbot.ErrQuestion) {
-			text = msgTooLong
-		}
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.RequestTimeout)
-		defer cancel()
-		if err := r.show(sctx, plain(text)); err != nil {
-			a.log.Error("discord: telling the person the answer failed", "err", err)
-		}
+		a.log.Error("discord: answering failed", "key", key, "request_id", newsbot.RequestID(ctx), "err", err)
+		a.tellFailure(ctx, r, chat.Failure(err))
 		return
 	}
 	msgs := render(ans)
-	if err := r.show(ctx, msgs[0]); err != nil {
+	// The final edit keeps to one per EditEvery too.
+	err = s.Finish(ctx, func(ctx context.Context) error { return r.show(ctx, msgs[0]) })
+	if err != nil {
 		a.log.Error("discord: posting the answer failed", "err", err)
 		return
 	}
@@ -101,67 +60,21 @@ func (a *Adapter) answer(ctx context.Context, key, question string, r reply) {
 			return
 		}
 	}
-	q := ans.Question
-	if q == "" {
-		q = question
-	}
-	turn := newsbot.Turn{Question: q, Answer: ans.Text}
-	a.convs.update(key, func(old []newsbot.Turn) []newsbot.Turn {
-		t := append(old[:len(old):len(old)], turn)
-		if len(t) > maxTurns {
-			t = t[len(t)-maxTurns:]
-		}
-		return t
-	})
 }
 
-// streamEdits shows the streamed text as it grows, at most once per
-// EditEvery, until stop is closed.
-func (a *Adapter) streamEdits(ctx context.Context, r reply, wake, stop <-chan struct{}, text func() string) {
-	var last time.Time
-	shown := ""
-	for {
-		select {
-		case <-stop:
-			return
-		case <-wake:
-		}
-		if wait := a.cfg.EditEvery - time.Since(last); !last.IsZero() && wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-stop:
-				t.Stop()
-				return
-			case <-t.C:
-			}
-		}
-		s := text()
-		if strings.TrimSpace(s) == "" || s == shown {
-			continue
-		}
-		if err := r.show(ctx, preview(s)); err != nil {
-			a.log.Warn("discord: showing the answer so far failed", "err", err)
-		}
-		last, shown = time.Now(), s
+// tellFailure shows a fixed sentence in place of the answer, also when
+// ctx has ended (the answer timed out, or the adapter is stopping).
+func (a *Adapter) tellFailure(ctx context.Context, r reply, text string) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.RequestTimeout)
+	defer cancel()
+	if err := r.show(sctx, plain(text)); err != nil {
+		a.log.Error("discord: telling the person the answer failed", "err", err)
 	}
 }
 
 // plain is a fixed sentence as a message.
 func plain(text string) message {
 	return message{content: escaper{content: true}.escape(text)}
-}
-
-// checkQuestion returns the question cleaned, or the sentence to show
-// instead.
-func checkQuestion(raw string) (string, string) {
-	q, err := newsbot.CleanQuestion(raw)
-	if err == nil {
-		return q, ""
-	}
-	if strings.TrimSpace(raw) == "" {
-		return "", msgEmpty
-	}
-	return "", msgTooLong
 }
 
 // --- Interactions ---------------------------------------------------------
@@ -211,7 +124,7 @@ func (a *Adapter) interaction(i *discordgo.Interaction, dup *discordgo.Interacti
 		resp = notice(msgUnknown)
 		return
 	}
-	if !a.seen.add("i:"+i.ID, struct{}{}) {
+	if !a.first("discord:interaction:" + i.ID) {
 		a.log.Info("discord: the same interaction again; answering it once", "id", i.ID)
 		a.event("duplicate")
 		resp = dup
@@ -219,15 +132,15 @@ func (a *Adapter) interaction(i *discordgo.Interaction, dup *discordgo.Interacti
 	}
 	a.event("interaction")
 	user := userOf(i)
-	q, refusal := checkQuestion(questionOf(data))
+	q, refusal := chat.Check(questionOf(data))
 	if refusal != "" {
 		resp = notice(refusal)
 		return
 	}
-	if ok, _ := a.rate.allow(user, a.cfg.Now()); !ok {
+	if ok, _ := a.limiter.Allow(user); !ok {
 		a.log.Info("discord: question rate exceeded", "user", user)
 		a.event("rate_limited")
-		resp = notice(msgTooFast)
+		resp = notice(chat.SlowDown)
 		return
 	}
 	// The deferral goes out before any search or model call.
@@ -240,9 +153,9 @@ func (a *Adapter) interaction(i *discordgo.Interaction, dup *discordgo.Interacti
 	if a.cfg.Ephemeral {
 		r.flags = discordgo.MessageFlagsEphemeral
 	}
-	a.goWork("/ask", func(ctx context.Context) {
+	a.goWork("answering /ask", func(ctx context.Context) {
 		a.answer(ctx, a.interactionConversation(ctx, i, user), q, r)
-	})
+	}, func(ctx context.Context) { a.tellFailure(ctx, r, chat.Sorry) })
 }
 
 // deferral is the first response to /ask: "thinking...", to be edited.
@@ -297,11 +210,11 @@ func questionOf(d discordgo.ApplicationCommandInteractionData) string {
 func (a *Adapter) interactionConversation(ctx context.Context, i *discordgo.Interaction, user string) string {
 	switch {
 	case i.GuildID == "":
-		return "dm:" + i.ChannelID
+		return "discord:dm:" + i.ChannelID
 	case a.isThread(ctx, i.ChannelID):
-		return "thread:" + i.ChannelID
+		return "discord:thread:" + i.ChannelID
 	}
-	return "ask:" + i.ChannelID + ":" + user
+	return "discord:ask:" + i.ChannelID + ":" + user
 }
 
 // interactionReply edits the interaction's original message and posts
@@ -357,26 +270,26 @@ func (a *Adapter) onMessage(m *discordgo.Message) {
 	if m.GuildID != "" && !mentions(m, self) {
 		return
 	}
-	if !a.seen.add("m:"+m.ID, struct{}{}) {
+	if !a.first("discord:message:" + m.ID) {
 		a.event("duplicate")
 		return
 	}
 	a.event("message")
 	r := &messageReply{a: a, m: m}
-	q, refusal := checkQuestion(stripMention(m.Content, self))
+	q, refusal := chat.Check(stripMention(m.Content, self))
 	if refusal != "" {
-		a.goWork("refuse", func(ctx context.Context) { a.tell(ctx, r, refusal) })
+		a.goWork("refusing", func(ctx context.Context) { a.tell(ctx, r, refusal) }, nil)
 		return
 	}
-	if ok, notify := a.rate.allow(m.Author.ID, a.cfg.Now()); !ok {
+	if ok, notify := a.limiter.Allow(m.Author.ID); !ok {
 		a.log.Info("discord: question rate exceeded", "user", m.Author.ID)
 		a.event("rate_limited")
 		if notify {
-			a.goWork("slow down", func(ctx context.Context) { a.tell(ctx, r, msgTooFast) })
+			a.goWork("slowing down", func(ctx context.Context) { a.tell(ctx, r, chat.SlowDown) }, nil)
 		}
 		return
 	}
-	a.goWork("mention", func(ctx context.Context) {
+	a.goWork("answering a mention", func(ctx context.Context) {
 		key := a.messageConversation(ctx, m)
 		// "newsbot is typing...", best effort, while it searches.
 		if err := a.call(ctx, "show typing", 2*time.Second, func(opts ...discordgo.RequestOption) error {
@@ -384,12 +297,31 @@ func (a *Adapter) onMessage(m *discordgo.Message) {
 		}); err != nil {
 			a.log.Debug("discord: typing indicator", "err", err)
 		}
+		// The question and each message of the answer, as soon as it is
+		// posted, belong to the conversation: a reply to any of them
+		// continues it.
+		r.link = func(id string) { a.link(ctx, id, key) }
+		r.link(m.ID)
 		a.answer(ctx, key, q, r)
-		a.msgConv.put(m.ID, key)
-		for _, id := range r.posted() {
-			a.msgConv.put(id, key)
-		}
-	})
+	}, func(ctx context.Context) { a.tellFailure(ctx, r, chat.Sorry) })
+}
+
+// link records that the message id belongs to the conversation key.
+func (a *Adapter) link(ctx context.Context, id, key string) {
+	if err := a.links.Link(context.WithoutCancel(ctx), "discord:"+id, key); err != nil {
+		a.log.Warn("discord: linking the message to its conversation failed", "err", err)
+	}
+}
+
+// first reports whether key is delivered for the first time in the last
+// hour. When the store cannot tell, the event is answered.
+func (a *Adapter) first(key string) bool {
+	ok, err := a.dedupe.First(context.Background(), key, time.Hour)
+	if err != nil {
+		a.log.Warn("discord: the delivery store failed; answering", "err", err)
+		return true
+	}
+	return ok
 }
 
 // tell replies with a fixed sentence.
@@ -423,17 +355,21 @@ func stripMention(content, self string) string {
 // DM, else a new one starting with it.
 func (a *Adapter) messageConversation(ctx context.Context, m *discordgo.Message) string {
 	if ref := m.MessageReference; ref != nil && ref.MessageID != "" {
-		if k, ok := a.msgConv.get(ref.MessageID); ok {
+		k, err := a.links.Conversation(ctx, "discord:"+ref.MessageID)
+		if err != nil {
+			a.log.Warn("discord: looking up the replied-to message failed; starting a new conversation", "err", err)
+		}
+		if k != "" {
 			return k
 		}
 	}
 	switch {
 	case m.GuildID == "":
-		return "dm:" + m.ChannelID
+		return "discord:dm:" + m.ChannelID
 	case a.isThread(ctx, m.ChannelID):
-		return "thread:" + m.ChannelID
+		return "discord:thread:" + m.ChannelID
 	}
-	return "msg:" + m.ID
+	return "discord:msg:" + m.ID
 }
 
 // isThread reports whether a channel is a thread, from discordgo's state
@@ -468,17 +404,11 @@ func (a *Adapter) isThread(ctx context.Context, channelID string) bool {
 // messageReply answers a message with a reply, then edits that reply and
 // posts further replies.
 type messageReply struct {
-	a   *Adapter
-	m   *discordgo.Message
-	mu  sync.Mutex
-	id  string   // the first reply, once posted
-	ids []string // every message posted
-}
-
-func (r *messageReply) posted() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.ids...)
+	a    *Adapter
+	m    *discordgo.Message
+	link func(id string) // when set, told of every message posted
+	mu   sync.Mutex
+	id   string // the first reply, once posted
 }
 
 func (r *messageReply) show(ctx context.Context, m message) error {
@@ -535,8 +465,11 @@ func (r *messageReply) send(ctx context.Context, m message, flags discordgo.Mess
 		if first && r.id == "" {
 			r.id = sent.ID
 		}
-		r.ids = append(r.ids, sent.ID)
+		link := r.link
 		r.mu.Unlock()
+		if link != nil {
+			link(sent.ID)
+		}
 	}
 	return nil
 }

@@ -33,12 +33,12 @@ package discord
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,6 +48,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
 // Answerer answers a question in the context of a conversation's earlier
@@ -62,8 +63,9 @@ type Answerer interface {
 const (
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultEditEvery      = time.Second
-	DefaultRateEvery      = 10 * time.Second
-	DefaultRateBurst      = 3
+	DefaultRatePerMinute  = chat.DefaultPerMinute
+	DefaultBurst          = chat.DefaultBurst
+	DefaultShutdownGrace  = 10 * time.Second
 	DefaultMaxBody        = 64 << 10
 	DefaultMaxSkew        = 5 * time.Minute
 )
@@ -104,6 +106,22 @@ type Config struct {
 	// http.DefaultTransport. The gateway's URL is whatever GET /gateway
 	// answers through it.
 	Transport http.RoundTripper
+	// APIURL, if set, is where every request goes instead of
+	// https://discord.com, path kept: the REST API and GET /gateway, whose
+	// answer names the gateway's WebSocket URL. A test seam (the
+	// NEWSBOT_DISCORD_API_URL setting), for a fake Discord such as
+	// discordtest's; it redirects through Transport.
+	APIURL string
+	// Links remember which conversation each message belongs to, so that
+	// a reply to the bot's answer continues its conversation; nil keeps
+	// them in memory (chat.MemoryLinks). adapters/bolt keeps them across
+	// restarts. The turns themselves are the Answerer's: each question
+	// carries its conversation's key as newsbot.Request.Conversation.
+	Links chat.Links
+	// Dedupe remembers the interactions and messages already answered, and
+	// the signatures of the HTTP requests accepted; nil keeps them in
+	// memory (chat.MemoryDedupe). Several replicas need a shared one.
+	Dedupe chat.Dedupe
 	// Log receives what went wrong, in detail; nil discards it.
 	Log *slog.Logger
 	// Now is the clock for the signature timestamp window and the
@@ -117,12 +135,16 @@ type Config struct {
 	// EditEvery is the least time between two edits of a streaming answer;
 	// 0 means DefaultEditEvery (1 s).
 	EditEvery time.Duration
-	// RateEvery and RateBurst bound how often one person may ask: a burst
-	// of RateBurst questions, then one per RateEvery. 0 means
-	// DefaultRateEvery (10 s) and DefaultRateBurst (3); a negative
-	// RateEvery turns the limit off.
-	RateEvery time.Duration
-	RateBurst int
+	// RatePerMinute is how many questions one person may ask a minute, on
+	// average, and Burst how many at once (the same units as the Slack
+	// adapter's). 0 means DefaultRatePerMinute (6) and DefaultBurst (3); a
+	// negative RatePerMinute turns the limit off.
+	RatePerMinute float64
+	Burst         int
+	// ShutdownGrace is how long Run waits, once its context ends, for the
+	// answers in progress to finish before it cancels them; 0 means
+	// DefaultShutdownGrace (10 s).
+	ShutdownGrace time.Duration
 	// MaxBody bounds the HTTP endpoint's request body; 0 means
 	// DefaultMaxBody (64 KiB). Larger bodies get 401 before any parsing.
 	MaxBody int64
@@ -196,18 +218,14 @@ type Adapter struct {
 	selfID atomic.Value // string: the bot's user id, from READY
 	appID  atomic.Value // string
 
-	seen    *lru[struct{}] // interaction and message ids already handled
-	sigs    *sigCache      // signatures of accepted HTTP requests, against replays
-	convs   *lru[[]newsbot.Turn]
-	msgConv *lru[string] // message id -> conversation key
-	threads *lru[bool]   // channel id -> is a thread
-	rate    *limiter
+	dedupe  chat.Dedupe // interaction and message ids already handled, signatures of accepted HTTP requests
+	links   chat.Links  // message id -> conversation key
+	threads *lru[bool]  // channel id -> is a thread
+	limiter *chat.Limiter
+	work    chat.Work
 
-	base    context.Context // every answer's parent; cancelled when Run ends
+	base    context.Context // deferrals' parent; cancelled when Run ends
 	stop    context.CancelFunc
-	workMu  sync.Mutex
-	closed  bool
-	work    sync.WaitGroup
 	running atomic.Bool
 
 	connMu sync.Mutex
@@ -226,6 +244,18 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 	if cfg.Addr != "" && cfg.PublicKey == "" {
 		return nil, errors.New("discord: new adapter: Addr is set but PublicKey is not: the HTTP endpoint needs the public key")
 	}
+	if cfg.Token != "" {
+		if err := CheckToken(cfg.Token); err != nil {
+			return nil, fmt.Errorf("discord: new adapter: token: %w", err)
+		}
+	}
+	for _, id := range []struct{ field, v string }{{"AppID", cfg.AppID}, {"GuildID", cfg.GuildID}} {
+		if id.v != "" {
+			if err := CheckID(id.v); err != nil {
+				return nil, fmt.Errorf("discord: new adapter: %s: %w", id.field, err)
+			}
+		}
+	}
 	a := &Adapter{cfg: cfg, bot: bot, log: cfg.Log}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -243,11 +273,8 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 	if a.cfg.EditEvery <= 0 {
 		a.cfg.EditEvery = DefaultEditEvery
 	}
-	if a.cfg.RateEvery == 0 {
-		a.cfg.RateEvery = DefaultRateEvery
-	}
-	if a.cfg.RateBurst <= 0 {
-		a.cfg.RateBurst = DefaultRateBurst
+	if a.cfg.ShutdownGrace <= 0 {
+		a.cfg.ShutdownGrace = DefaultShutdownGrace
 	}
 	if a.cfg.MaxBody <= 0 {
 		a.cfg.MaxBody = DefaultMaxBody
@@ -262,7 +289,15 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 	if token != "" && !strings.HasPrefix(token, "Bot ") {
 		token = "Bot " + token
 	}
-	client := &http.Client{Transport: cfg.Transport} // deadlines come from contexts
+	transport := cfg.Transport
+	if cfg.APIURL != "" {
+		if err := CheckAPIURL(cfg.APIURL); err != nil {
+			return nil, fmt.Errorf("discord: new adapter: API URL: %w", err)
+		}
+		to, _ := url.Parse(cfg.APIURL)
+		transport = redirect{to: to, next: transport}
+	}
+	client := &http.Client{Transport: transport} // deadlines come from contexts
 	var err error
 	if a.rest, err = discordgo.New(token); err != nil {
 		return nil, fmt.Errorf("discord: new adapter: %w", err)
@@ -287,25 +322,33 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 	a.appID.Store(cfg.AppID)
 	a.selfID.Store("")
 
-	a.seen = newLRU[struct{}](4096)
-	a.sigs = newSigCache(8192)
-	a.convs = newLRU[[]newsbot.Turn](2048)
-	a.msgConv = newLRU[string](8192)
+	a.dedupe, a.links = cfg.Dedupe, cfg.Links
+	if a.dedupe == nil {
+		a.dedupe = &chat.MemoryDedupe{Now: a.cfg.Now}
+	}
+	if a.links == nil {
+		a.links = &chat.MemoryLinks{}
+	}
 	a.threads = newLRU[bool](2048)
-	a.rate = newLimiter(a.cfg.RateEvery, a.cfg.RateBurst, 8192)
+	a.limiter = &chat.Limiter{PerMinute: a.cfg.RatePerMinute, Burst: a.cfg.Burst, Now: a.cfg.Now}
+	a.work = chat.Work{Log: a.log, Timeout: answerTimeout}
 	a.base, a.stop = context.WithCancel(context.Background())
 	return a, nil
 }
 
-func parsePublicKey(s string) (ed25519.PublicKey, error) {
-	b, err := hex.DecodeString(strings.TrimSpace(s))
-	if err != nil {
-		return nil, fmt.Errorf("not hex: %w", err)
+// redirect sends every request to another host, path kept (Config.APIURL).
+type redirect struct {
+	to   *url.URL
+	next http.RoundTripper // nil: http.DefaultTransport
+}
+
+func (r redirect) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.URL.Scheme, req.URL.Host, req.Host = r.to.Scheme, r.to.Host, ""
+	if r.next == nil {
+		return http.DefaultTransport.RoundTrip(req)
 	}
-	if len(b) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("%d bytes, want %d (64 hex digits)", len(b), ed25519.PublicKeySize)
-	}
-	return ed25519.PublicKey(b), nil
+	return r.next.RoundTrip(req)
 }
 
 // dialGateway opens the gateway's TCP connection and remembers it, so that
@@ -516,34 +559,20 @@ func (a *Adapter) call(ctx context.Context, step string, timeout time.Duration, 
 	}
 }
 
-// goWork runs fn as tracked work whose context ends when Run ends or after
-// answerTimeout. After Run has ended it does nothing.
-func (a *Adapter) goWork(what string, fn func(ctx context.Context)) {
-	a.workMu.Lock()
-	if a.closed {
-		a.workMu.Unlock()
-		return
-	}
-	a.work.Add(1)
-	a.workMu.Unlock()
-	go func() {
-		defer a.work.Done()
-		defer func() {
-			if r := recover(); r != nil {
-				a.log.Error("discord: panic while answering", "what", what, "panic", r)
-			}
-		}()
-		ctx, cancel := context.WithTimeout(a.base, answerTimeout)
-		defer cancel()
-		fn(ctx)
-	}()
+// goWork runs job as tracked work (chat.Work) whose context ends after
+// answerTimeout, or when Run ends and its grace is over; sorry tells the
+// person when job panics. After Run has ended it does nothing.
+func (a *Adapter) goWork(what string, job, sorry func(ctx context.Context)) {
+	a.work.Go("discord: "+what, job, sorry)
 }
 
-// shutdown cancels the answers under way and waits for them.
+// shutdown lets the answers under way finish within ShutdownGrace, then
+// cancels them and waits for them.
 func (a *Adapter) shutdown() {
-	a.workMu.Lock()
-	a.closed = true
-	a.workMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownGrace)
+	defer cancel()
+	if err := a.work.Shutdown(ctx); err != nil {
+		a.log.Warn("discord: shutdown", "err", err)
+	}
 	a.stop()
-	a.work.Wait()
 }

@@ -4,232 +4,35 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/discord/discordtest"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/builtin"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
+
+// The fake Discord is discordtest's; these names keep the tests short.
+type (
+	fakeDiscord = discordtest.Fake
+	fakeReq     = discordtest.Request
+)
+
+func newFakeDiscord(t *testing.T) *fakeDiscord { return discordtest.New(t) }
 
 // Ids the fake Discord uses.
 const (
-	botUserID = "100"
-	appID     = "200"
-	guildID   = "1"
-	channelID = "2"
-	threadID  = "3"
+	botUserID = discordtest.BotUserID
+	appID     = discordtest.AppID
+	guildID   = discordtest.GuildID
+	channelID = discordtest.ChannelID
+	threadID  = discordtest.ThreadID
 )
-
-// fakeDiscord is a local Discord: the REST API (reached through a
-// redirecting RoundTripper, as discordgo's URLs are fixed) and a gateway
-// WebSocket peer that speaks the gateway protocol (HELLO, IDENTIFY or
-// RESUME, READY, heartbeats and their acks, dispatches, close codes).
-type fakeDiscord struct {
-	t   *testing.T
-	srv *httptest.Server
-
-	mu       sync.Mutex
-	reqs     []fakeReq
-	nextID   int
-	commands []map[string]any
-	// hook, if set, may answer a REST request itself (return true).
-	hook func(w http.ResponseWriter, r *http.Request, body []byte) bool
-
-	// Gateway.
-	attempts  atomic.Int32 // connections made
-	identifys []int        // intents of each IDENTIFY
-	ops       []int        // the op (2 identify, 6 resume) of each connection
-	// closeOn, if set, returns a close code for a connection (counted from
-	// 1) after its IDENTIFY or RESUME, or 0 to carry on.
-	closeOn func(n int) int
-	gwMu    sync.Mutex
-	gw      *gwConn
-	seq     int
-}
-
-// gwConn is one gateway connection; mu serialises its writes.
-type gwConn struct {
-	c  *websocket.Conn
-	mu sync.Mutex
-}
-
-func (g *gwConn) write(v any) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.c.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	return g.c.WriteJSON(v)
-}
-
-func (g *gwConn) close(code int) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, closeText(code)), time.Now().Add(time.Second))
-	g.c.Close()
-}
-
-type fakeReq struct {
-	Method, Path string
-	Body         []byte
-	At           time.Time
-}
-
-// JSON decodes the request body.
-func (r fakeReq) JSON() map[string]any {
-	var m map[string]any
-	json.Unmarshal(r.Body, &m)
-	return m
-}
-
-func newFakeDiscord(t *testing.T) *fakeDiscord {
-	f := &fakeDiscord{t: t, nextID: 5000}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/gw/", f.serveGateway)
-	mux.HandleFunc("/api/v9/", f.serveREST)
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-// transport sends every request to the fake, keeping its path.
-func (f *fakeDiscord) transport() http.RoundTripper {
-	u, _ := url.Parse(f.srv.URL)
-	return redirect{u}
-}
-
-type redirect struct{ to *url.URL }
-
-func (r redirect) RoundTrip(req *http.Request) (*http.Response, error) {
-	req = req.Clone(req.Context())
-	req.URL.Scheme, req.URL.Host, req.Host = r.to.Scheme, r.to.Host, ""
-	return http.DefaultTransport.RoundTrip(req)
-}
-
-func (f *fakeDiscord) serveREST(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	path := strings.TrimPrefix(r.URL.Path, "/api/v9/")
-	f.mu.Lock()
-	f.reqs = append(f.reqs, fakeReq{r.Method, path, body, time.Now()})
-	hook := f.hook
-	f.mu.Unlock()
-	if hook != nil && hook(w, r, body) {
-		return
-	}
-	parts := strings.Split(path, "/")
-	reply := func(v any) {
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(v)
-	}
-	switch {
-	case r.Method == "GET" && path == "gateway":
-		reply(map[string]any{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/gw"})
-	case r.Method == "GET" && path == "users/@me":
-		reply(map[string]any{"id": botUserID, "username": "newsbot", "bot": true})
-	case parts[0] == "applications" && strings.Contains(path, "/commands"):
-		f.serveCommands(w, r, parts, body, reply)
-	case r.Method == "POST" && parts[0] == "interactions" && len(parts) == 4 && parts[3] == "callback":
-		w.WriteHeader(http.StatusNoContent)
-	case r.Method == "PATCH" && parts[0] == "webhooks":
-		reply(map[string]any{"id": parts[len(parts)-1], "channel_id": channelID})
-	case r.Method == "POST" && parts[0] == "webhooks":
-		reply(map[string]any{"id": f.newID(), "channel_id": channelID})
-	case r.Method == "POST" && parts[0] == "channels" && len(parts) == 3 && parts[2] == "typing":
-		w.WriteHeader(http.StatusNoContent)
-	case r.Method == "POST" && parts[0] == "channels" && len(parts) == 3 && parts[2] == "messages":
-		reply(map[string]any{"id": f.newID(), "channel_id": parts[1], "author": map[string]any{"id": botUserID, "bot": true}})
-	case r.Method == "PATCH" && parts[0] == "channels" && len(parts) == 4:
-		reply(map[string]any{"id": parts[3], "channel_id": parts[1]})
-	case r.Method == "GET" && parts[0] == "channels" && len(parts) == 2:
-		typ := 0
-		if parts[1] == threadID {
-			typ = 11
-		}
-		reply(map[string]any{"id": parts[1], "type": typ, "guild_id": guildID})
-	default:
-		http.Error(w, `{"message": "404: Not Found", "code": 0}`, http.StatusNotFound)
-	}
-}
-
-func (f *fakeDiscord) newID() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.nextID++
-	return fmt.Sprint(f.nextID)
-}
-
-func (f *fakeDiscord) serveCommands(w http.ResponseWriter, r *http.Request, parts []string, body []byte, reply func(any)) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	switch r.Method {
-	case "GET":
-		reply(f.commands)
-	case "POST":
-		var c map[string]any
-		json.Unmarshal(body, &c)
-		f.nextID++
-		c["id"] = fmt.Sprint(f.nextID)
-		f.commands = append(f.commands, c)
-		reply(c)
-	case "PATCH":
-		var c map[string]any
-		json.Unmarshal(body, &c)
-		id := parts[len(parts)-1]
-		for i, old := range f.commands {
-			if old["id"] == id {
-				c["id"] = id
-				f.commands[i] = c
-			}
-		}
-		reply(c)
-	default:
-		http.Error(w, "", http.StatusMethodNotAllowed)
-	}
-}
-
-// requests returns the REST requests so far that match.
-func (f *fakeDiscord) requests(match func(fakeReq) bool) []fakeReq {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []fakeReq
-	for _, r := range f.reqs {
-		if match == nil || match(r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// wait waits until n requests match and returns them.
-func (f *fakeDiscord) wait(what string, n int, match func(fakeReq) bool) []fakeReq {
-	f.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if got := f.requests(match); len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			f.t.Fatalf("timed out waiting for %d %s; requests so far: %v", n, what, f.summary())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-func (f *fakeDiscord) summary() []string {
-	var out []string
-	for _, r := range f.requests(nil) {
-		out = append(out, r.Method+" "+r.Path)
-	}
-	return out
-}
 
 func isCallback(r fakeReq) bool {
 	return r.Method == "POST" && strings.HasPrefix(r.Path, "interactions/") && strings.HasSuffix(r.Path, "/callback")
@@ -258,135 +61,12 @@ func final(r fakeReq) bool {
 	return c != "" && !strings.HasSuffix(c, " …")
 }
 
-// --- Gateway ---------------------------------------------------------------
-
-func (f *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
-	n := int(f.attempts.Add(1))
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	c, err := up.Upgrade(w, r, nil)
-	if err != nil {
-		return
-	}
-	defer c.Close()
-	g := &gwConn{c: c}
-	write := g.write
-	if write(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 45000}}) != nil {
-		return
-	}
-	var hello struct {
-		Op int `json:"op"`
-		D  struct {
-			Intents int `json:"intents"`
-		} `json:"d"`
-	}
-	c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if err := c.ReadJSON(&hello); err != nil {
-		return
-	}
-	c.SetReadDeadline(time.Time{})
-	f.mu.Lock()
-	f.ops = append(f.ops, hello.Op)
-	if hello.Op == 2 {
-		f.identifys = append(f.identifys, hello.D.Intents)
-	}
-	closeOn := f.closeOn
-	f.mu.Unlock()
-	if closeOn != nil {
-		if code := closeOn(n); code != 0 {
-			g.close(code)
-			return
-		}
-	}
-	f.gwMu.Lock()
-	f.seq++
-	seq := f.seq
-	f.gwMu.Unlock()
-	if hello.Op == 6 {
-		write(map[string]any{"op": 0, "t": "RESUMED", "s": seq, "d": map[string]any{}})
-	} else {
-		write(map[string]any{"op": 0, "t": "READY", "s": seq, "d": map[string]any{
-			"v": 9, "session_id": "session-1",
-			"user":        map[string]any{"id": botUserID, "username": "newsbot", "bot": true},
-			"application": map[string]any{"id": appID},
-			"guilds":      []any{},
-		}})
-	}
-	f.gwMu.Lock()
-	f.gw = g
-	f.gwMu.Unlock()
-	defer func() {
-		f.gwMu.Lock()
-		if f.gw == g {
-			f.gw = nil
-		}
-		f.gwMu.Unlock()
-	}()
-	// Heartbeats get acks until the client goes.
-	for {
-		var m struct {
-			Op int `json:"op"`
-		}
-		if err := c.ReadJSON(&m); err != nil {
-			return
-		}
-		if m.Op == 1 {
-			write(map[string]any{"op": 11})
-		}
-	}
-}
-
-func closeText(code int) string {
-	switch code {
-	case 4004:
-		return "Authentication failed."
-	case 4014:
-		return "Disallowed intent(s)."
-	}
-	return "Unknown error."
-}
-
-// conn waits for a ready gateway connection.
-func (f *fakeDiscord) conn() *gwConn {
-	f.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		f.gwMu.Lock()
-		c := f.gw
-		f.gwMu.Unlock()
-		if c != nil {
-			return c
-		}
-		if time.Now().After(deadline) {
-			f.t.Fatal("no gateway connection")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// dispatch sends an event over the gateway.
-func (f *fakeDiscord) dispatch(event string, data any) {
-	f.t.Helper()
-	c := f.conn()
-	f.gwMu.Lock()
-	f.seq++
-	seq := f.seq
-	f.gwMu.Unlock()
-	if err := c.write(map[string]any{"op": 0, "t": event, "s": seq, "d": data}); err != nil {
-		f.t.Fatalf("dispatch %s: %v", event, err)
-	}
-}
-
-// closeGateway closes the current connection with code.
-func (f *fakeDiscord) closeGateway(code int) {
-	f.conn().close(code)
-}
-
 // --- Helpers ---------------------------------------------------------------
 
 // builtinBot is the real core on the built-in corpus, extractive.
 func builtinBot(t testing.TB) *newsbot.Bot {
 	t.Helper()
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.LoadFS(builtin.FS, ".") {
 		arts = append(arts, r.Articles...)
@@ -394,23 +74,38 @@ func builtinBot(t testing.TB) *newsbot.Bot {
 	if len(arts) == 0 {
 		t.Fatal("no built-in articles")
 	}
-	return &newsbot.Bot{Retriever: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: index.Build(arts), Conversations: &newsbot.MemoryConversations{}}
 }
 
-// recorder wraps an Answerer and records each request and when it came.
+// recorder wraps an Answerer and records each request, when it came, and
+// the turns store held for its conversation then.
 type recorder struct {
 	Answerer
-	mu   sync.Mutex
-	reqs []newsbot.Request
-	at   []time.Time
+	store newsbot.Conversations
+	mu    sync.Mutex
+	reqs  []newsbot.Request
+	at    []time.Time
+	turns [][]newsbot.Turn
 }
 
 func (r *recorder) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
+	var turns []newsbot.Turn
+	if r.store != nil && req.Conversation != "" {
+		turns, _ = r.store.Turns(ctx, req.Conversation)
+	}
 	r.mu.Lock()
 	r.reqs = append(r.reqs, req)
 	r.at = append(r.at, time.Now())
+	r.turns = append(r.turns, turns)
 	r.mu.Unlock()
 	return r.Answerer.Ask(ctx, req, stream)
+}
+
+// history returns the turns the i-th request was read against.
+func (r *recorder) history(i int) []newsbot.Turn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.turns[i]
 }
 
 func (r *recorder) calls() []newsbot.Request {
@@ -431,9 +126,12 @@ func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, stream newsbot
 func startGateway(t *testing.T, f *fakeDiscord, cfg Config, bot Answerer) *Adapter {
 	t.Helper()
 	cfg.Token = "test-token"
-	cfg.Transport = f.transport()
+	cfg.Transport = f.Transport()
 	if cfg.EditEvery == 0 {
 		cfg.EditEvery = 20 * time.Millisecond
+	}
+	if cfg.ShutdownGrace == 0 {
+		cfg.ShutdownGrace = time.Second // then a slow answer is cancelled
 	}
 	a, err := New(cfg, bot)
 	if err != nil {
@@ -453,7 +151,7 @@ func startGateway(t *testing.T, f *fakeDiscord, cfg Config, bot Answerer) *Adapt
 			t.Error("Run did not return after its context ended")
 		}
 	})
-	f.wait("registration of /ask", 1, func(r fakeReq) bool {
+	f.Wait("registration of /ask", 1, func(r fakeReq) bool {
 		return strings.HasPrefix(r.Path, "applications/") && r.Method != "GET"
 	})
 	return a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
 const lavrovSentence = "But Foreign Minister Sergei Lavrov restated at a news conference with Clinton Russia’s position that any talk of sanctions against Iran at this stage was counter-productive."
@@ -25,21 +25,21 @@ func TestAskOverGateway(t *testing.T) {
 	bot := &recorder{Answerer: builtinBot(t)}
 	startGateway(t, f, Config{}, bot)
 
-	if got := f.identifys; len(got) != 1 || got[0] != int(intents) {
+	if got := f.Identifys(); len(got) != 1 || got[0] != int(intents) {
 		t.Errorf("IDENTIFY intents = %v, want [%d]", got, intents)
 	}
 	ev := askEvent("900", "42", "What did Lavrov say about sanctions?")
-	f.dispatch("INTERACTION_CREATE", ev)
-	f.dispatch("INTERACTION_CREATE", ev) // delivered again
+	f.Dispatch("INTERACTION_CREATE", ev)
+	f.Dispatch("INTERACTION_CREATE", ev) // delivered again
 
-	cb := f.wait("deferral", 1, isCallback)[0]
+	cb := f.Wait("deferral", 1, isCallback)[0]
 	if cb.Path != "interactions/900/token-900/callback" {
 		t.Errorf("deferral went to %s", cb.Path)
 	}
 	if typ := cb.JSON()["type"]; typ != float64(5) {
 		t.Errorf("first response type = %v, want 5 (deferred)", typ)
 	}
-	edit := f.wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })[0]
+	edit := f.Wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })[0]
 	if edit.Path != "webhooks/"+appID+"/token-900/messages/@original" {
 		t.Errorf("edit went to %s", edit.Path)
 	}
@@ -72,13 +72,13 @@ func TestAskOverGateway(t *testing.T) {
 		t.Errorf("no source field quotes the Lavrov sentence: %s", edit.Body)
 	}
 	time.Sleep(100 * time.Millisecond) // room for a wrong second answer
-	if n := len(f.requests(isCallback)); n != 1 {
+	if n := len(f.Requests(isCallback)); n != 1 {
 		t.Errorf("%d responses to one interaction delivered twice, want 1", n)
 	}
 	if n := len(bot.calls()); n != 1 {
 		t.Errorf("Answerer called %d times, want 1", n)
 	}
-	for _, r := range f.requests(isMessage) {
+	for _, r := range f.Requests(isMessage) {
 		checkNoMentions(t, r)
 	}
 }
@@ -100,8 +100,8 @@ func TestDeferralBeforeSlowModel(t *testing.T) {
 	startGateway(t, f, Config{}, slow)
 
 	sent := time.Now()
-	f.dispatch("INTERACTION_CREATE", askEvent("901", "42", "What did Lavrov say about sanctions?"))
-	cb := f.wait("deferral", 1, isCallback)[0]
+	f.Dispatch("INTERACTION_CREATE", askEvent("901", "42", "What did Lavrov say about sanctions?"))
+	cb := f.Wait("deferral", 1, isCallback)[0]
 	if d := cb.At.Sub(sent); d > 3*time.Second {
 		t.Errorf("deferral after %v, want within 3 s", d)
 	}
@@ -113,7 +113,8 @@ func TestDeferralBeforeSlowModel(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Answerer never called")
 	}
-	// The test's cleanup cancels Run, which stops the slow answer.
+	// The test's cleanup cancels Run, which stops the slow answer after
+	// its grace.
 }
 
 // A global rate limit on the bot's REST session (where discordgo sleeps
@@ -121,7 +122,7 @@ func TestDeferralBeforeSlowModel(t *testing.T) {
 // their own rate-limit state and a deadline.
 func TestDeferralNotBehindRateLimitSleep(t *testing.T) {
 	f := newFakeDiscord(t)
-	f.hook = func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+	f.SetHook(func(w http.ResponseWriter, r *http.Request, _ []byte) bool {
 		if strings.HasSuffix(r.URL.Path, "/commands") && r.Method == "GET" {
 			// Every later request of the bot session now sleeps 60 s first.
 			w.Header().Set("X-RateLimit-Global", "true")
@@ -131,8 +132,8 @@ func TestDeferralNotBehindRateLimitSleep(t *testing.T) {
 			return true
 		}
 		return false
-	}
-	a, err := New(Config{Token: "t", AppID: appID, Transport: f.transport(), RequestTimeout: 300 * time.Millisecond, EditEvery: 20 * time.Millisecond}, builtinBot(t))
+	})
+	a, err := New(Config{Token: "t", AppID: appID, Transport: f.Transport(), RequestTimeout: 300 * time.Millisecond, EditEvery: 20 * time.Millisecond}, builtinBot(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,11 +147,11 @@ func TestDeferralNotBehindRateLimitSleep(t *testing.T) {
 	// Now an interaction arrives (as over the gateway).
 	sent := time.Now()
 	a.onGatewayInteraction(interactionOf(t, askEvent("902", "42", "What did Lavrov say about sanctions?")))
-	cb := f.wait("deferral", 1, isCallback)[0]
+	cb := f.Wait("deferral", 1, isCallback)[0]
 	if d := cb.At.Sub(sent); d > time.Second {
 		t.Errorf("deferral after %v behind a rate-limit sleep", d)
 	}
-	f.wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
+	f.Wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
 	a.shutdown()
 }
 
@@ -159,33 +160,46 @@ func TestDeferralNotBehindRateLimitSleep(t *testing.T) {
 // The bot's own messages and other bots' are ignored; DMs are answered.
 func TestMentionReplyChain(t *testing.T) {
 	f := newFakeDiscord(t)
-	bot := &recorder{Answerer: builtinBot(t)}
-	startGateway(t, f, Config{}, bot)
+	core := builtinBot(t)
+	bot := &recorder{Answerer: core, store: core.Conversations}
+	links := &chat.MemoryLinks{}
+	startGateway(t, f, Config{Links: links}, bot)
 
 	own := mentionEvent("m0", botUserID, "What did Lavrov say about sanctions?")
 	own["author"] = map[string]any{"id": botUserID, "bot": true}
-	f.dispatch("MESSAGE_CREATE", own)
+	f.Dispatch("MESSAGE_CREATE", own)
 	other := mentionEvent("m00", "77", "What did Lavrov say about sanctions?")
 	other["author"] = map[string]any{"id": "77", "bot": true}
-	f.dispatch("MESSAGE_CREATE", other)
+	f.Dispatch("MESSAGE_CREATE", other)
 	notMe := mentionEvent("m000", "42", "What did Lavrov say about sanctions?")
 	notMe["mentions"], notMe["content"] = []any{}, "What did Lavrov say about sanctions?"
-	f.dispatch("MESSAGE_CREATE", notMe)
+	f.Dispatch("MESSAGE_CREATE", notMe)
 
-	f.dispatch("MESSAGE_CREATE", mentionEvent("m1", "42", "What did Lavrov say about sanctions?"))
-	first := f.wait("reply", 1, func(r fakeReq) bool { return isChannelPost(r) && final(r) })[0]
+	f.Dispatch("MESSAGE_CREATE", mentionEvent("m1", "42", "What did Lavrov say about sanctions?"))
+	first := f.Wait("reply", 1, func(r fakeReq) bool { return isChannelPost(r) && final(r) })[0]
 	ref, _ := first.JSON()["message_reference"].(map[string]any)
 	if ref["message_id"] != "m1" {
 		t.Fatalf("reply references %v, want m1: %s", ref, first.Body)
 	}
-	replyID := f.lastID()
+	replyID := f.LastID()
+	// The reply is linked to its conversation once Discord has answered
+	// its POST, which the fake records before it answers: a person's
+	// reply cannot come sooner.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if k, _ := links.Conversation(context.Background(), "discord:"+replyID); k != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reply %s was never linked to its conversation", replyID)
+		}
+	}
 
 	follow := mentionEvent("m2", "42", "and what did Medvedev say?")
 	follow["type"] = 19
 	follow["message_reference"] = map[string]any{"message_id": replyID, "channel_id": channelID, "guild_id": guildID}
 	follow["referenced_message"] = map[string]any{"id": replyID, "channel_id": channelID, "author": map[string]any{"id": botUserID, "bot": true}, "content": ""}
-	f.dispatch("MESSAGE_CREATE", follow)
-	second := f.wait("second reply", 2, func(r fakeReq) bool { return isChannelPost(r) && final(r) })[1]
+	f.Dispatch("MESSAGE_CREATE", follow)
+	second := f.Wait("second reply", 2, func(r fakeReq) bool { return isChannelPost(r) && final(r) })[1]
 	ref, _ = second.JSON()["message_reference"].(map[string]any)
 	if ref["message_id"] != "m2" {
 		t.Errorf("second reply references %v, want m2", ref)
@@ -194,7 +208,10 @@ func TestMentionReplyChain(t *testing.T) {
 	if len(calls) != 2 {
 		t.Fatalf("Answerer called %d times, want 2 (own and other bots' messages, and messages not mentioning the bot, ignored)", len(calls))
 	}
-	h := calls[1].History
+	if calls[1].Conversation == "" || calls[1].Conversation != calls[0].Conversation {
+		t.Errorf("conversations %q and %q, want the reply chain's for both", calls[0].Conversation, calls[1].Conversation)
+	}
+	h := bot.history(1)
 	if len(h) != 1 || h[0].Question != "What did Lavrov say about sanctions?" || !strings.Contains(h[0].Answer, "Lavrov") {
 		t.Errorf("follow-up history = %+v, want the Lavrov turn", h)
 	}
@@ -207,17 +224,11 @@ func TestMentionReplyChain(t *testing.T) {
 
 	// A DM needs no mention.
 	dm := map[string]any{"id": "d1", "channel_id": "9", "type": 0, "author": map[string]any{"id": "43"}, "content": "What did Lavrov say about sanctions?"}
-	f.dispatch("MESSAGE_CREATE", dm)
-	f.wait("DM reply", 1, func(r fakeReq) bool { return isChannelPost(r) && r.Path == "channels/9/messages" })
-	for _, r := range f.requests(isMessage) {
+	f.Dispatch("MESSAGE_CREATE", dm)
+	f.Wait("DM reply", 1, func(r fakeReq) bool { return isChannelPost(r) && r.Path == "channels/9/messages" })
+	for _, r := range f.Requests(isMessage) {
 		checkNoMentions(t, r)
 	}
-}
-
-func (f *fakeDiscord) lastID() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return fmt.Sprint(f.nextID)
 }
 
 // interactionOf decodes an event as discordgo does.
@@ -239,7 +250,7 @@ func TestFatalCloseCodes(t *testing.T) {
 		name     string
 		code     int
 		later    bool // close after a working connection
-		attempts int32
+		attempts int
 		want     string
 	}{
 		{"4004 at identify", 4004, false, 1, "DISCORD_TOKEN"},
@@ -248,13 +259,13 @@ func TestFatalCloseCodes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeDiscord(t)
-			f.closeOn = func(n int) int {
+			f.SetCloseOn(func(n int) int {
 				if tc.later && n == 1 {
 					return 0
 				}
 				return tc.code
-			}
-			a, err := New(Config{Token: "bad", AppID: appID, Transport: f.transport()}, builtinBot(t))
+			})
+			a, err := New(Config{Token: "bad", AppID: appID, Transport: f.Transport()}, builtinBot(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -264,13 +275,13 @@ func TestFatalCloseCodes(t *testing.T) {
 			start := time.Now()
 			go func() { done <- a.Run(ctx) }()
 			if tc.later {
-				f.conn()
-				f.closeGateway(tc.code)
+				f.WaitConnected()
+				f.CloseGateway(tc.code)
 			}
 			select {
 			case err = <-done:
 			case <-time.After(10 * time.Second):
-				t.Fatalf("Run still running after 10 s; %d connection attempts", f.attempts.Load())
+				t.Fatalf("Run still running after 10 s; %d connection attempts", f.Attempts())
 			}
 			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("Run took %v to stop", d)
@@ -285,7 +296,7 @@ func TestFatalCloseCodes(t *testing.T) {
 			if msg := err.Error(); !strings.Contains(msg, tc.want) || !strings.Contains(msg, "gateway") {
 				t.Errorf("error %q does not say what to do (%q)", msg, tc.want)
 			}
-			if n := f.attempts.Load(); n != tc.attempts {
+			if n := f.Attempts(); n != tc.attempts {
 				t.Errorf("%d connection attempts, want %d", n, tc.attempts)
 			}
 		})
@@ -297,20 +308,18 @@ func TestFatalCloseCodes(t *testing.T) {
 func TestReconnectAfterOrdinaryClose(t *testing.T) {
 	f := newFakeDiscord(t)
 	startGateway(t, f, Config{}, builtinBot(t))
-	f.closeGateway(4000)
+	f.CloseGateway(4000)
 	deadline := time.Now().Add(10 * time.Second)
-	for f.attempts.Load() < 2 && time.Now().Before(deadline) {
+	for f.Attempts() < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	f.conn()
-	f.mu.Lock()
-	ops := append([]int(nil), f.ops...)
-	f.mu.Unlock()
+	f.WaitConnected()
+	ops := f.Ops()
 	if len(ops) != 2 || ops[1] != 6 {
 		t.Fatalf("connection ops = %v, want [2 6] (identify, then resume)", ops)
 	}
-	f.dispatch("INTERACTION_CREATE", askEvent("903", "42", "What did Lavrov say about sanctions?"))
-	f.wait("final edit after reconnecting", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
+	f.Dispatch("INTERACTION_CREATE", askEvent("903", "42", "What did Lavrov say about sanctions?"))
+	f.Wait("final edit after reconnecting", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
 }
 
 // Adversarial output: mentions, markdown and a foreign link from the model
@@ -329,8 +338,8 @@ func TestOutputNeutralised(t *testing.T) {
 		}}}, nil
 	})
 	startGateway(t, f, Config{}, evil)
-	f.dispatch("INTERACTION_CREATE", askEvent("904", "42", "What did Lavrov say?"))
-	edit := f.wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })[0]
+	f.Dispatch("INTERACTION_CREATE", askEvent("904", "42", "What did Lavrov say?"))
+	edit := f.Wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })[0]
 	e := embedsOf(edit)[0]
 	desc := e["description"].(string)
 	field := e["fields"].([]any)[0].(map[string]any)
@@ -350,12 +359,12 @@ func TestOutputNeutralised(t *testing.T) {
 		t.Errorf("the text should still read as written: %q", got)
 	}
 
-	f.dispatch("INTERACTION_CREATE", askEvent("905", "42", "please fail"))
-	sorry := f.wait("sorry", 1, func(r fakeReq) bool { return isOriginalEdit(r) && strings.Contains(r.Path, "token-905") && final(r) })[0]
-	if c := unescape(sorry.JSON()["content"].(string)); c != msgSorry {
-		t.Errorf("after an error the person sees %q, want %q", c, msgSorry)
+	f.Dispatch("INTERACTION_CREATE", askEvent("905", "42", "please fail"))
+	sorry := f.Wait("sorry", 1, func(r fakeReq) bool { return isOriginalEdit(r) && strings.Contains(r.Path, "token-905") && final(r) })[0]
+	if c := unescape(sorry.JSON()["content"].(string)); c != chat.Sorry {
+		t.Errorf("after an error the person sees %q, want %q", c, chat.Sorry)
 	}
-	for _, r := range f.requests(isMessage) {
+	for _, r := range f.Requests(isMessage) {
 		checkNoMentions(t, r)
 		if strings.Contains(string(r.Body), "sk-secret") || strings.Contains(string(r.Body), "401") {
 			t.Errorf("error text reached the chat: %s", r.Body)
@@ -369,29 +378,29 @@ func TestOutputNeutralised(t *testing.T) {
 func TestRefusedBeforeAnswering(t *testing.T) {
 	f := newFakeDiscord(t)
 	bot := &recorder{Answerer: builtinBot(t)}
-	startGateway(t, f, Config{RateBurst: 2, RateEvery: time.Hour}, bot)
+	startGateway(t, f, Config{Burst: 2, RatePerMinute: 1.0 / 60}, bot)
 	huge := strings.Repeat("sanctions ", 10_000)
 
-	f.dispatch("INTERACTION_CREATE", askEvent("910", "42", huge))
-	cb := f.wait("refusal", 1, isCallback)[0]
+	f.Dispatch("INTERACTION_CREATE", askEvent("910", "42", huge))
+	cb := f.Wait("refusal", 1, isCallback)[0]
 	data, _ := cb.JSON()["data"].(map[string]any)
-	if cb.JSON()["type"] != float64(4) || data["flags"] != float64(64|4) || unescape(data["content"].(string)) != msgTooLong {
+	if cb.JSON()["type"] != float64(4) || data["flags"] != float64(64|4) || unescape(data["content"].(string)) != chat.TooLong {
 		t.Errorf("refusal of a 100 KB question = %s", cb.Body)
 	}
-	f.dispatch("MESSAGE_CREATE", mentionEvent("m10", "42", huge))
-	post := f.wait("refusal reply", 1, isChannelPost)[0]
-	if unescape(post.JSON()["content"].(string)) != msgTooLong {
+	f.Dispatch("MESSAGE_CREATE", mentionEvent("m10", "42", huge))
+	post := f.Wait("refusal reply", 1, isChannelPost)[0]
+	if unescape(post.JSON()["content"].(string)) != chat.TooLong {
 		t.Errorf("refusal reply = %s", post.Body)
 	}
 
 	// Rate: a burst of 2 (the refusals above used none), then a notice.
 	for _, id := range []string{"911", "912", "913"} {
-		f.dispatch("INTERACTION_CREATE", askEvent(id, "42", "What did Lavrov say about sanctions?"))
+		f.Dispatch("INTERACTION_CREATE", askEvent(id, "42", "What did Lavrov say about sanctions?"))
 	}
-	f.wait("three responses", 4, isCallback)
+	f.Wait("three responses", 4, isCallback)
 	// The handlers run concurrently: any one of the three may be the third.
 	var notices []fakeReq
-	for _, r := range f.requests(isCallback) {
+	for _, r := range f.Requests(isCallback) {
 		if !strings.Contains(r.Path, "/910/") && r.JSON()["type"] == float64(4) {
 			notices = append(notices, r)
 		}
@@ -400,14 +409,14 @@ func TestRefusedBeforeAnswering(t *testing.T) {
 		t.Fatalf("%d notices for three questions in a row, want 1", len(notices))
 	}
 	data, _ = notices[0].JSON()["data"].(map[string]any)
-	if data["flags"] != float64(64|4) || unescape(data["content"].(string)) != msgTooFast {
+	if data["flags"] != float64(64|4) || unescape(data["content"].(string)) != chat.SlowDown {
 		t.Errorf("third question in a row got %s, want an ephemeral notice", notices[0].Body)
 	}
-	f.wait("two answers", 2, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
+	f.Wait("two answers", 2, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
 	if n := len(bot.calls()); n != 2 {
 		t.Errorf("Answerer called %d times, want 2", n)
 	}
-	for _, r := range f.requests(isMessage) {
+	for _, r := range f.Requests(isMessage) {
 		checkNoMentions(t, r)
 	}
 }
@@ -433,15 +442,15 @@ func TestStreamedAndSplit(t *testing.T) {
 		return newsbot.Answer{Question: req.Question, Text: strings.Join(sentences, " "), Citations: cites}, nil
 	})
 	startGateway(t, f, Config{Ephemeral: true, EditEvery: 100 * time.Millisecond}, streaming)
-	f.dispatch("INTERACTION_CREATE", askEvent("920", "42", "What did Lavrov say about sanctions?"))
+	f.Dispatch("INTERACTION_CREATE", askEvent("920", "42", "What did Lavrov say about sanctions?"))
 
-	f.wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
+	f.Wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
 	time.Sleep(200 * time.Millisecond)
-	cb := f.requests(isCallback)[0]
+	cb := f.Requests(isCallback)[0]
 	if data, _ := cb.JSON()["data"].(map[string]any); data["flags"] != float64(64) {
 		t.Errorf("deferral flags = %v, want 64 (ephemeral)", data["flags"])
 	}
-	edits := f.requests(isOriginalEdit)
+	edits := f.Requests(isOriginalEdit)
 	var previews []fakeReq
 	for _, e := range edits {
 		if !final(e) {
@@ -456,7 +465,7 @@ func TestStreamedAndSplit(t *testing.T) {
 			t.Errorf("edits %d and %d only %v apart, want at least EditEvery (100 ms)", i-1, i, d)
 		}
 	}
-	followups := f.requests(isFollowup)
+	followups := f.Requests(isFollowup)
 	if len(followups) == 0 {
 		t.Fatal("a long answer was not continued in follow-ups")
 	}

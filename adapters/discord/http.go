@@ -92,7 +92,14 @@ func (a *Adapter) verify(r *http.Request) string {
 	if !discordgo.VerifyInteraction(r, a.key) {
 		return "bad signature"
 	}
-	if !a.sigs.add(strings.ToLower(sig), now, t.Add(a.cfg.MaxSkew+time.Second)) {
+	// A signature is fresh while its timestamp is within MaxSkew of now:
+	// at most 2*MaxSkew after it was first accepted.
+	first, err := a.dedupe.First(r.Context(), "discord:sig:"+strings.ToLower(sig), 2*a.cfg.MaxSkew+time.Second)
+	if err != nil {
+		a.log.Error("discord: the delivery store failed; refusing the request", "err", err)
+		return "delivery store failed"
+	}
+	if !first {
 		return "replayed signature"
 	}
 	return ""

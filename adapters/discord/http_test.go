@@ -43,7 +43,7 @@ func httpAdapterWith(t *testing.T, f *fakeDiscord, bot Answerer, change func(*Co
 	t.Helper()
 	cfg := Config{
 		PublicKey: testPublicKey,
-		Transport: f.transport(),
+		Transport: f.Transport(),
 		Now:       func() time.Time { return time.Unix(1608597133+30, 0) },
 		EditEvery: 20 * time.Millisecond,
 	}
@@ -152,13 +152,13 @@ func TestHTTPRejects(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("replayed request got %d, want 401", resp.StatusCode)
 	}
-	f.wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
+	f.Wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
 	time.Sleep(50 * time.Millisecond)
 	if n := len(bot.calls()); n != 1 {
 		t.Errorf("Answerer called %d times, want 1 (only for the genuine request)", n)
 	}
-	if n := len(f.requests(isMessage)); n != 1 {
-		t.Errorf("%d message requests, want the 1 final edit: %v", n, f.summary())
+	if n := len(f.Requests(isMessage)); n != 1 {
+		t.Errorf("%d message requests, want the 1 final edit: %v", n, f.Summary())
 	}
 }
 
@@ -188,7 +188,7 @@ func TestHTTPAsk(t *testing.T) {
 			t.Fatalf("delivery %d: got %d %q, want 200 and type 5", i+1, resp.StatusCode, body)
 		}
 	}
-	edit := f.wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })[0]
+	edit := f.Wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })[0]
 	if !strings.Contains(unescape(string(edit.Body)), "Lavrov") {
 		t.Errorf("edit lacks the answer: %s", edit.Body)
 	}
@@ -196,7 +196,7 @@ func TestHTTPAsk(t *testing.T) {
 	if n := len(bot.calls()); n != 1 {
 		t.Errorf("Answerer called %d times for one interaction delivered twice", n)
 	}
-	for _, r := range f.requests(isMessage) {
+	for _, r := range f.Requests(isMessage) {
 		checkNoMentions(t, r)
 	}
 	mu.Lock()

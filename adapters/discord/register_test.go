@@ -10,14 +10,14 @@ import (
 // differs is updated in place; other commands are left alone.
 func TestRegisterIdempotent(t *testing.T) {
 	f := newFakeDiscord(t)
-	f.commands = []map[string]any{{"id": "1", "name": "other", "description": "someone else's", "type": 1}}
-	a, err := New(Config{Token: "t", GuildID: guildID, Transport: f.transport()}, builtinBot(t))
+	f.SetCommands([]map[string]any{{"id": "1", "name": "other", "description": "someone else's", "type": 1}})
+	a, err := New(Config{Token: "t", GuildID: guildID, Transport: f.Transport()}, builtinBot(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	writes := func() []string {
 		var out []string
-		for _, r := range f.requests(func(r fakeReq) bool { return r.Method != "GET" }) {
+		for _, r := range f.Requests(func(r fakeReq) bool { return r.Method != "GET" }) {
 			out = append(out, r.Method+" "+r.Path)
 		}
 		return out
@@ -35,9 +35,9 @@ func TestRegisterIdempotent(t *testing.T) {
 	if got := writes(); len(got) != 1 {
 		t.Errorf("second Register wrote %v, want nothing new", got)
 	}
-	f.mu.Lock()
-	f.commands[1]["description"] = "old text"
-	f.mu.Unlock()
+	cmds := f.Commands()
+	cmds[1]["description"] = "old text"
+	f.SetCommands(cmds)
 	if err := a.Register(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestRegisterIdempotent(t *testing.T) {
 	if len(got) != 2 || !strings.HasPrefix(got[1], "PATCH applications/"+botUserID+"/guilds/"+guildID+"/commands/") {
 		t.Errorf("Register of a changed command wrote %v, want a PATCH", got)
 	}
-	if len(f.commands) != 2 || f.commands[0]["name"] != "other" {
-		t.Errorf("commands now %v", f.commands)
+	if cmds := f.Commands(); len(cmds) != 2 || cmds[0]["name"] != "other" {
+		t.Errorf("commands now %v", cmds)
 	}
 }

@@ -295,6 +295,8 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 		return completion{ID: id, Object: "chat.completion.chunk", Created: created, Model: a.cfg.Model,
 			Choices: []choice{{Delta: delta, FinishReason: finish}}, Citations: cites}
 	}
+	// streamed is what was sent, a prefix of the final text unless a piece
+	// withdrew it (newsbot.Stream).
 	var streamed strings.Builder
 	withdrawn := false
 	stream := func(p newsbot.Piece) {
@@ -331,8 +333,8 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 		// What streamed was not the answer (the model failed part-way and
 		// this is the fallback): say so before the answer.
 		rest = "\n\n(That answer was cut off.)\n\n" + rest
-	} else if s := streamed.String(); strings.HasPrefix(rest, s) {
-		rest = rest[len(s):]
+	} else {
+		rest = rest[min(streamed.Len(), len(rest)):]
 	}
 	if rest != "" {
 		send(chunk(&message{Content: rest}, nil, nil))

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -41,7 +42,8 @@ type Config struct {
 	// MaxBody bounds a request body; 0 means 64 KiB.
 	MaxBody int64
 	// Rate and Burst bound each client's requests (a client is its bearer
-	// token, else its IP address); 0 means 5 a second with bursts of 20.
+	// token, else its IP address); 0 means DefaultRate (5 a second) and
+	// DefaultBurst (20); rate.Inf means no limit.
 	Rate  rate.Limit
 	Burst int
 	// Ready reports whether the index is loaded (/readyz); nil means ready.
@@ -71,6 +73,12 @@ type client struct {
 	seen time.Time
 }
 
+// Defaults of the Config fields whose zero value means "the default".
+const (
+	DefaultRate  rate.Limit = 5
+	DefaultBurst int        = 20
+)
+
 // maxClients bounds the per-client limiters kept; idle ones are dropped
 // first.
 const maxClients = 10000
@@ -81,10 +89,10 @@ func New(cfg Config, bot Answerer) *API {
 		cfg.MaxBody = 64 << 10
 	}
 	if cfg.Rate == 0 {
-		cfg.Rate = 5
+		cfg.Rate = DefaultRate
 	}
 	if cfg.Burst == 0 {
-		cfg.Burst = 20
+		cfg.Burst = DefaultBurst
 	}
 	if cfg.Model == "" {
 		cfg.Model = "newsbot"
@@ -249,12 +257,20 @@ func requestID(r *http.Request) string {
 }
 
 // run asks the bot, with the request's id in ctx and in the response's
-// X-Request-Id header.
-func (a *API) run(w http.ResponseWriter, r *http.Request, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, string, error) {
-	id := requestID(r)
+// X-Request-Id header. A panic while answering is logged with its stack and
+// becomes an error, which the caller gets as the fixed 500 sentence; the
+// server goes on.
+func (a *API) run(w http.ResponseWriter, r *http.Request, req newsbot.Request, stream newsbot.Stream) (ans newsbot.Answer, id string, err error) {
+	id = requestID(r)
 	w.Header().Set("X-Request-Id", id)
 	ctx := newsbot.WithRequestID(r.Context(), id)
-	ans, err := a.bot.Ask(ctx, req, stream)
+	defer func() {
+		if p := recover(); p != nil {
+			a.cfg.Log.Error("httpapi: panic while answering", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			ans, err = newsbot.Answer{}, fmt.Errorf("answer: panic: %v", p)
+		}
+	}()
+	ans, err = a.bot.Ask(ctx, req, stream)
 	return ans, id, err
 }
 

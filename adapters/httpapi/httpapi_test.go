@@ -15,17 +15,19 @@ import (
 	"github.com/newsbot-dev/newsbot/adapters/httpapi"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/builtin"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 	goopenai "github.com/sashabaranov/go-openai"
 )
 
 func builtinBot(t *testing.T) *newsbot.Bot {
 	t.Helper()
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.LoadFS(builtin.FS, ".") {
 		arts = append(arts, r.Articles...)
 	}
-	return &newsbot.Bot{Retriever: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: index.Build(arts)}
 }
 
 func serve(t *testing.T, cfg httpapi.Config, bot httpapi.Answerer) *httptest.Server {
@@ -66,7 +68,7 @@ func TestAsk(t *testing.T) {
 		t.Fatalf("answer: %s", body)
 	}
 	c := got.Citations[0]
-	art, _ := bot.Retriever.(*corpus.Index).Article(c.ArticleID)
+	art, _ := bot.Retriever.(*index.Index).Article(c.ArticleID)
 	if c.Outlet != "Reuters" || !strings.Contains(c.Sentence, "counter-productive") || art.Body[c.Start:c.End] != c.Sentence {
 		t.Errorf("citation %+v", c)
 	}
@@ -236,4 +238,70 @@ type answerFunc func(context.Context, newsbot.Request, newsbot.Stream) (newsbot.
 
 func (f answerFunc) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
 	return f(ctx, req, stream)
+}
+
+// A panic inside answering gets the fixed 500 sentence (an error event once
+// a stream has begun), and the next question is answered.
+func TestPanicWhileAnswering(t *testing.T) {
+	bot := builtinBot(t)
+	panicky := answerFunc(func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
+		if strings.Contains(req.Question, "panic") {
+			if stream != nil {
+				stream(newsbot.Piece{Text: "Lavrov said [1]."})
+			}
+			var turns []newsbot.Turn
+			_ = turns[len(req.Question)] // out of range: a real bug's panic
+		}
+		return bot.Ask(ctx, req, stream)
+	})
+	srv := serve(t, httpapi.Config{}, panicky)
+	resp, body := post(t, srv.URL+"/v1/ask", "", `{"question":"panic please"}`)
+	if resp.StatusCode != 500 || !strings.Contains(body, "the bot could not answer just now") || strings.Contains(body, "index out of range") {
+		t.Errorf("after a panic: %d %s", resp.StatusCode, body)
+	}
+	_, body = post(t, srv.URL+"/v1/chat/completions", "", `{"messages":[{"role":"user","content":"panic please"}],"stream":true}`)
+	if !strings.Contains(body, `"error":{"code":500,"message":"the bot could not answer just now"`) || !strings.HasSuffix(body, "data: [DONE]\n\n") {
+		t.Errorf("a panic in a stream:\n%s", body)
+	}
+	resp, body = post(t, srv.URL+"/v1/ask", "", `{"question":"What did Lavrov say about sanctions?"}`)
+	if resp.StatusCode != 200 || !strings.Contains(body, "counter-productive") {
+		t.Errorf("the question after the panics: %d %s", resp.StatusCode, body)
+	}
+}
+
+// A streamed answer withdrawn for the fallback is said to be cut off, then
+// the whole final answer follows; one not withdrawn continues where it
+// streamed to.
+func TestChatCompletionsStreamWithdraw(t *testing.T) {
+	for _, withdraw := range []bool{false, true} {
+		bot := answerFunc(func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
+			stream(newsbot.Piece{Text: "Lavrov objected [1]."})
+			if withdraw {
+				stream(newsbot.Piece{Withdraw: true})
+				return newsbot.Answer{Text: "Lavrov said talk of sanctions was counter-productive. [1]", Fallback: newsbot.FallbackModelFailed, Note: newsbot.NoteModelFailed}, nil
+			}
+			stream(newsbot.Piece{Text: " He wanted talks [1]."})
+			return newsbot.Answer{Text: "Lavrov objected [1]. He wanted talks [1]."}, nil
+		})
+		srv := serve(t, httpapi.Config{}, bot)
+		_, body := post(t, srv.URL+"/v1/chat/completions", "", `{"messages":[{"role":"user","content":"What did Lavrov say?"}],"stream":true}`)
+		var text strings.Builder
+		for _, line := range strings.Split(body, "\n") {
+			var c struct {
+				Choices []struct {
+					Delta struct{ Content string } `json:"delta"`
+				} `json:"choices"`
+			}
+			if d, ok := strings.CutPrefix(line, "data: "); ok && json.Unmarshal([]byte(d), &c) == nil && len(c.Choices) > 0 {
+				text.WriteString(c.Choices[0].Delta.Content)
+			}
+		}
+		want := "Lavrov objected [1]. He wanted talks [1]."
+		if withdraw {
+			want = "Lavrov objected [1].\n\n(That answer was cut off.)\n\nLavrov said talk of sanctions was counter-productive. [1]\n\n" + newsbot.NoteModelFailed
+		}
+		if text.String() != want {
+			t.Errorf("withdraw=%v: streamed %q, want %q", withdraw, text.String(), want)
+		}
+	}
 }

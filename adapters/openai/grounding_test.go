@@ -15,6 +15,8 @@ import (
 	"github.com/newsbot-dev/newsbot/adapters/openai"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/builtin"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 // These tests run the answering core with the real go-openai client
@@ -29,7 +31,7 @@ var injection = corpus.Article{
 
 func groundedBot(t *testing.T, srv *fakeServer, cfg openai.Config) (*newsbot.Bot, *bytes.Buffer) {
 	t.Helper()
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.LoadFS(builtin.FS, ".") {
 		arts = append(arts, r.Articles...)
@@ -43,7 +45,7 @@ func groundedBot(t *testing.T, srv *fakeServer, cfg openai.Config) (*newsbot.Bot
 	cfg.APIKey = "sk-test-SECRETKEY"
 	cfg.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	m := newClient(t, cfg)
-	return &newsbot.Bot{Retriever: corpus.Build(arts), Model: m, Log: cfg.Log}, &logs
+	return &newsbot.Bot{Retriever: index.Build(arts), Model: m, Log: cfg.Log}, &logs
 }
 
 const lavrovQ = "What did Lavrov say about sanctions?"
@@ -123,7 +125,7 @@ func TestGroundedAnswerCitationsResolved(t *testing.T) {
 				a.Citations[0].Title != "Clinton fails to win Russia pledge on Iran sanctions" {
 				t.Errorf("citations = %+v", a.Citations)
 			}
-			art, _ := b.Retriever.(*corpus.Index).Article(a.Citations[0].ArticleID)
+			art, _ := b.Retriever.(*index.Index).Article(a.Citations[0].ArticleID)
 			if art.Body[a.Citations[0].Start:a.Citations[0].End] != a.Citations[0].Sentence {
 				t.Error("citation is not the article's bytes")
 			}

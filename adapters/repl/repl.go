@@ -3,8 +3,7 @@
 //
 // On a terminal it offers line editing and history (see [Run]); on a pipe it
 // reads plain lines and prints only the replies, so its output can be piped
-// on. [Format] and [FormatSources] are the plain-text rendering shared with
-// the one-shot `bot ask`.
+// on. [Format] is the plain-text rendering the one-shot `bot ask` shares.
 //
 // Everything derived from an answer (text, sentences, titles, outlets,
 // URLs) is sanitised before it is printed: control characters are shown as
@@ -28,6 +27,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
 // Answerer answers a question in the context of the chat's earlier turns.
@@ -37,10 +37,6 @@ import (
 type Answerer interface {
 	Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error)
 }
-
-// maxTurns bounds the conversation the chat keeps: older turns are
-// forgotten.
-const maxTurns = 8
 
 // Config configures a chat session. In and Out are required; every other
 // field's zero value is a working default.
@@ -67,10 +63,9 @@ type Config struct {
 	Banner string
 }
 
-// Fixed sentences the chat shows. Errors never reach the person in any
-// other form.
+// Fixed sentences the chat shows, besides the kit's (chat.Sorry,
+// chat.NotReady). Errors never reach the person in any other form.
 const (
-	msgSorry       = "Sorry, I could not answer that just now."
 	msgNoAnswerYet = "There is no answer yet: ask a question first, then type /sources."
 	msgCancelled   = "Cancelled."
 	msgCtrlC       = "(To leave, type /quit or press Ctrl-D.)"
@@ -119,6 +114,12 @@ var (
 //
 // Commands: /sources shows the last answer's citations in full, /help lists
 // the commands, /quit and /exit end the chat. Empty lines are ignored.
+//
+// Every question carries the session's own key as Request.Conversation, so
+// that an Answerer that keeps conversations (newsbot.Bot.Conversations, a
+// newsbot.MemoryConversations for a terminal session) reads a follow-up
+// against the earlier turns. A panic while answering is logged with its
+// stack and shown as the sorry sentence; the chat goes on.
 func Run(ctx context.Context, cfg Config, bot Answerer) error {
 	if cfg.In == nil || cfg.Out == nil {
 		return errors.New("repl: Config.In and Config.Out are required")
@@ -130,7 +131,7 @@ func Run(ctx context.Context, cfg Config, bot Answerer) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &session{bot: bot, log: log}
+	s := &session{bot: bot, log: log, conversation: "repl:" + newsbot.NewRequestID()}
 	if in, out, ok := terminalFiles(cfg.In, cfg.Out); ok {
 		return runTerminal(ctx, cfg, s, in, out)
 	}
@@ -151,8 +152,9 @@ type session struct {
 	log *slog.Logger
 	// last is the last answer shown, for /sources.
 	last *newsbot.Answer
-	// turns are the conversation so far, at most maxTurns, for follow-ups.
-	turns []newsbot.Turn
+	// conversation is the session's key: the Answerer keeps its turns
+	// (newsbot.Bot.Conversations), for follow-ups.
+	conversation string
 	// arm, if set, makes Ctrl-C call cancel until the returned disarm is
 	// called. Only the terminal path sets it.
 	arm func(cancel func()) (disarm func())
@@ -216,7 +218,7 @@ func (s *session) handle(ctx context.Context, line string) (quit bool, err error
 			s.reply(msgNoAnswerYet)
 			break
 		}
-		FormatSources(s.out, *s.last)
+		formatSources(s.out, *s.last)
 		s.say("")
 	default:
 		s.reply(fmt.Sprintf("Unknown command %s: type /help for the commands.", shorten(cleanLine(name), 40)))
@@ -237,7 +239,8 @@ func (s *session) ask(ctx context.Context, question string) error {
 			cancel()
 		})
 	}
-	// The answer is printed as it streams in; streamed is what was shown.
+	// The answer is printed as it streams in; streamed is what was shown,
+	// until a piece withdraws it (a fallback replaces it).
 	var streamed strings.Builder
 	withdrawn := false
 	stream := func(p newsbot.Piece) {
@@ -251,10 +254,17 @@ func (s *session) ask(ctx context.Context, question string) error {
 		io.WriteString(s.out, cleanText(p.Text))
 		streamed.WriteString(p.Text)
 	}
-	a, err := s.bot.Ask(actx, newsbot.Request{Question: question, History: s.turns}, stream)
+	actx = newsbot.WithRequestID(actx, newsbot.NewRequestID())
+	var a newsbot.Answer
+	var err error
+	if perr := chat.Recovered(actx, s.log, "answering in the terminal", func() {
+		a, err = s.bot.Ask(actx, newsbot.Request{Question: question, Conversation: s.conversation}, stream)
+	}); perr != nil {
+		err = perr
+	}
 	disarm()
 	shown := streamed.String()
-	if shown != "" && (err != nil || interrupted.Load() || withdrawn || !strings.HasPrefix(a.Text, shown)) {
+	if shown != "" && (err != nil || interrupted.Load() || withdrawn) {
 		// What streamed is not the answer after all: say so before what
 		// follows.
 		s.say("")
@@ -268,11 +278,12 @@ func (s *session) ask(ctx context.Context, question string) error {
 		// dropped so what they see matches what they asked for.
 		s.reply(msgCancelled)
 	case err != nil:
-		s.log.Error("repl: answering failed", "question", question, "err", err)
-		s.reply(msgSorry)
+		s.log.Error("repl: answering failed", "request_id", newsbot.RequestID(actx), "question", question, "err", err)
+		s.reply(chat.Failure(err))
 	default:
 		s.last = &a
-		if shown != "" && !withdrawn && strings.HasPrefix(a.Text, shown) {
+		if shown != "" && !withdrawn {
+			// The stream's text is a prefix of the answer's (newsbot.Stream).
 			formatAnswer(s.out, a, len(shown))
 		} else {
 			Format(s.out, a)
@@ -281,10 +292,6 @@ func (s *session) ask(ctx context.Context, question string) error {
 			s.say("(Read as: " + cleanLine(a.Question) + ")")
 		}
 		s.say("")
-		s.turns = append(s.turns, newsbot.Turn{Question: a.Question, Answer: a.Text})
-		if len(s.turns) > maxTurns {
-			s.turns = s.turns[len(s.turns)-maxTurns:]
-		}
 	}
 	return nil
 }

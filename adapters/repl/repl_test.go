@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
 // fakeBot answers from a table and records the questions it was asked.
@@ -156,7 +157,7 @@ func TestRunPiped(t *testing.T) {
 		{
 			name:      "an error gives the friendly line and nothing of the error",
 			in:        "Why is the sky green?\n/sources\nWhat happened to the dam?\n",
-			want:      msgSorry + "\n\n" + msgNoAnswerYet + "\n\n" + damFormatted + "\n",
+			want:      chat.Sorry + "\n\n" + msgNoAnswerYet + "\n\n" + damFormatted + "\n",
 			absent:    []string{"connection refused", "secret-token", "dial tcp"},
 			wantAsked: []string{"Why is the sky green?", "What happened to the dam?"},
 			wantLog:   "secret-token-123",
@@ -183,7 +184,7 @@ func TestRunPiped(t *testing.T) {
 		{
 			name:      "a line just under the limit is read",
 			in:        strings.Repeat("b", maxLine-1) + "\n",
-			want:      msgSorry + "\n\n",
+			want:      chat.Sorry + "\n\n",
 			wantAsked: []string{strings.Repeat("b", maxLine-1)},
 		},
 	}
@@ -272,7 +273,7 @@ func TestRunNilLogIsFine(t *testing.T) {
 	if err := Run(context.Background(), cfg, newFakeBot()); err != nil {
 		t.Fatal(err)
 	}
-	if out.String() != msgSorry+"\n\n" {
+	if out.String() != chat.Sorry+"\n\n" {
 		t.Errorf("output %q", out.String())
 	}
 }

@@ -3,21 +3,32 @@ package repl
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
-// convBot streams its answers and records the history it was given.
+// convBot streams its answers and keeps the conversations as the core's
+// Bot does (in a newsbot.MemoryConversations, by Request.Conversation); it
+// records the history each question was read against.
 type convBot struct {
+	store     newsbot.MemoryConversations
+	keys      []string
 	histories [][]newsbot.Turn
 	answer    func(req newsbot.Request, stream newsbot.Stream) newsbot.Answer
 }
 
 func (b *convBot) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
-	b.histories = append(b.histories, append([]newsbot.Turn(nil), req.History...))
-	return b.answer(req, stream), nil
+	req.History, _ = b.store.Turns(ctx, req.Conversation)
+	b.keys = append(b.keys, req.Conversation)
+	b.histories = append(b.histories, req.History)
+	a := b.answer(req, stream)
+	b.store.Append(ctx, req.Conversation, newsbot.Turn{Question: a.Question, Answer: a.Text})
+	return a, nil
 }
 
 var lavrov = newsbot.Citation{N: 1, ArticleID: "a", Sentence: "Lavrov said talk of sanctions was counter-productive.", Outlet: "Reuters", Title: "Clinton fails"}
@@ -67,7 +78,7 @@ func TestConversationHistory(t *testing.T) {
 	}}
 	var out bytes.Buffer
 	in := "What did Lavrov say about sanctions?\nand what did Medvedev say?\n"
-	for range maxTurns + 3 {
+	for range newsbot.MaxTurns + 3 {
 		in += "more?\n"
 	}
 	Run(context.Background(), Config{In: strings.NewReader(in), Out: &out}, bot)
@@ -77,7 +88,55 @@ func TestConversationHistory(t *testing.T) {
 	if !strings.Contains(out.String(), "(Read as: What did Lavrov say about sanctions? and what did Medvedev say?)") {
 		t.Errorf("rewritten question not shown:\n%s", out.String())
 	}
-	if n := len(bot.histories[len(bot.histories)-1]); n != maxTurns {
-		t.Errorf("history grew to %d turns, want it bounded at %d", n, maxTurns)
+	if n := len(bot.histories[len(bot.histories)-1]); n != newsbot.MaxTurns {
+		t.Errorf("history grew to %d turns, want it bounded at %d", n, newsbot.MaxTurns)
+	}
+	for _, k := range bot.keys {
+		if k == "" || k != bot.keys[0] {
+			t.Fatalf("conversation keys %q, want the session's for every question", bot.keys)
+		}
+	}
+	// Another chat is another conversation.
+	again := &convBot{answer: bot.answer}
+	Run(context.Background(), Config{In: strings.NewReader("and what did Medvedev say?\n"), Out: &out}, again)
+	if again.keys[0] == bot.keys[0] || len(again.histories[0]) != 0 {
+		t.Errorf("a second session shares the first's conversation (%q)", again.keys[0])
+	}
+}
+
+// A panic inside answering (after a piece streamed) is the cut-off line and
+// the sorry sentence; the next question is answered. Not ready has its own
+// sentence.
+func TestPanicWhileAnsweringKeepsTheChatGoing(t *testing.T) {
+	bot := &convBot{answer: func(req newsbot.Request, stream newsbot.Stream) newsbot.Answer {
+		switch req.Question {
+		case "boom":
+			stream(newsbot.Piece{Text: "Reuters reported [1]."})
+			var turns []newsbot.Turn
+			_ = turns[len(req.Question)] // out of range: a real bug's panic
+		}
+		return newsbot.Answer{Question: req.Question, Text: "Lavrov objected [1].", Citations: []newsbot.Citation{lavrov}}
+	}}
+	var out bytes.Buffer
+	var logs bytes.Buffer
+	err := Run(context.Background(), Config{In: strings.NewReader("boom\nWhat did Lavrov say?\n"), Out: &out, Log: slog.New(slog.NewTextHandler(&logs, nil))}, bot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Reuters reported [1].\n" + msgCutOff + "\n" + chat.Sorry + "\n\nLavrov objected [1].\n\nSources:\n"
+	if got := out.String(); !strings.HasPrefix(got, want) {
+		t.Errorf("output:\n%s\nwant it to start:\n%s", got, want)
+	}
+	if !strings.Contains(logs.String(), "index out of range") {
+		t.Errorf("the panic was not logged: %s", logs.String())
+	}
+
+	notReady := answerFunc(func(context.Context, string) (newsbot.Answer, error) {
+		return newsbot.Answer{}, fmt.Errorf("the coverage is loading: %w", newsbot.ErrNotReady)
+	})
+	out.Reset()
+	Run(context.Background(), Config{In: strings.NewReader("What did Lavrov say?\n"), Out: &out}, notReady)
+	if out.String() != chat.NotReady+"\n\n" {
+		t.Errorf("not ready: %q", out.String())
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
@@ -149,7 +150,7 @@ var terminalCases = []struct {
 			{send: "\x04"},
 		},
 		wantAsked: []string{"slow", "What happened to the dam?"},
-		absent:    []string{msgSorry, msgCtrlC},
+		absent:    []string{chat.Sorry, msgCtrlC},
 		atPrompt:  true,
 	},
 	{
@@ -167,7 +168,7 @@ var terminalCases = []struct {
 		name: "an error gives the friendly line",
 		steps: []step{
 			{expect: "T> "},
-			{send: "Why is the sky green?\r", expect: msgSorry + "\r\n"},
+			{send: "Why is the sky green?\r", expect: chat.Sorry + "\r\n"},
 			{send: "\x04"},
 		},
 		wantAsked: []string{"Why is the sky green?"},
@@ -212,7 +213,7 @@ var terminalCases = []struct {
 		},
 		wantErr:   context.Canceled,
 		wantAsked: []string{"slow"},
-		absent:    []string{msgSorry, msgCancelled},
+		absent:    []string{chat.Sorry, msgCancelled},
 	},
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -39,14 +40,20 @@ func (a *Adapter) handleEvents(raw json.RawMessage, retry int) {
 	if !ok {
 		return
 	}
-	if !a.events.mark(cb.EventID, a.now()) {
+	if !a.first(context.Background(), "slack:event:"+cb.EventID) {
 		a.log.Debug("slack: duplicate event dropped", "event_id", cb.EventID, "retry", retry)
 		a.event("duplicate")
 		return
 	}
 	a.event("delivery")
 	inner := ev.InnerEvent.Data
-	a.spawn(func(ctx context.Context) {
+	// The question, once known, for the sorry sentence after a panic.
+	var asked struct {
+		sync.Mutex
+		q  *question
+		st *replyState
+	}
+	a.spawn("answering", func(ctx context.Context) {
 		ictx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		err := a.identify(ictx)
 		cancel()
@@ -54,21 +61,43 @@ func (a *Adapter) handleEvents(raw json.RawMessage, retry int) {
 			a.log.Error("slack: cannot tell the bot's own messages apart; event dropped", "err", err, "event_id", cb.EventID)
 			return
 		}
-		q, ok := a.classify(inner)
+		q, ok := a.classify(ctx, inner)
 		if !ok {
 			return
 		}
 		// One message can arrive as app_mention and as message: answer
 		// it once.
-		if !a.messages.mark(q.channel+"/"+q.ts, a.now()) {
+		if !a.first(ctx, "slack:message:"+q.channel+"/"+q.ts) {
 			return
 		}
-		a.answer(ctx, q)
+		st := &replyState{}
+		asked.Lock()
+		asked.q, asked.st = &q, st
+		asked.Unlock()
+		a.answer(ctx, q, st)
+	}, func(ctx context.Context) {
+		asked.Lock()
+		q, st := asked.q, asked.st
+		asked.Unlock()
+		if q != nil {
+			a.sorry(ctx, *q, st)
+		}
 	})
 }
 
+// first reports whether key is delivered for the first time in the last
+// hour. When the store cannot tell, the event is answered.
+func (a *Adapter) first(ctx context.Context, key string) bool {
+	ok, err := a.dedupe.First(ctx, key, time.Hour)
+	if err != nil {
+		a.log.Warn("slack: the delivery store failed; answering", "err", err)
+		return true
+	}
+	return ok
+}
+
 // classify decides whether an inner event is a question for the bot.
-func (a *Adapter) classify(inner any) (question, bool) {
+func (a *Adapter) classify(ctx context.Context, inner any) (question, bool) {
 	self := a.identity()
 	switch e := inner.(type) {
 	case *slackevents.AppMentionEvent:
@@ -88,7 +117,7 @@ func (a *Adapter) classify(inner any) (question, bool) {
 			return question{
 				channel: e.Channel, user: e.User, text: e.Text, ts: e.TimeStamp,
 				replyTS:      e.ThreadTimeStamp,
-				conversation: e.Channel + "/" + e.ThreadTimeStamp,
+				conversation: conversationKey(e.Channel, e.ThreadTimeStamp),
 			}, true
 		}
 		if mentions(e.Text, self.userID) {
@@ -98,7 +127,7 @@ func (a *Adapter) classify(inner any) (question, bool) {
 			return question{}, false
 		}
 		q := a.channelQuestion(e.Channel, e.User, e.Text, e.TimeStamp, e.ThreadTimeStamp)
-		if !a.threads.known(q.conversation) || mentionsOthers(e.Text, self.userID) {
+		if mentionsOthers(e.Text, self.userID) || !a.answeredIn(ctx, q.conversation) {
 			return question{}, false
 		}
 		return q, true
@@ -113,7 +142,30 @@ func (a *Adapter) channelQuestion(channel, user, text, ts, threadTS string) ques
 	if root == "" {
 		root = ts
 	}
-	return question{channel: channel, user: user, text: text, ts: ts, replyTS: root, conversation: channel + "/" + root}
+	return question{channel: channel, user: user, text: text, ts: ts, replyTS: root, conversation: conversationKey(channel, root)}
+}
+
+// conversationKey names the conversation of a thread (or of a DM's top
+// level, with threadTS ""), in a store the Slack adapter may share with
+// other adapters.
+func conversationKey(channel, threadTS string) string {
+	return "slack:" + channel + "/" + threadTS
+}
+
+// answeredIn reports whether the bot answered in the conversation key: it
+// has turns in Config.Conversations (which outlive a restart when the
+// store does), else the adapter's memory says so.
+func (a *Adapter) answeredIn(ctx context.Context, key string) bool {
+	if a.cfg.Conversations == nil {
+		k, _ := a.answered.Conversation(ctx, key)
+		return k != ""
+	}
+	turns, err := a.cfg.Conversations.Turns(ctx, key)
+	if err != nil {
+		a.log.Warn("slack: reading the conversation failed; leaving the follow-up alone", "err", err)
+		return false
+	}
+	return len(turns) > 0
 }
 
 // mentions reports whether Slack text mentions user (<@U123> or
@@ -196,7 +248,9 @@ func markupLabel(tok, self string) string {
 // handleCommand answers a /ask slash command in the background; the
 // caller has acknowledged it already.
 func (a *Adapter) handleCommand(cmd slackgo.SlashCommand) {
-	a.spawn(func(ctx context.Context) { a.answerCommand(ctx, cmd) })
+	a.spawn("answering /ask", func(ctx context.Context) { a.answerCommand(ctx, cmd) }, func(ctx context.Context) {
+		a.respondSorry(ctx, cmd.ResponseURL)
+	})
 }
 
 // handleInteraction handles a click of the "Share to channel" button in
@@ -208,7 +262,9 @@ func (a *Adapter) handleInteraction(cb slackgo.InteractionCallback) {
 	for _, act := range cb.ActionCallback.BlockActions {
 		if act.ActionID == shareActionID {
 			id, user, url := act.Value, cb.User.ID, cb.ResponseURL
-			a.spawn(func(ctx context.Context) { a.shareAnswer(ctx, id, user, url) })
+			a.spawn("sharing an answer", func(ctx context.Context) { a.shareAnswer(ctx, id, user, url) }, func(ctx context.Context) {
+				a.respondSorry(ctx, url)
+			})
 			return
 		}
 	}

@@ -20,6 +20,8 @@ import (
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/builtin"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 // The fake Slack: its Web API over httptest, and a Socket Mode WebSocket
@@ -373,7 +375,7 @@ func deliver(f *fakeSlack, c *fakeConn, envID, eventID string, retry int, inner 
 
 func builtinBot(t testing.TB) *newsbot.Bot {
 	t.Helper()
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.LoadFS(builtin.FS, ".") {
 		if len(r.Problems) > 0 {
@@ -381,21 +383,36 @@ func builtinBot(t testing.TB) *newsbot.Bot {
 		}
 		arts = append(arts, r.Articles...)
 	}
-	return &newsbot.Bot{Retriever: corpus.Build(arts)}
+	return &newsbot.Bot{Retriever: index.Build(arts), Conversations: &newsbot.MemoryConversations{}}
 }
 
-// recorder wraps an Answerer and records its requests.
+// recorder wraps an Answerer and records its requests, and the turns
+// store held for each request's conversation when it was asked.
 type recorder struct {
-	next Answerer
-	mu   sync.Mutex
-	reqs []newsbot.Request
+	next  Answerer
+	store newsbot.Conversations
+	mu    sync.Mutex
+	reqs  []newsbot.Request
+	turns [][]newsbot.Turn
 }
 
 func (r *recorder) Ask(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
+	var turns []newsbot.Turn
+	if r.store != nil && req.Conversation != "" {
+		turns, _ = r.store.Turns(ctx, req.Conversation)
+	}
 	r.mu.Lock()
 	r.reqs = append(r.reqs, req)
+	r.turns = append(r.turns, turns)
 	r.mu.Unlock()
 	return r.next.Ask(ctx, req, stream)
+}
+
+// history returns the turns the i-th request was read against.
+func (r *recorder) history(i int) []newsbot.Turn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.turns[i]
 }
 
 func (r *recorder) requests() []newsbot.Request {

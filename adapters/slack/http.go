@@ -128,11 +128,7 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 }
 
 // accepting reports whether the adapter still takes new work.
-func (a *Adapter) accepting() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return !a.closing
-}
+func (a *Adapter) accepting() bool { return a.work.Accepting() }
 
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")

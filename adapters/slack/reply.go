@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,54 +12,45 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
-// checkQuestion returns the fixed sentence that refuses q, or "" when q
-// can be asked. It runs before any Answerer call, so a pasted document
-// costs nothing.
-func checkQuestion(q string) string {
-	switch {
-	case len(q) > newsbot.MaxQuestionBytes:
-		return msgTooLong
-	case !utf8.ValidString(q):
-		return msgUnreadable
-	case strings.TrimSpace(q) == "":
-		return msgEmpty
-	}
-	return ""
+// replyState is what a question's reply has shown so far: the streamed
+// message, once posted. It lets a sorry sentence after a panic replace the
+// half-streamed answer instead of leaving it.
+type replyState struct {
+	mu sync.Mutex
+	ts string // the streamed message, "" until posted
 }
 
-// failureText is what the person sees when the Answerer fails.
-func failureText(err error) string {
-	if errors.Is(err, newsbot.ErrQuestion) {
-		return msgUnreadable
-	}
-	return msgSorry
+func (st *replyState) get() string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.ts
 }
 
-// detached returns a short context for the last words of an answer (the
-// "sorry" message, removing the reaction) that outlives ctx's cancellation.
-func detached(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+func (st *replyState) set(ts string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.ts = ts
 }
 
 // answer answers a question from a message: in its thread, with a
 // reaction while it works, streaming the answer, ending with the final
 // answer or a short message saying it could not.
-func (a *Adapter) answer(ctx context.Context, q question) {
-	text := questionText(q.text, a.identity().userID)
-	if msg := checkQuestion(text); msg != "" {
-		a.notice(ctx, q, msg)
+func (a *Adapter) answer(ctx context.Context, q question, st *replyState) {
+	text, refusal := chat.Check(questionText(q.text, a.identity().userID))
+	if refusal != "" {
+		a.notice(ctx, q, refusal)
 		return
 	}
-	if ok, notify := a.limiter.allow(q.user); !ok {
+	if ok, notify := a.limiter.Allow(q.user); !ok {
 		if notify {
-			a.ephemeral(ctx, q, msgSlowDown)
+			a.ephemeral(ctx, q, chat.SlowDown)
 		}
 		return
 	}
@@ -68,7 +58,7 @@ func (a *Adapter) answer(ctx context.Context, q question) {
 	case a.sem <- struct{}{}:
 		defer func() { <-a.sem }()
 	case <-ctx.Done():
-		a.notice(ctx, q, msgSorry)
+		a.notice(ctx, q, chat.Sorry)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.AnswerTimeout)
@@ -76,63 +66,88 @@ func (a *Adapter) answer(ctx context.Context, q question) {
 
 	a.react(ctx, q, true)
 	defer func() {
-		dctx, cancel := detached(ctx)
+		dctx, cancel := chat.Detached(ctx)
 		defer cancel()
 		a.react(dctx, q, false)
 	}()
 
-	history := a.threads.open(q.conversation)
-	s := a.newStreamer(ctx, q)
-	ans, err := a.bot.Ask(ctx, newsbot.Request{Question: text, History: history}, s.add)
+	s := chat.NewStreamer(ctx, a.cfg.UpdateEvery, a.log, func(ctx context.Context, text string) {
+		a.showPartial(ctx, q, st, text)
+	})
+	defer s.Stop()
+	ans, err := a.bot.Ask(ctx, newsbot.Request{Question: text, Conversation: q.conversation}, s.Add)
 	var m message
 	if err != nil {
-		a.log.Error("slack: answering failed", "err", err, "channel", q.channel, "ts", q.ts)
-		m = renderNotice(failureText(err))
+		a.log.Error("slack: answering failed", "err", err, "request_id", newsbot.RequestID(ctx), "channel", q.channel, "ts", q.ts)
+		m = renderNotice(chat.Failure(err))
 	} else {
 		m = renderAnswer(ans, 0)
-	}
-	if err == nil {
-		// Recorded before the reply is posted, so that a follow-up sent
-		// as soon as it shows is read against it.
-		asked := ans.Question
-		if asked == "" {
-			asked = text
+		if a.cfg.Conversations == nil {
+			// The Answerer recorded the turn (when it keeps
+			// conversations) before returning, so that a follow-up sent
+			// as soon as the reply shows is read against it.
+			_ = a.answered.Link(ctx, q.conversation, q.conversation)
 		}
-		a.threads.add(q.conversation, newsbot.Turn{Question: asked, Answer: ans.Text})
 	}
-	a.finish(ctx, q, s, m)
+	dctx, dcancel := chat.Detached(ctx)
+	defer dcancel()
+	// Finish keeps the final edit to one per UpdateEvery too.
+	_ = s.Finish(dctx, func(ctx context.Context) error {
+		a.finish(ctx, q, st, m)
+		return nil
+	})
+}
+
+// showPartial posts the answer streamed so far, or edits it into the
+// message already posted.
+func (a *Adapter) showPartial(ctx context.Context, q question, st *replyState, text string) {
+	m := renderPartial(text)
+	if ts := st.get(); ts != "" {
+		if err := a.update(ctx, q.channel, ts, m); err != nil {
+			a.log.Warn("slack: updating the streamed answer failed", "err", err)
+		}
+		return
+	}
+	ts, err := a.post(ctx, q.channel, q.replyTS, m)
+	if err != nil {
+		a.log.Warn("slack: posting the streamed answer failed", "err", err)
+	}
+	st.set(ts)
 }
 
 // finish ends a reply with m: it edits the streamed message if there is
 // one, else posts m. If that fails, it posts the sorry message instead.
-func (a *Adapter) finish(ctx context.Context, q question, s *streamer, m message) {
-	ts, last := s.stop()
-	dctx, cancel := detached(ctx)
-	defer cancel()
+func (a *Adapter) finish(ctx context.Context, q question, st *replyState, m message) {
+	ts := st.get()
 	var err error
 	if ts != "" {
-		// Keep to one edit per UpdateEvery, the final one included.
-		if wait := a.cfg.UpdateEvery - time.Since(last); wait > 0 {
-			_ = sleepCtx(dctx, wait)
-		}
-		err = a.update(dctx, q.channel, ts, m)
+		err = a.update(ctx, q.channel, ts, m)
 	} else {
-		_, err = a.post(dctx, q.channel, q.replyTS, m)
+		_, err = a.post(ctx, q.channel, q.replyTS, m)
 	}
 	if err == nil {
 		return
 	}
 	a.log.Error("slack: posting the answer failed", "err", err, "channel", q.channel, "ts", q.ts)
-	if m.text != msgSorry {
-		if _, err := a.post(dctx, q.channel, q.replyTS, renderNotice(msgSorry)); err != nil {
+	if m.text != chat.Sorry {
+		if _, err := a.post(ctx, q.channel, q.replyTS, renderNotice(chat.Sorry)); err != nil {
 			a.log.Error("slack: posting the sorry message failed", "err", err, "channel", q.channel)
 		}
 	}
 }
 
+// sorry tells the person answering failed (after a panic): in place of
+// the streamed answer if one was shown, else in the thread.
+func (a *Adapter) sorry(ctx context.Context, q question, st *replyState) {
+	if st == nil {
+		st = &replyState{}
+	}
+	a.finish(ctx, q, st, renderNotice(chat.Sorry))
+}
+
 // notice posts one of the bot's fixed sentences in the question's thread.
 func (a *Adapter) notice(ctx context.Context, q question, msg string) {
-	dctx, cancel := detached(ctx)
+	dctx, cancel := chat.Detached(ctx)
 	defer cancel()
 	if _, err := a.post(dctx, q.channel, q.replyTS, renderNotice(msg)); err != nil {
 		a.log.Error("slack: posting a notice failed", "err", err, "channel", q.channel)
@@ -209,98 +224,16 @@ func (a *Adapter) update(ctx context.Context, channel, ts string, m message) err
 	})
 }
 
-// streamer shows an answer as it is written: the first checked text is
-// posted, later text edits that message at most once per UpdateEvery.
-type streamer struct {
-	a    *Adapter
-	q    question
-	wake chan struct{}
-	quit chan struct{}
-	done chan struct{}
-
-	mu   sync.Mutex
-	text strings.Builder
-
-	// Owned by run until done is closed.
-	ts   string
-	last time.Time
-}
-
-func (a *Adapter) newStreamer(ctx context.Context, q question) *streamer {
-	s := &streamer{a: a, q: q, wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
-	go s.run(ctx)
-	return s
-}
-
-// add is the Answerer's stream callback. It never blocks on Slack.
-func (s *streamer) add(p newsbot.Piece) {
-	s.mu.Lock()
-	if p.Withdraw {
-		// The final answer replaces what was shown; nothing more to edit.
-		s.text.Reset()
-	}
-	s.text.WriteString(p.Text)
-	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (s *streamer) run(ctx context.Context) {
-	defer close(s.done)
-	shown := ""
-	for {
-		select {
-		case <-s.quit:
-			return
-		case <-s.wake:
-		}
-		s.mu.Lock()
-		text := s.text.String()
-		s.mu.Unlock()
-		if text == shown || strings.TrimSpace(text) == "" {
-			continue
-		}
-		m := renderPartial(text)
-		if s.ts == "" {
-			ts, err := s.a.post(ctx, s.q.channel, s.q.replyTS, m)
-			if err != nil {
-				s.a.log.Warn("slack: posting the streamed answer failed", "err", err)
-			}
-			s.ts = ts
-		} else if err := s.a.update(ctx, s.q.channel, s.ts, m); err != nil {
-			s.a.log.Warn("slack: updating the streamed answer failed", "err", err)
-		}
-		shown, s.last = text, time.Now()
-		t := time.NewTimer(s.a.cfg.UpdateEvery)
-		select {
-		case <-s.quit:
-			t.Stop()
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// stop ends streaming and returns the streamed message's ts ("" if none
-// was posted) and when it was last changed.
-func (s *streamer) stop() (ts string, last time.Time) {
-	close(s.quit)
-	<-s.done
-	return s.ts, s.last
-}
-
 // commandAck checks a /ask command as it arrives and returns the
 // acknowledgement to send: "Looking that up…" when it will be answered (ok
 // is true), else the fixed sentence that says why not. The checks are
 // cheap, so a refused question costs no work at all.
 func (a *Adapter) commandAck(cmd slackgo.SlashCommand) (ack responseMessage, ok bool) {
-	if msg := checkQuestion(questionText(cmd.Text, "")); msg != "" {
-		return responseMessage{ResponseType: "ephemeral", Text: msg}, false
+	if _, refusal := chat.Check(questionText(cmd.Text, "")); refusal != "" {
+		return responseMessage{ResponseType: "ephemeral", Text: refusal}, false
 	}
-	if ok, _ := a.limiter.allow(cmd.UserID); !ok {
-		return responseMessage{ResponseType: "ephemeral", Text: msgSlowDown}, false
+	if ok, _ := a.limiter.Allow(cmd.UserID); !ok {
+		return responseMessage{ResponseType: "ephemeral", Text: chat.SlowDown}, false
 	}
 	return responseMessage{ResponseType: "ephemeral", Text: msgWorking}, true
 }
@@ -314,26 +247,26 @@ func (a *Adapter) answerCommand(ctx context.Context, cmd slackgo.SlashCommand) {
 		visibility = "in_channel"
 	}
 	say := func(msg string) {
-		dctx, cancel := detached(ctx)
+		dctx, cancel := chat.Detached(ctx)
 		defer cancel()
 		if err := a.respond(dctx, cmd.ResponseURL, responseMessage{ResponseType: "ephemeral", Text: msg}); err != nil {
 			a.log.Error("slack: answering /ask failed", "err", err)
 		}
 	}
-	text := questionText(cmd.Text, "")
+	text, _ := chat.Check(questionText(cmd.Text, ""))
 	select {
 	case a.sem <- struct{}{}:
 		defer func() { <-a.sem }()
 	case <-ctx.Done():
-		say(msgSorry)
+		say(chat.Sorry)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.AnswerTimeout)
 	defer cancel()
 	ans, err := a.bot.Ask(ctx, newsbot.Request{Question: text}, nil)
 	if err != nil {
-		a.log.Error("slack: answering /ask failed", "err", err, "channel", cmd.ChannelID)
-		say(failureText(err))
+		a.log.Error("slack: answering /ask failed", "err", err, "request_id", newsbot.RequestID(ctx), "channel", cmd.ChannelID)
+		say(chat.Failure(err))
 		return
 	}
 	m := renderAnswer(ans, 2)
@@ -347,7 +280,7 @@ func (a *Adapter) answerCommand(ctx context.Context, cmd slackgo.SlashCommand) {
 	}
 	if err := a.respond(ctx, cmd.ResponseURL, responseMessage{ResponseType: visibility, Text: m.text, Blocks: m.blocks}); err != nil {
 		a.log.Error("slack: posting the /ask answer failed", "err", err, "channel", cmd.ChannelID)
-		say(msgSorry)
+		say(chat.Sorry)
 	}
 }
 
@@ -365,7 +298,7 @@ func slackID(id string) string {
 // shareAnswer posts a private /ask answer to its channel when its asker
 // clicks "Share to channel", then removes the private copy.
 func (a *Adapter) shareAnswer(ctx context.Context, id, user, responseURL string) {
-	dctx, cancel := detached(ctx)
+	dctx, cancel := chat.Detached(ctx)
 	defer cancel()
 	sh, ok := a.shares.take(id, a.now())
 	if !ok || sh.userID != user {
@@ -377,11 +310,18 @@ func (a *Adapter) shareAnswer(ctx context.Context, id, user, responseURL string)
 	err := a.respond(dctx, responseURL, responseMessage{ResponseType: "in_channel", Text: sh.msg.text, Blocks: sh.msg.blocks})
 	if err != nil {
 		a.log.Error("slack: sharing an answer failed", "err", err)
-		_ = a.respond(dctx, responseURL, responseMessage{ResponseType: "ephemeral", Text: msgSorry})
+		_ = a.respond(dctx, responseURL, responseMessage{ResponseType: "ephemeral", Text: chat.Sorry})
 		return
 	}
 	if err := a.respond(dctx, responseURL, responseMessage{DeleteOriginal: true}); err != nil {
 		a.log.Debug("slack: removing the private copy of a shared answer failed", "err", err)
+	}
+}
+
+// respondSorry tells the person at a response URL that answering failed.
+func (a *Adapter) respondSorry(ctx context.Context, responseURL string) {
+	if err := a.respond(ctx, responseURL, responseMessage{ResponseType: "ephemeral", Text: chat.Sorry}); err != nil {
+		a.log.Error("slack: posting the sorry message failed", "err", err)
 	}
 }
 

@@ -42,6 +42,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
 // Answerer answers a question in the context of a conversation's earlier
@@ -60,8 +61,8 @@ var ErrFatalAuth = errors.New("the token was refused by Slack")
 
 // Defaults for Config's zero values, and the body limit.
 const (
-	DefaultRatePerMinute = 6
-	DefaultBurst         = 3
+	DefaultRatePerMinute = chat.DefaultPerMinute
+	DefaultBurst         = chat.DefaultBurst
 	DefaultUpdateEvery   = time.Second
 	DefaultMaxConcurrent = 8
 	DefaultAnswerTimeout = 2 * time.Minute
@@ -103,6 +104,19 @@ type Config struct {
 	// Now is the clock for signature checks, per-person rates and
 	// forgetting old event IDs. If nil, time.Now.
 	Now func() time.Time
+
+	// Conversations is the store the Answerer keeps the conversations in
+	// (newsbot.Bot.Conversations): questions carry their thread's (or
+	// DM's) key as Request.Conversation, and a thread is one the bot
+	// answered in when the store has turns for it, so that follow-ups are
+	// still answered after a restart with a store that persists
+	// (adapters/bolt). If nil, the adapter remembers the threads it
+	// answered in since it started.
+	Conversations newsbot.Conversations
+	// Dedupe remembers the deliveries already answered (event IDs, and
+	// messages that arrive as two kinds of event), for an hour. If nil, an
+	// in-memory chat.MemoryDedupe; several replicas need a shared one.
+	Dedupe chat.Dedupe
 
 	// DisableThreadFollowUps stops the bot from answering, without a new
 	// mention, the messages of threads it has answered in. By default it
@@ -154,13 +168,9 @@ type Config struct {
 	Reaction string
 }
 
-// Fixed sentences the bot says. Errors reach people in no other form.
+// Fixed sentences the bot says besides the kit's (chat.Sorry...). Errors
+// reach people in no other form.
 const (
-	msgSorry      = "Sorry, I could not answer that just now."
-	msgTooLong    = "That question is too long for me. Please ask it in fewer than 4,000 characters."
-	msgUnreadable = "I could not read that question. Please ask it again in plain words."
-	msgEmpty      = "Ask me a question about the news coverage, for example: What did Lavrov say about sanctions?"
-	msgSlowDown   = "You are asking faster than I can answer. Please wait a minute and ask again."
 	msgWorking    = "Looking that up…"
 	msgShareGone  = "That answer can no longer be shared. Please ask again."
 	msgShareLabel = "Share to channel"
@@ -178,21 +188,15 @@ type Adapter struct {
 	log *slog.Logger
 	now func() time.Time
 
-	events   *seenSet // event_id values seen
-	messages *seenSet // channel+ts of messages answered
-	threads  *threadStore
+	dedupe   chat.Dedupe
+	answered chat.MemoryLinks // threads answered in, when Config.Conversations is nil
 	shares   *shareStore
-	limiter  *limiter
+	limiter  *chat.Limiter
 	sem      chan struct{}
+	work     chat.Work
 
-	// base is the context of all answering work; stop cancels it.
-	base context.Context
-	stop context.CancelFunc
-
-	mu      sync.Mutex
-	closing bool
-	wg      sync.WaitGroup
-	self    identity // from auth.test; zero until known
+	mu   sync.Mutex
+	self identity // from auth.test; zero until known
 
 	fatal chan error // fatal auth errors met while answering, for Run
 }
@@ -209,13 +213,23 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 		return nil, errors.New("slack: new: no Answerer")
 	}
 	if strings.TrimSpace(cfg.BotToken) == "" {
-		return nil, errors.New("slack: new: no bot token (SLACK_BOT_TOKEN)")
+		return nil, errors.New("slack: new: no bot token")
+	}
+	if err := CheckBotToken(cfg.BotToken); err != nil {
+		return nil, fmt.Errorf("slack: new: BotToken: %w", err)
+	}
+	if cfg.AppToken != "" {
+		if err := CheckAppToken(cfg.AppToken); err != nil {
+			return nil, fmt.Errorf("slack: new: AppToken: %w", err)
+		}
 	}
 	if cfg.AppToken == "" && cfg.SigningSecret == "" {
-		return nil, errors.New("slack: new: neither an app token (SLACK_APP_TOKEN, Socket Mode) nor a signing secret (SLACK_SIGNING_SECRET, HTTP mode)")
+		return nil, errors.New("slack: new: neither an app token (Socket Mode) nor a signing secret (HTTP mode)")
 	}
-	if cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/") {
-		return nil, fmt.Errorf("slack: new: API URL %q must end with \"/\"", cfg.APIURL)
+	if cfg.APIURL != "" {
+		if err := CheckAPIURL(cfg.APIURL); err != nil {
+			return nil, fmt.Errorf("slack: new: APIURL: %w", err)
+		}
 	}
 	if cfg.RatePerMinute == 0 {
 		cfg.RatePerMinute = DefaultRatePerMinute
@@ -245,16 +259,14 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
 	a := &Adapter{
-		cfg:      cfg,
-		bot:      bot,
-		log:      cfg.Log,
-		now:      cfg.Now,
-		events:   newSeenSet(10000, time.Hour),
-		messages: newSeenSet(10000, time.Hour),
-		threads:  newThreadStore(2000, 8),
-		shares:   newShareStore(1000, 30*time.Minute),
-		sem:      make(chan struct{}, cfg.MaxConcurrent),
-		fatal:    make(chan error, 1),
+		cfg:    cfg,
+		bot:    bot,
+		log:    cfg.Log,
+		now:    cfg.Now,
+		dedupe: cfg.Dedupe,
+		shares: newShareStore(1000, 30*time.Minute),
+		sem:    make(chan struct{}, cfg.MaxConcurrent),
+		fatal:  make(chan error, 1),
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -262,7 +274,11 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 	if a.now == nil {
 		a.now = time.Now
 	}
-	a.limiter = newLimiter(cfg.RatePerMinute, cfg.Burst, a.clock)
+	if a.dedupe == nil {
+		a.dedupe = &chat.MemoryDedupe{Now: a.clock}
+	}
+	a.work.Log = a.log
+	a.limiter = &chat.Limiter{PerMinute: cfg.RatePerMinute, Burst: cfg.Burst, Now: a.clock}
 	opts := []slackgo.Option{slackgo.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.AppToken != "" {
 		opts = append(opts, slackgo.OptionAppLevelToken(cfg.AppToken))
@@ -271,7 +287,6 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 		opts = append(opts, slackgo.OptionAPIURL(cfg.APIURL))
 	}
 	a.api = slackgo.New(cfg.BotToken, opts...)
-	a.base, a.stop = context.WithCancel(context.Background())
 	return a, nil
 }
 
@@ -382,36 +397,17 @@ func (a *Adapter) runHTTP(ctx context.Context) error {
 // short message in its thread) and waits for them to stop. Use it in HTTP
 // mode when serving Handler yourself; Run calls it on return.
 func (a *Adapter) Shutdown(ctx context.Context) error {
-	a.mu.Lock()
-	a.closing = true
-	a.mu.Unlock()
-	done := make(chan struct{})
-	go func() { a.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		a.stop()
-		return nil
-	case <-ctx.Done():
-		a.stop()
-		<-done
-		return fmt.Errorf("slack: shutdown: answers in progress were cancelled: %w", ctx.Err())
+	if err := a.work.Shutdown(ctx); err != nil {
+		return fmt.Errorf("slack: shutdown: %w", err)
 	}
+	return nil
 }
 
-// spawn runs f in the background as answering work, unless the adapter is
-// shutting down.
-func (a *Adapter) spawn(f func(ctx context.Context)) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.closing {
-		return false
-	}
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		f(a.base)
-	}()
-	return true
+// spawn runs job in the background as answering work (see chat.Work),
+// unless the adapter is shutting down; sorry tells the person when job
+// panics.
+func (a *Adapter) spawn(what string, job, sorry func(ctx context.Context)) bool {
+	return a.work.Go("slack: "+what, job, sorry)
 }
 
 // reportFatal hands a fatal auth error met while answering to Run.

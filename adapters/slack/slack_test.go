@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
 const (
@@ -122,8 +123,22 @@ func filter(calls []apiCall, pred func(apiCall) bool) []apiCall {
 }
 
 func TestThreadFollowUpIsAnsweredWithTheEarlierTurn(t *testing.T) {
-	rec := &recorder{next: builtinBot(t)}
-	r := startSocket(t, rec, nil)
+	for _, tt := range []struct {
+		name   string
+		shared bool // the adapter reads the bot's store to know its threads
+	}{{"the adapter's memory of its threads", false}, {"the threads in the bot's store", true}} {
+		t.Run(tt.name, func(t *testing.T) { testThreadFollowUp(t, tt.shared) })
+	}
+}
+
+func testThreadFollowUp(t *testing.T, shared bool) {
+	bot := builtinBot(t)
+	rec := &recorder{next: bot, store: bot.Conversations}
+	r := startSocket(t, rec, func(c *Config) {
+		if shared {
+			c.Conversations = bot.Conversations
+		}
+	})
 	const root = "1700000000.000400"
 	deliver(r.f, r.conn, "env-1", "EvF1", 0, mentionEvent("C1", "UASK", root, "", lavrovQuestion))
 	r.f.waitCall("chat.postMessage", 1, isPost("C1", root))
@@ -143,7 +158,10 @@ func TestThreadFollowUpIsAnsweredWithTheEarlierTurn(t *testing.T) {
 	if len(reqs) != 2 {
 		t.Fatalf("Answerer got %d requests, want 2: %+v", len(reqs), reqs)
 	}
-	h := reqs[1].History
+	if reqs[1].Conversation == "" || reqs[1].Conversation != reqs[0].Conversation {
+		t.Errorf("conversations %q and %q, want the thread's for both", reqs[0].Conversation, reqs[1].Conversation)
+	}
+	h := rec.history(1)
 	if len(h) != 1 || h[0].Question != lavrovQuestion || !strings.Contains(h[0].Answer, "Lavrov restated") {
 		t.Errorf("follow-up history = %+v, want the earlier turn", h)
 	}
@@ -383,8 +401,8 @@ func TestHugeQuestionIsRefusedBeforeTheAnswerer(t *testing.T) {
 	huge := strings.Repeat("why ", 25*1024) // 100 KB
 	deliver(r.f, r.conn, "env-1", "EvHuge", 0, mentionEvent("C1", "UASK", "1700000003.000001", "", huge))
 	post := r.f.waitCall("chat.postMessage", 1, isPost("C1", "1700000003.000001"))
-	if post.get("text") != msgTooLong {
-		t.Errorf("reply = %q, want %q", post.get("text"), msgTooLong)
+	if post.get("text") != chat.TooLong {
+		t.Errorf("reply = %q, want %q", post.get("text"), chat.TooLong)
 	}
 	if n := len(rec.requests()); n != 0 {
 		t.Errorf("Answerer called %d times", n)
@@ -399,8 +417,8 @@ func TestAnswererErrorEndsInAFriendlySentence(t *testing.T) {
 	r := startSocket(t, failing, nil)
 	deliver(r.f, r.conn, "env-1", "EvFail", 0, mentionEvent("C1", "UASK", "1700000004.000001", "", "fail?"))
 	post := r.f.waitCall("chat.postMessage", 1, isPost("C1", "1700000004.000001"))
-	if post.get("text") != msgSorry {
-		t.Errorf("reply = %q, want %q", post.get("text"), msgSorry)
+	if post.get("text") != chat.Sorry {
+		t.Errorf("reply = %q, want %q", post.get("text"), chat.Sorry)
 	}
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
@@ -462,7 +480,7 @@ func TestPerPersonRateLimit(t *testing.T) {
 	r.f.waitCall("chat.postMessage", 1, isPost("C1", "1700000006.000001"))
 	deliver(r.f, r.conn, "env-2", "EvRate2", 0, mentionEvent("C1", "UASK", "1700000006.000002", "", lavrovQuestion))
 	eph := r.f.waitCall("chat.postEphemeral", 1, nil)
-	if eph.get("text") != msgSlowDown || eph.get("user") != "UASK" {
+	if eph.get("text") != chat.SlowDown || eph.get("user") != "UASK" {
 		t.Errorf("notice = %v", eph.form)
 	}
 	// Someone else is not held back.

@@ -12,7 +12,10 @@ import (
 	"time"
 
 	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/datadir"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 const benchUsage = `Usage: bot [flags] bench [--questions SET_DIR]... [--queries N] PATH...
@@ -31,11 +34,11 @@ The data directory is a temporary one unless --data is given.
 `
 
 func (e *environ) bench(ctx context.Context, args []string) error {
-	fs := e.flags("bench", benchUsage)
+	fs := e.flags("bench", benchUsage, groupCommon)
 	var sets pathList
 	fs.Var(&sets, "questions", "a `SET_DIR` whose questions.jsonl supplies the questions (repeatable)")
 	queries := fs.Int("queries", 1000, "how many searches to time")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -57,8 +60,8 @@ func (e *environ) bench(ctx context.Context, args []string) error {
 	if len(questions) == 0 {
 		return errors.New("bench: no questions")
 	}
-	data := e.opts.data
-	if !e.opts.dataSet {
+	data := e.set.str("NEWSBOT_DATA")
+	if !e.set.given("NEWSBOT_DATA") {
 		tmp, err := os.MkdirTemp("", "newsbot-bench-")
 		if err != nil {
 			return err
@@ -66,15 +69,15 @@ func (e *environ) bench(ctx context.Context, args []string) error {
 		defer os.RemoveAll(tmp)
 		data = tmp
 	}
-	dir := ingestedDir(data)
-	if _, err := os.Stat(filepath.Join(dir, corpus.IndexFile)); err == nil {
+	dir := datadir.IngestedDir(data)
+	if _, err := os.Stat(filepath.Join(dir, index.IndexFile)); err == nil {
 		return fmt.Errorf("bench: %s already holds an index; give an empty --data", data)
 	}
 	out := e.stdout
 
 	// Baseline: reading and decoding the files, no indexing.
 	t0 := time.Now()
-	var l corpus.Loader
+	var l load.Loader
 	n := 0
 	for _, r := range l.Load(fs.Args()...) {
 		n += len(r.Articles)
@@ -87,13 +90,13 @@ func (e *environ) bench(ctx context.Context, args []string) error {
 	for _, r := range l.Load(fs.Args()...) {
 		arts = append(arts, r.Articles...)
 	}
-	ix, _ := (*corpus.Index)(nil).Add(arts)
+	ix, _ := (*index.Index)(nil).Add(arts)
 	if err := ix.Save(dir); err != nil {
 		return err
 	}
 	ingest := time.Since(t0)
 	arts = nil
-	st, _ := os.Stat(filepath.Join(dir, corpus.IndexFile))
+	st, _ := os.Stat(filepath.Join(dir, index.IndexFile))
 	fmt.Fprintf(out, "corpus   %d articles, %d sentences; index file %.1f MiB\n", ix.Len(), ix.Sentences(), float64(st.Size())/(1<<20))
 	fmt.Fprintf(out, "ingest   %s from scratch (read+decode alone: %s; ratio %.1fx)\n", ingest.Round(time.Millisecond), readTime.Round(time.Millisecond), float64(ingest)/float64(readTime))
 	if err := ctx.Err(); err != nil {
@@ -102,7 +105,7 @@ func (e *environ) bench(ctx context.Context, args []string) error {
 
 	// Search, in process, on the index as a restart loads it.
 	t0 = time.Now()
-	ix, err := corpus.Open(dir)
+	ix, err := index.Open(dir)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/datadir"
+	"github.com/newsbot-dev/newsbot/corpus/index"
 )
 
 const ingestUsage = `Usage: bot [flags] ingest PATH...
@@ -22,8 +23,8 @@ Ask from what was ingested with: bot --data DIR   (or bot --data DIR ask ...)
 `
 
 func (e *environ) ingest(ctx context.Context, args []string) error {
-	fs := e.flags("ingest", ingestUsage)
-	if done, err := parse(fs, args); done {
+	fs := e.flags("ingest", ingestUsage, groupCommon)
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -33,27 +34,11 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir := ingestedDir(data)
-	unlock, err := corpus.Lock(dir)
+	in, err := datadir.Ingest(ctx, data, fs.Args())
 	if err != nil {
 		return err
 	}
-	defer unlock()
-	ix, err := corpus.Open(dir)
-	if err != nil && !errors.Is(err, corpus.ErrNoIndex) {
-		return fmt.Errorf("%w (move it away to start a new index)", err)
-	}
-
-	var l corpus.Loader
-	reports := l.Load(fs.Args()...)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	var arts []corpus.Article
-	for _, r := range reports {
-		arts = append(arts, r.Articles...)
-	}
-	nx, status := ix.Add(arts)
+	reports, status := in.Reports, in.Status
 
 	var added, dup, repl, refused int
 	k := 0
@@ -61,11 +46,11 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 		var a, d, rp int
 		for range r.Articles {
 			switch status[k] {
-			case corpus.Added:
+			case index.Added:
 				a++
-			case corpus.Duplicate:
+			case index.Duplicate:
 				d++
-			case corpus.Replaced:
+			case index.Replaced:
 				rp++
 			}
 			k++
@@ -76,19 +61,11 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 		}
 		for _, p := range r.Problems {
 			refused++
-			fmt.Fprintf(e.stdout, "%s: refused: %s\n", where(r.Path, p.Line), p.Reason)
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if added+repl > 0 {
-		if err := nx.Save(dir); err != nil {
-			return err
+			fmt.Fprintf(e.stdout, "%s: refused: %s\n", r.Where(p), p.Reason)
 		}
 	}
 	fmt.Fprintf(e.stdout, "ingested into %s: %d added, %d duplicates, %d replaced, %d refused; the index holds %d articles\n",
-		data, added, dup, repl, refused, nx.Len())
+		data, added, dup, repl, refused, in.Index.Len())
 	if refused > 0 {
 		return exitError{2, fmt.Errorf("%d files or records were refused (see above); the rest were ingested", refused)}
 	}

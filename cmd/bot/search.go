@@ -15,6 +15,8 @@ import (
 	newsbot "github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 const searchUsage = `Usage: bot [flags] search [--k N] [--jsonl] [QUESTION]
@@ -40,10 +42,10 @@ type result struct {
 }
 
 func (e *environ) search(ctx context.Context, args []string) error {
-	fs := e.flags("search", searchUsage)
+	fs := e.flags("search", searchUsage, groupCommon)
 	k := fs.Int("k", 10, "how many sentences to return")
 	jsonl := fs.Bool("jsonl", false, "read questions as JSON Lines on stdin, write results as JSON Lines")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if *k <= 0 {
@@ -61,7 +63,7 @@ func (e *environ) search(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		for i, h := range src.ix.Search(q, *k) {
+		for i, h := range src.Index.Search(q, *k) {
 			fmt.Fprintf(e.stdout, "%2d. %.3f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Article.ID, h.Start, h.End, collapse(h.Text()))
 		}
 		return nil
@@ -93,7 +95,7 @@ func (e *environ) search(ctx context.Context, args []string) error {
 				resp.QID, resp.Error = req.QID, fmt.Sprintf("line %d: %v", line, qerr)
 			} else {
 				resp.QID, resp.Results = req.QID, []result{}
-				for _, h := range src.ix.Search(q, *k) {
+				for _, h := range src.Index.Search(q, *k) {
 					resp.Results = append(resp.Results, result{h.Article.ID, h.Start, h.End, h.Text(), h.Score})
 				}
 			}
@@ -122,9 +124,9 @@ per question (median and 95th percentile).
 `
 
 func (e *environ) eval(ctx context.Context, args []string) error {
-	fs := e.flags("eval", evalUsage)
+	fs := e.flags("eval", evalUsage, groupCommon)
 	k := fs.Int("k", 10, "sentences retrieved per question")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -145,15 +147,15 @@ func (e *environ) eval(ctx context.Context, args []string) error {
 
 // evalSet runs one set and returns its metrics and the sorted search times.
 func evalSet(dir string, k int) (eval.Metrics, []time.Duration, error) {
-	var l corpus.Loader
+	var l load.Loader
 	var arts []corpus.Article
 	for _, r := range l.Load(filepath.Join(dir, "articles.jsonl.gz")) {
 		if len(r.Problems) > 0 {
-			return eval.Metrics{}, nil, fmt.Errorf("eval %s: %s: %s", dir, where(r.Path, r.Problems[0].Line), r.Problems[0].Reason)
+			return eval.Metrics{}, nil, fmt.Errorf("eval %s: %s: %s", dir, r.Where(r.Problems[0]), r.Problems[0].Reason)
 		}
 		arts = append(arts, r.Articles...)
 	}
-	ix := corpus.Build(arts)
+	ix := index.Build(arts)
 	qs, err := eval.LoadQuestions(filepath.Join(dir, "questions.jsonl"))
 	if err != nil {
 		return eval.Metrics{}, nil, fmt.Errorf("eval %s: %w", dir, err)

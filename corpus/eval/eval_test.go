@@ -1,12 +1,13 @@
 package eval_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
+	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
 const sets = "../../../shared/eval"
@@ -42,7 +43,7 @@ func TestBeatsBM25Floor(t *testing.T) {
 	for name, f := range floor {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(sets, name)
-			var l corpus.Loader
+			var l load.Loader
 			var arts []corpus.Article
 			for _, r := range l.Load(filepath.Join(dir, "articles.jsonl.gz")) {
 				if len(r.Problems) > 0 {
@@ -50,13 +51,8 @@ func TestBeatsBM25Floor(t *testing.T) {
 				}
 				arts = append(arts, r.Articles...)
 			}
-			ix := corpus.Build(arts)
-			fh, err := os.Open(filepath.Join(dir, "questions.jsonl"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer fh.Close()
-			qs, err := eval.ReadQuestions(fh)
+			ix := index.Build(arts)
+			qs, err := eval.LoadQuestions(filepath.Join(dir, "questions.jsonl"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,3 +1,8 @@
+// Package segment splits text into sentences, each with its byte range and
+// paragraph, by rules written for English newswire. It is a leaf, with no
+// dependency beyond the standard library: the sentence index splits
+// articles with it, and the answering core splits a model's reply with it
+// to check each sentence.
 package segment
 
 import (

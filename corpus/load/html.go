@@ -1,0 +1,420 @@
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	readability "github.com/go-shiori/go-readability"
+	"github.com/newsbot-dev/newsbot/corpus"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+)
+
+// parseHTML reads a web page, already checked to be text, as the Loader
+// documents. Invisible characters are removed before parsing and again
+// from the extracted text, since character references can produce them.
+func parseHTML(data []byte) (corpus.Article, error) {
+	if !utf8.Valid(data) {
+		decoded, err := decodeDeclaredCharset(data)
+		if err != nil {
+			return corpus.Article{}, err
+		}
+		data = decoded
+	}
+	src := stripInvisible(string(data))
+	doc, err := html.Parse(strings.NewReader(src))
+	if err != nil {
+		return corpus.Article{}, fmt.Errorf("parse HTML: %w", err)
+	}
+	meta := readPageMeta(doc)
+	removeInvisibleElements(doc)
+
+	art, err := readability.FromDocument(doc, nil)
+	if err != nil {
+		return corpus.Article{}, fmt.Errorf("extract main text: %w", err)
+	}
+	var body string
+	if art.Content != "" {
+		content, err := html.Parse(strings.NewReader(art.Content))
+		if err != nil {
+			return corpus.Article{}, fmt.Errorf("parse extracted text: %w", err)
+		}
+		body = htmlText(content)
+	}
+	if strings.TrimSpace(body) == "" {
+		if b := findElement(doc, atom.Body); b != nil {
+			body = htmlText(b)
+		}
+	}
+	a := corpus.Article{
+		Title:  oneLine(stripInvisible(art.Title)),
+		Outlet: oneLine(meta.get("og:site_name")),
+		Author: oneLine(stripInvisible(art.Byline)),
+		URL:    meta.canonicalURL(),
+		Body:   cleanBody(stripInvisible(body)),
+	}
+	if a.Outlet == "" {
+		a.Outlet = oneLine(stripInvisible(art.SiteName))
+	}
+	if rest, ok := strings.CutPrefix(a.Author, "By "); ok {
+		a.Author = strings.TrimSpace(rest)
+	} else if rest, ok := strings.CutPrefix(a.Author, "by "); ok {
+		a.Author = strings.TrimSpace(rest)
+	}
+	a.Published = meta.published()
+	if a.Published.IsZero() && art.PublishedTime != nil {
+		a.Published = art.PublishedTime.UTC()
+	}
+	applyDateline(&a)
+	return a, nil
+}
+
+// decodeDeclaredCharset decodes a page that is not UTF-8 from the charset
+// it declares in its first 1024 bytes; a page that declares none is
+// refused rather than guessed at.
+func decodeDeclaredCharset(data []byte) ([]byte, error) {
+	head := data
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	if !bytes.Contains(bytes.ToLower(head), []byte("charset")) {
+		return nil, invalidUTF8(data)
+	}
+	enc, name, _ := charset.DetermineEncoding(data, "text/html")
+	if enc == nil || name == "utf-8" {
+		return nil, invalidUTF8(data)
+	}
+	decoded, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", name, err)
+	}
+	if !utf8.Valid(decoded) {
+		return nil, fmt.Errorf("decode %s: %w", name, errors.New("result is not valid UTF-8"))
+	}
+	return decoded, nil
+}
+
+// pageMeta is the metadata read from a page's <meta>, <link>, <time> and
+// JSON-LD elements.
+type pageMeta struct {
+	values          map[string]string // meta property, name or itemprop (lower case) → content; first wins
+	canonical       string
+	jsonLDPublished string
+}
+
+func (m *pageMeta) get(key string) string { return strings.TrimSpace(m.values[key]) }
+
+func (m *pageMeta) set(key, value string) {
+	key = strings.ToLower(strings.TrimSpace(key))
+	value = strings.TrimSpace(value)
+	if key == "" || value == "" {
+		return
+	}
+	if _, ok := m.values[key]; !ok {
+		m.values[key] = value
+	}
+}
+
+// canonicalURL is the page's canonical link, else og:url, when absolute.
+func (m *pageMeta) canonicalURL() string {
+	for _, s := range []string{m.canonical, m.get("og:url")} {
+		u, err := url.Parse(strings.TrimSpace(s))
+		if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			return u.String()
+		}
+	}
+	return ""
+}
+
+// published is the first publication date of the page's metadata that
+// parses.
+func (m *pageMeta) published() time.Time {
+	candidates := []string{
+		m.get("article:published_time"),
+		m.jsonLDPublished,
+		m.get("og:published_time"),
+		m.get("date"),
+		m.get("pubdate"),
+		m.get("publishdate"),
+		m.get("dc.date.issued"),
+		m.get("dc.date"),
+		m.get("dcterms.issued"),
+		m.get("dcterms.created"),
+		m.get("datepublished"),
+	}
+	for _, c := range candidates {
+		if t := parseDate(c); !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// readPageMeta reads the metadata elements of doc.
+func readPageMeta(doc *html.Node) *pageMeta {
+	m := &pageMeta{values: map[string]string{}}
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Meta:
+				content := attr(n, "content")
+				for _, k := range []string{"property", "name", "itemprop"} {
+					if v := attr(n, k); v != "" {
+						m.set(v, content)
+					}
+				}
+			case atom.Link:
+				for _, rel := range strings.Fields(strings.ToLower(attr(n, "rel"))) {
+					if rel == "canonical" && m.canonical == "" {
+						m.canonical = attr(n, "href")
+					}
+				}
+			case atom.Time:
+				if strings.EqualFold(attr(n, "itemprop"), "datePublished") {
+					m.set("datepublished", attr(n, "datetime"))
+				}
+			case atom.Script:
+				if m.jsonLDPublished == "" && strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && n.FirstChild != nil {
+					var v any
+					if json.Unmarshal([]byte(n.FirstChild.Data), &v) == nil {
+						m.jsonLDPublished = findJSONLDString(v, "datePublished", 0)
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(doc)
+	return m
+}
+
+// findJSONLDString finds the first string value of key in a JSON-LD
+// document, looking into nested objects and lists ("@graph").
+func findJSONLDString(v any, key string, depth int) string {
+	if depth > 8 {
+		return ""
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		if s, ok := v[key].(string); ok && s != "" {
+			return s
+		}
+		for _, k := range []string{"@graph", "mainEntity", "mainEntityOfPage"} {
+			if s := findJSONLDString(v[k], key, depth+1); s != "" {
+				return s
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if s := findJSONLDString(e, key, depth+1); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// removeInvisibleElements removes from doc what a reader does not see.
+func removeInvisibleElements(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode && isInvisibleElement(c) {
+			n.RemoveChild(c)
+		} else {
+			removeInvisibleElements(c)
+		}
+		c = next
+	}
+}
+
+func isInvisibleElement(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Script:
+		// JSON-LD stays for readability to read (it removes every script
+		// before extracting).
+		return !strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json")
+	case atom.Style, atom.Noscript, atom.Template:
+		return true
+	}
+	for _, a := range n.Attr {
+		switch strings.ToLower(a.Key) {
+		case "hidden":
+			return true
+		case "aria-hidden":
+			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
+				return true
+			}
+		case "style":
+			style := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
+			if strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Namespace == "" && strings.EqualFold(a.Key, key) {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func findElement(n *html.Node, a atom.Atom) *html.Node {
+	if n.Type == html.ElementNode && n.DataAtom == a {
+		return n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if found := findElement(c, a); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// blockElements start and end a paragraph of the extracted text.
+var blockElements = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
+	atom.Body: true, atom.Caption: true, atom.Dd: true, atom.Details: true, atom.Div: true,
+	atom.Dl: true, atom.Dt: true, atom.Fieldset: true, atom.Figcaption: true, atom.Figure: true,
+	atom.Footer: true, atom.Form: true, atom.H1: true, atom.H2: true, atom.H3: true,
+	atom.H4: true, atom.H5: true, atom.H6: true, atom.Header: true, atom.Hr: true,
+	atom.Li: true, atom.Main: true, atom.Nav: true, atom.Ol: true, atom.P: true,
+	atom.Pre: true, atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tr: true,
+	atom.Ul: true, atom.Html: true,
+}
+
+// skippedElements hold no text a reader sees as prose.
+var skippedElements = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Head: true, atom.Svg: true, atom.Math: true, atom.Iframe: true, atom.Object: true,
+	atom.Select: true, atom.Button: true, atom.Textarea: true,
+}
+
+// htmlText renders the text of n: paragraphs separated by "\n\n", <br> as
+// "\n", HTML white space collapsed except in <pre>.
+func htmlText(n *html.Node) string {
+	t := &textRenderer{}
+	t.walk(n)
+	t.flush()
+	return strings.Join(t.paras, "\n\n")
+}
+
+type textRenderer struct {
+	paras []string
+	cur   strings.Builder
+	pre   int
+}
+
+func (t *textRenderer) walk(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		t.text(n.Data)
+		return
+	case html.ElementNode:
+		if skippedElements[n.DataAtom] {
+			return
+		}
+		switch n.DataAtom {
+		case atom.Br:
+			t.cur.WriteByte('\n')
+			return
+		case atom.Td, atom.Th:
+			t.space()
+		}
+	}
+	block := n.Type == html.ElementNode && blockElements[n.DataAtom]
+	if block {
+		t.flush()
+	}
+	isPre := n.Type == html.ElementNode && n.DataAtom == atom.Pre
+	if isPre {
+		t.pre++
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		t.walk(c)
+	}
+	if block {
+		t.flush()
+	}
+	if isPre {
+		t.pre--
+	}
+}
+
+// text appends a text node's data, collapsing HTML white space.
+func (t *textRenderer) text(s string) {
+	if t.pre > 0 {
+		t.cur.WriteString(s)
+		return
+	}
+	for len(s) > 0 {
+		i := strings.IndexAny(s, " \t\n\r\f")
+		if i < 0 {
+			t.cur.WriteString(s)
+			return
+		}
+		t.cur.WriteString(s[:i])
+		t.space()
+		s = strings.TrimLeft(s[i:], " \t\n\r\f")
+	}
+}
+
+// space appends one space unless the paragraph is empty or already ends
+// with white space.
+func (t *textRenderer) space() {
+	if t.cur.Len() == 0 {
+		return
+	}
+	s := t.cur.String()
+	if last := s[len(s)-1]; last == ' ' || last == '\n' {
+		return
+	}
+	t.cur.WriteByte(' ')
+}
+
+// flush ends the current paragraph: its lines trimmed, blank lines
+// dropped.
+func (t *textRenderer) flush() {
+	if t.cur.Len() == 0 {
+		return
+	}
+	s := t.cur.String()
+	t.cur.Reset()
+	if t.pre > 0 {
+		if s = strings.Trim(s, "\n"); strings.TrimSpace(s) != "" {
+			t.paras = append(t.paras, strings.TrimRightFunc(s, unicode.IsSpace))
+		}
+		return
+	}
+	var lines []string
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimFunc(line, isEdgeSpace); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) > 0 {
+		t.paras = append(t.paras, strings.Join(lines, "\n"))
+	}
+}
+
+// isEdgeSpace reports the white space trimmed from the ends of a
+// paragraph's lines, where a reader sees none: HTML white space and
+// no-break spaces.
+func isEdgeSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\u00a0'
+}
