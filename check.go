@@ -63,8 +63,6 @@ var (
 	// markerSepRE separates the numbers of one marker group.
 	markerSepRE = regexp.MustCompile(`\s*[,;]\s*`)
 	spacesRE    = regexp.MustCompile(`[ \t]{2,}`)
-	// spaceBeforePunctRE matches a space left before punctuation by a removal.
-	spaceBeforePunctRE = regexp.MustCompile(` +([.,;:!?])`)
 
 	// emptyParensRE matches what a removed link can leave.
 	emptyParensRE = regexp.MustCompile(`\s*\(\s*\)`)
@@ -75,14 +73,9 @@ var (
 	// massMentionRE matches a mention of everyone in a chat: never part
 	// of an answer.
 	massMentionRE = regexp.MustCompile(`(?i)@(?:everyone|here|channel|all)\b|<!(?:everyone|here|channel)>`)
-	// clauseRE splits a sentence into clauses that must each be supported
-	// by one evidence sentence.
-	clauseRE = regexp.MustCompile(`\s*(?:;|,\s*(?:and|but|while|whereas|although|though|yet|as well as)\s|\s[–—]\s)\s*`)
 	// innerMarkerRE is a marker inside a sentence, after the part it
 	// supports: "X [1], saying Y [2]."
 	innerMarkerRE = regexp.MustCompile(`(?:\[\d+\])+[,;:]?\s+[^\s\[]`)
-	// conjRE finds a conjunction that may join two predicates.
-	conjRE = regexp.MustCompile(`\s(?:and|but|while|whereas)\s`)
 	// gapRE matches a sentence that says what the evidence does not.
 	gapRE = regexp.MustCompile(`(?i)^(?:(?:however|but|unfortunately|still)[, ]+)?(?:(?:based on|according to|from|in) (?:the )?(?:provided |given |available )?(?:evidence|sources|articles|coverage|sentences|information)(?: provided| given| available)?,\s*)?` +
 		`(?:(?:the|this|these) )?(?:provided |given |available |retrieved |cited |numbered )?(?:evidence|coverage|articles?|sources?|reports?|sentences?|texts?|information|excerpts?|passages?|documents?)(?: (?:provided|given|available|above|here|i have|shown))?` +
@@ -359,7 +352,16 @@ func (c *checker) readKind(s string) int {
 // evidence does not say has a negation.
 func mayBeGap(p string) bool {
 	l := strings.ToLower(p)
+	negation := false
 	for _, w := range []string{"not", "n't", "n’t", "no ", "nothing", "silent", "only", "none"} {
+		negation = negation || strings.Contains(l, w)
+	}
+	if !negation {
+		return false
+	}
+	// ... and names the evidence, or says there is no mention.
+	for _, w := range []string{"evidence", "coverage", "article", "source", "report", "sentence", "text", "information",
+		"excerpt", "passage", "document", "there is no", "there are no", "there was no", "there were no", "none of", "no mention", "no detail"} {
 		if strings.Contains(l, w) {
 			return true
 		}
@@ -648,19 +650,40 @@ func (c *checker) clauses(s string) []string {
 	}
 	m := maskQuotes(s)
 	var cuts [][2]int
-	if punct {
-		for _, loc := range clauseRE.FindAllStringIndex(m, -1) {
-			cuts = append(cuts, [2]int{loc[0], loc[1]})
+	// cut records a cut of m[i:j], widened over the spaces around it.
+	cut := func(i, j int) {
+		for i > 0 && m[i-1] == ' ' {
+			i--
 		}
+		for j < len(m) && m[j] == ' ' {
+			j++
+		}
+		cuts = append(cuts, [2]int{i, j})
 	}
-	if conj {
-		for _, loc := range conjRE.FindAllStringIndex(m, -1) {
-			w := m[loc[1]:]
-			if i := strings.IndexAny(w, " ,.;:!?"); i >= 0 {
-				w = w[:i]
+	for i := 0; i < len(m); i++ {
+		switch {
+		case m[i] == ';':
+			cut(i, i+1)
+		case punct && m[i] == ',' && i+1 < len(m) && m[i+1] == ' ':
+			w := nextWord(m[i+2:])
+			switch w {
+			case "and", "but", "while", "whereas", "although", "though", "yet":
+				cut(i, i+2+len(w))
+			case "as":
+				if strings.HasPrefix(m[i+2:], "as well as ") {
+					cut(i, i+2+len("as well as"))
+				}
 			}
-			if newPredicate(w) {
-				cuts = append(cuts, [2]int{loc[0], loc[1]})
+		case m[i] == ' ' && (strings.HasPrefix(m[i:], " – ") || strings.HasPrefix(m[i:], " — ")):
+			cut(i, i+len(" – "))
+		case conj && m[i] == ' ' && i > 0 && m[i-1] != ',':
+			w := nextWord(m[i+1:])
+			switch w {
+			case "and", "but", "while", "whereas":
+				rest := m[i+1+len(w):]
+				if strings.HasPrefix(rest, " ") && newPredicate(nextWord(rest[1:])) {
+					cut(i, i+1+len(w))
+				}
 			}
 		}
 	}
@@ -692,6 +715,15 @@ func (c *checker) appendClause(out []string, cl string) []string {
 		return out
 	}
 	return append(out, cl)
+}
+
+// nextWord returns the lower-case ASCII word that s starts with.
+func nextWord(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+		i++
+	}
+	return s[:i]
 }
 
 // newPredicate reports a word that starts a new clause after "and": a
@@ -815,10 +847,33 @@ func tidy(s string) string {
 	if strings.Contains(s, "  ") || strings.Contains(s, "\t") {
 		s = spacesRE.ReplaceAllString(s, " ")
 	}
-	if strings.Contains(s, " ") {
-		s = spaceBeforePunctRE.ReplaceAllString(s, "$1")
+	return strings.TrimSpace(dropSpaceBeforePunct(s))
+}
+
+// dropSpaceBeforePunct removes the spaces a removal left before
+// punctuation: "said [7]." becomes "said.".
+func dropSpaceBeforePunct(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' {
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j < len(s) && strings.IndexByte(".,;:!?", s[j]) >= 0 {
+			b.WriteString(s[last:i])
+			last = j
+		}
+		i = j - 1
 	}
-	return strings.TrimSpace(s)
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // replaceURLs is urlRE.ReplaceAllStringFunc, when s may hold a link.

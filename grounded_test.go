@@ -129,3 +129,20 @@ func BenchmarkCheckStreamed(b *testing.B) {
 		}
 	}
 }
+
+func TestClauses(t *testing.T) {
+	c := newChecker(moscow(), "q", 0)
+	for s, want := range map[string]string{
+		"Lavrov called talk of sanctions counter-productive":                                           "Lavrov called talk of sanctions counter-productive",
+		"Lavrov objected to sanctions, and he warned that Russia would veto them":                      "Lavrov objected to sanctions|he warned that Russia would veto them",
+		"Lavrov objected to sanctions and warned that Russia would veto them":                          "Lavrov objected to sanctions|warned that Russia would veto them",
+		"Lavrov and Medvedev discussed sanctions":                                                      "Lavrov and Medvedev discussed sanctions",
+		"Clinton did not attend the summit; she had broken her elbow":                                  "Clinton did not attend the summit|she had broken her elbow",
+		"Clinton praised the talks – very comprehensive and productive ones – with Lavrov":             "Clinton praised the talks|very comprehensive and productive ones|with Lavrov",
+		"She said “we reviewed the situation, and where it stood” at the talks, while Lavrov objected": "She said “we reviewed the situation, and where it stood” at the talks|Lavrov objected",
+	} {
+		if got := strings.Join(c.clauses(s), "|"); got != want {
+			t.Errorf("clauses(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

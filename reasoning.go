@@ -1,6 +1,9 @@
 package newsbot
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Reasoning models write their reasoning into the reply, between tags
 // (DeepSeek-R1 and its distills, Qwen3 and QwQ: <think>...</think>;
@@ -25,6 +28,8 @@ var reasoningTags = [][2]string{
 	{"<|begin_of_thought|>", "<|end_of_thought|>"},
 	{"[think]", "[/think]"},
 	{"◁think▷", "◁/think▷"},
+	// gpt-oss's harmony format, from a server that does not parse it.
+	{"<|channel|>analysis<|message|>", "<|end|>"},
 }
 
 // wrapperTags are removed and their content kept: tags around the answer
@@ -32,7 +37,9 @@ var reasoningTags = [][2]string{
 var wrapperTags = []string{
 	"<answer>", "</answer>", "<|begin_of_solution|>", "<|end_of_solution|>", "<output>", "</output>",
 	"<response>", "</response>", "<final_answer>", "</final_answer>",
-	"<|im_end|>", "<|im_start|>assistant", "<|eot_id|>", "<|end|>", "<|endoftext|>", "</s>",
+	"<|start|>assistant<|channel|>final<|message|>", "<|channel|>final<|message|>", "<|return|>",
+	"<|start_header_id|>assistant<|end_header_id|>", "<|im_start|>assistant",
+	"<|im_end|>", "<|eot_id|>", "<|end|>", "<|endoftext|>", "</s>",
 }
 
 // reasoningFilter removes reasoning from a reply as it arrives. Feed it the
@@ -56,6 +63,17 @@ func newReasoningFilter() *reasoningFilter { return &reasoningFilter{inside: -1}
 // feed reads reply (which begins with every earlier one) up to what can be
 // decided: a possible tag cut at the end waits for more, unless final.
 func (f *reasoningFilter) feed(reply string, final bool) {
+	if !final {
+		// A character cut in two waits for its other half.
+		for k := 1; k <= 3 && k <= len(reply)-f.pos; k++ {
+			if utf8.RuneStart(reply[len(reply)-k]) {
+				if !utf8.FullRuneInString(reply[len(reply)-k:]) {
+					reply = reply[:len(reply)-k]
+				}
+				break
+			}
+		}
+	}
 	for f.pos < len(reply) {
 		rest := reply[f.pos:]
 		if f.inside >= 0 {
@@ -129,14 +147,14 @@ func matchTag(s string) (n, kind int, partial bool) {
 			if hasPrefixFold(s, tag) {
 				return i, tagOpen + k, false
 			}
-			partial = partial || len(s) < len(tag) && hasPrefixFold(tag, s)
+			partial = partial || len(s) < len(tag) && hasPrefixFold(tag[:len(s)], s)
 		}
 	}
 	for i, tag := range wrapperTags {
 		if hasPrefixFold(s, tag) {
 			return i, tagWrapper, false
 		}
-		partial = partial || len(s) < len(tag) && hasPrefixFold(tag, s)
+		partial = partial || len(s) < len(tag) && hasPrefixFold(tag[:len(s)], s)
 	}
 	return 0, tagNone, partial
 }
@@ -148,13 +166,14 @@ func stripReasoning(reply string) string {
 	return f.visible.String()
 }
 
-// hasPrefixFold is strings.HasPrefix ignoring ASCII case; prefix is lower case.
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case; prefix is lower
+// case.
 func hasPrefixFold(s, prefix string) bool {
 	if len(s) < len(prefix) {
 		return false
 	}
 	for i := 0; i < len(prefix); i++ {
-		if lowerASCII(s[i]) != prefix[i] {
+		if lowerASCII(s[i]) != lowerASCII(prefix[i]) {
 			return false
 		}
 	}

@@ -13,7 +13,6 @@ package prompts
 
 import (
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/template"
+	"unicode/utf8"
 )
 
 //go:embed *.tmpl
@@ -83,9 +83,10 @@ type Set struct {
 }
 
 // funcs are the template functions: quote makes any text a quoted string
-// (JSON syntax), so that article text cannot close a delimiter, start a
-// line of its own, or pass for an instruction; hasContext tells whether a
-// context block is needed.
+// (JSON syntax; <, > and & left as they are, for the model to read: a
+// delimiter cannot be closed from inside a quoted string anyway), so that
+// article text cannot close a delimiter, start a line of its own, or pass
+// for an instruction; hasContext tells whether a context block is needed.
 var funcs = template.FuncMap{
 	"quote":      quote,
 	"hasContext": hasContext,
@@ -102,14 +103,40 @@ func hasContext(ev []Evidence) bool {
 }
 
 func quote(s string) string {
-	b, _ := json.Marshal(s)
-	return readable.Replace(string(b))
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	last := 0
+	for i, r := range s {
+		var esc string
+		invalid := r == utf8.RuneError && !strings.HasPrefix(s[i:], "\ufffd")
+		switch {
+		case r == '"':
+			esc = `\"`
+		case r == '\\':
+			esc = `\\`
+		case r == '\n':
+			esc = `\n`
+		case r == '\r':
+			esc = `\r`
+		case r == '\t':
+			esc = `\t`
+		case r < 0x20, r == '\u2028', r == '\u2029', invalid:
+			// Control characters, the JavaScript line separators, and
+			// invalid bytes (as U+FFFD), escaped as JSON does.
+			esc = fmt.Sprintf(`\u%04x`, r)
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		_, size := utf8.DecodeRuneInString(s[i:])
+		last = i + size
+	}
+	b.WriteString(s[last:])
+	b.WriteByte('"')
+	return b.String()
 }
-
-// readable turns JSON's escapes of <, > and & (\u003c ...) back into the
-// characters, for the model to read: a delimiter cannot be closed from
-// inside a quoted string anyway. A Replacer is safe for concurrent use.
-var readable = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
 
 // Load returns the built-in templates, each replaced by dir/NAME.tmpl when
 // that file exists. dir "" means the built-ins alone. A file in dir that

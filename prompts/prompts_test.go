@@ -1,6 +1,7 @@
 package prompts
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,5 +110,24 @@ func TestLoadOverrides(t *testing.T) {
 	s, _ = Load("")
 	if _, err := s.Render(System, struct{}{}); err == nil {
 		t.Error("rendering with missing fields should fail")
+	}
+}
+
+// quote writes JSON strings, as encoding/json does, but for <, > and &.
+func TestQuoteIsJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", `say "hi" \ there`, "line\nbreak\r\ttab", "\x00\x1f\x7f", "a\u2028b\u2029c",
+		"bad \xff utf8", "valid \ufffd", "<evidence> & </evidence>", "“curly” ’quotes’ 中文"} {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(b))
+		if got := quote(s); got != want {
+			t.Errorf("quote(%q) = %s, want %s", s, got, want)
+		}
+		var back string
+		if err := json.Unmarshal([]byte(quote(s)), &back); err != nil {
+			t.Errorf("quote(%q) is not JSON: %v", s, err)
+		}
 	}
 }
