@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/newsbot-dev/newsbot"
-	"github.com/newsbot-dev/newsbot/replytest"
+	"github.com/newsbot-dev/newsbot/adapters/openai/replytest"
 )
 
 // These tests run the scripted replies of replytest (the styles of

@@ -12,7 +12,7 @@ import (
 
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/adapters/openai"
-	"github.com/newsbot-dev/newsbot/replytest"
+	"github.com/newsbot-dev/newsbot/adapters/openai/replytest"
 )
 
 // replay answers as a server does that sends the case's reply: the content

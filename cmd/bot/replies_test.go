@@ -13,7 +13,7 @@ import (
 
 	goopenai "github.com/sashabaranov/go-openai"
 
-	"github.com/newsbot-dev/newsbot/replytest"
+	"github.com/newsbot-dev/newsbot/adapters/openai/replytest"
 )
 
 // Replies that reason, from a model server behind `bot serve`, asked
