@@ -162,7 +162,8 @@ func TestMentionReplyChain(t *testing.T) {
 	f := newFakeDiscord(t)
 	core := builtinBot(t)
 	bot := &recorder{Answerer: core, store: core.Conversations}
-	startGateway(t, f, Config{}, bot)
+	links := &chat.MemoryLinks{}
+	startGateway(t, f, Config{Links: links}, bot)
 
 	own := mentionEvent("m0", botUserID, "What did Lavrov say about sanctions?")
 	own["author"] = map[string]any{"id": botUserID, "bot": true}
@@ -181,6 +182,17 @@ func TestMentionReplyChain(t *testing.T) {
 		t.Fatalf("reply references %v, want m1: %s", ref, first.Body)
 	}
 	replyID := f.LastID()
+	// The reply is linked to its conversation once Discord has answered
+	// its POST, which the fake records before it answers: a person's
+	// reply cannot come sooner.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if k, _ := links.Conversation(context.Background(), "discord:"+replyID); k != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reply %s was never linked to its conversation", replyID)
+		}
+	}
 
 	follow := mentionEvent("m2", "42", "and what did Medvedev say?")
 	follow["type"] = 19
@@ -291,8 +303,10 @@ func TestFatalCloseCodes(t *testing.T) {
 	}
 }
 
-// A close with an ordinary code (4000) is followed by a RESUME, and the
-// bot keeps answering.
+// A close with an ordinary code (4000) is followed by a RESUME on READY's
+// resume_gateway_url, as Discord requires (finding 3 of issue 10:
+// discordgo resumed on the first URL), and the bot keeps answering. A
+// second close resumes there again.
 func TestReconnectAfterOrdinaryClose(t *testing.T) {
 	f := newFakeDiscord(t)
 	startGateway(t, f, Config{}, builtinBot(t))
@@ -302,12 +316,21 @@ func TestReconnectAfterOrdinaryClose(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	f.WaitConnected()
-	ops := f.Ops()
+	ops, paths := f.Ops(), f.Paths()
 	if len(ops) != 2 || ops[1] != 6 {
 		t.Fatalf("connection ops = %v, want [2 6] (identify, then resume)", ops)
 	}
+	if paths[0] != "/gw/" || paths[1] != "/gw-resume/" {
+		t.Fatalf("connection paths = %v, want the identify on /gw/ and the resume on READY's resume_gateway_url, /gw-resume/", paths)
+	}
 	f.Dispatch("INTERACTION_CREATE", askEvent("903", "42", "What did Lavrov say about sanctions?"))
 	f.Wait("final edit after reconnecting", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
+
+	f.CloseGateway(4000)
+	f.WaitConnection(3)
+	if ops, paths := f.Ops(), f.Paths(); len(ops) != 3 || ops[2] != 6 || paths[2] != "/gw-resume/" {
+		t.Fatalf("after a second close: ops %v on %v, want a resume on /gw-resume/", ops, paths)
+	}
 }
 
 // Adversarial output: mentions, markdown and a foreign link from the model

@@ -3,8 +3,7 @@
 //
 // On a terminal it offers line editing and history (see [Run]); on a pipe it
 // reads plain lines and prints only the replies, so its output can be piped
-// on. [Format] and [FormatSources] are the plain-text rendering shared with
-// the one-shot `bot ask`.
+// on. [Format] is the plain-text rendering the one-shot `bot ask` shares.
 //
 // Everything derived from an answer (text, sentences, titles, outlets,
 // URLs) is sanitised before it is printed: control characters are shown as
@@ -219,10 +218,10 @@ func (s *session) handle(ctx context.Context, line string) (quit bool, err error
 			s.reply(msgNoAnswerYet)
 			break
 		}
-		FormatSources(s.out, *s.last)
+		formatSources(s.out, *s.last)
 		s.say("")
 	default:
-		s.reply(fmt.Sprintf("Unknown command %s: type /help for the commands.", shorten(cleanLine(name), 40)))
+		s.reply(fmt.Sprintf("Unknown command %s: type /help for the commands.", shorten(CleanLine(name), 40)))
 	}
 	return false, nil
 }
@@ -252,7 +251,7 @@ func (s *session) ask(ctx context.Context, question string) error {
 			withdrawn = withdrawn || streamed.Len() > 0
 			return
 		}
-		io.WriteString(s.out, cleanText(p.Text))
+		io.WriteString(s.out, newsbot.Delink(CleanText(p.Text), nil))
 		streamed.WriteString(p.Text)
 	}
 	actx = newsbot.WithRequestID(actx, newsbot.NewRequestID())
@@ -290,7 +289,7 @@ func (s *session) ask(ctx context.Context, question string) error {
 			Format(s.out, a)
 		}
 		if a.Question != "" && a.Question != question {
-			s.say("(Read as: " + cleanLine(a.Question) + ")")
+			s.say("(Read as: " + CleanLine(a.Question) + ")")
 		}
 		s.say("")
 	}

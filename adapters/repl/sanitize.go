@@ -11,7 +11,8 @@ import (
 // escape sequences that clear the screen, set the window title, move the
 // cursor, or bidi overrides that make text read differently from what it
 // says. Everything derived from an Answer is therefore printed through
-// cleanText or cleanLine, which follow these rules:
+// CleanText or CleanLine, which follow these rules (and so is anything else
+// a command prints from articles or file names: `bot search`, `bot ingest`):
 //
 //   - C0 controls (U+0000–U+001F), DEL (U+007F) and C1 controls
 //     (U+0080–U+009F) become a visible Go-style escape: ESC is shown as the
@@ -19,8 +20,8 @@ import (
 //     "\x1b[2J" prints as `\x1b[2J`, harmless and visibly odd.
 //   - Tab becomes a space. "\r\n" counts as one line break.
 //   - A line break ("\n", "\r\n", U+2028, U+2029) is kept as "\n" by
-//     cleanText (the answer text's own lines) and becomes a space in
-//     cleanLine (one-line fields: sentences, titles, outlets, URLs). A lone
+//     CleanText (the answer text's own lines) and becomes a space in
+//     CleanLine (one-line fields: sentences, titles, outlets, URLs). A lone
 //     "\r" is a control and is escaped as `\r`.
 //   - Invisible format characters (Unicode category Cf: bidi embeddings,
 //     overrides and isolates U+202A–U+202E and U+2066–U+2069, LRM/RLM,
@@ -33,11 +34,13 @@ import (
 //   - Invalid UTF-8 bytes become U+FFFD, so a stray byte such as 0x9B (an
 //     8-bit CSI for some terminals) never reaches the terminal raw.
 
-// cleanText sanitises multi-line text, keeping its line breaks.
-func cleanText(s string) string { return sanitize(s, true) }
+// CleanText sanitises multi-line text for a terminal, keeping its line
+// breaks, by the rules above.
+func CleanText(s string) string { return sanitize(s, true) }
 
-// cleanLine sanitises text shown on one line: line breaks become spaces.
-func cleanLine(s string) string { return sanitize(s, false) }
+// CleanLine sanitises text shown on one line of a terminal, by the rules
+// above: line breaks become spaces.
+func CleanLine(s string) string { return sanitize(s, false) }
 
 func sanitize(s string, keepNewlines bool) string {
 	if isClean(s, keepNewlines) {

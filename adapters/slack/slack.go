@@ -34,6 +34,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -213,13 +214,23 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 		return nil, errors.New("slack: new: no Answerer")
 	}
 	if strings.TrimSpace(cfg.BotToken) == "" {
-		return nil, errors.New("slack: new: no bot token (SLACK_BOT_TOKEN)")
+		return nil, errors.New("slack: new: no bot token")
+	}
+	if err := CheckBotToken(cfg.BotToken); err != nil {
+		return nil, fmt.Errorf("slack: new: BotToken: %w", err)
+	}
+	if cfg.AppToken != "" {
+		if err := CheckAppToken(cfg.AppToken); err != nil {
+			return nil, fmt.Errorf("slack: new: AppToken: %w", err)
+		}
 	}
 	if cfg.AppToken == "" && cfg.SigningSecret == "" {
-		return nil, errors.New("slack: new: neither an app token (SLACK_APP_TOKEN, Socket Mode) nor a signing secret (SLACK_SIGNING_SECRET, HTTP mode)")
+		return nil, errors.New("slack: new: neither an app token (Socket Mode) nor a signing secret (HTTP mode)")
 	}
-	if cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/") {
-		return nil, fmt.Errorf("slack: new: API URL %q must end with \"/\"", cfg.APIURL)
+	if cfg.APIURL != "" {
+		if err := CheckAPIURL(cfg.APIURL); err != nil {
+			return nil, fmt.Errorf("slack: new: APIURL: %w", err)
+		}
 	}
 	if cfg.RatePerMinute == 0 {
 		cfg.RatePerMinute = DefaultRatePerMinute
@@ -363,9 +374,16 @@ func (a *Adapter) runHTTP(ctx context.Context) error {
 		_ = a.Shutdown(sctx)
 		return runErr
 	}
-	srv := &http.Server{Addr: a.cfg.Addr, Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// The timeouts and connection cap of every server of the bot
+	// (chat.LimitServer).
+	srv := &http.Server{Handler: a.Handler()}
 	served := make(chan error, 1)
-	go func() { served <- srv.ListenAndServe() }()
+	if ln, err := net.Listen("tcp", a.cfg.Addr); err != nil {
+		served <- err
+	} else {
+		ln = chat.LimitServer(srv, ln, chat.ServerLimits{})
+		go func() { served <- srv.Serve(ln) }()
+	}
 	a.log.Info("slack: serving HTTP events", "addr", a.cfg.Addr)
 	var runErr error
 	select {

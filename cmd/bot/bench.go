@@ -54,14 +54,14 @@ after).
 `
 
 func (e *environ) bench(ctx context.Context, args []string) error {
-	fs := e.flags("bench", benchUsage)
+	fs := e.flags("bench", benchUsage, groupCommon)
 	var sets pathList
 	fs.Var(&sets, "questions", "a `SET_DIR` whose questions.jsonl supplies the questions (repeatable)")
 	queries := fs.Int("queries", 1000, "how many searches to time")
 	sizes := fs.String("sentences", "", "comma-separated corpus `SIZES` in sentences (1e6 and 10M are understood), made from PATH")
 	adds := fs.Int("adds", 0, "after each size, ingest `N` single-article files one by one")
 	scratch := fs.String("scratch", "", "the `DIR` for corpora and data directories (kept); default a temporary one, removed")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -374,12 +374,12 @@ type searchReport struct {
 }
 
 func (e *environ) benchSearch(ctx context.Context, args []string) error {
-	fs := e.flags(benchSearchCommand, "")
+	fs := e.flags(benchSearchCommand, "", groupCommon)
 	var sets pathList
 	fs.Var(&sets, "questions", "")
 	queries := fs.Int("queries", 1000, "")
 	first := fs.Int("first-stage", 0, "")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	var questions []string

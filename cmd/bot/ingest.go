@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/newsbot-dev/newsbot/adapters/repl"
 	"github.com/newsbot-dev/newsbot/corpus/datadir"
 )
 
@@ -22,8 +23,8 @@ Ask from what was ingested with: bot --data DIR   (or bot --data DIR ask ...)
 `
 
 func (e *environ) ingest(ctx context.Context, args []string) error {
-	fs := e.flags("ingest", ingestUsage)
-	if done, err := parse(fs, args); done {
+	fs := e.flags("ingest", ingestUsage, groupCommon)
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -38,21 +39,23 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 		return err
 	}
 
-	var added, dup, repl, refused int
+	var added, dup, replaced, refused int
 	for i, r := range in.Reports {
 		c := in.Counts[i]
 		a, d, rp := c.Added, c.Duplicate, c.Replaced
-		added, dup, repl = added+a, dup+d, repl+rp
+		added, dup, replaced = added+a, dup+d, replaced+rp
+		// File names and reasons are printed through repl.CleanLine: a
+		// file name can hold escape sequences.
 		if a+d+rp > 0 || len(r.Problems) == 0 {
-			fmt.Fprintf(e.stdout, "%s: %s\n", r.Path, counts(a, d, rp))
+			fmt.Fprintf(e.stdout, "%s: %s\n", repl.CleanLine(r.Path), counts(a, d, rp))
 		}
 		for _, p := range r.Problems {
 			refused++
-			fmt.Fprintf(e.stdout, "%s: refused: %s\n", r.Where(p), p.Reason)
+			fmt.Fprintf(e.stdout, "%s: refused: %s\n", repl.CleanLine(r.Where(p)), repl.CleanLine(p.Reason))
 		}
 	}
 	fmt.Fprintf(e.stdout, "ingested into %s: %d added, %d duplicates, %d replaced, %d refused; the index holds %d articles\n",
-		data, added, dup, repl, refused, in.Articles)
+		repl.CleanLine(data), added, dup, replaced, refused, in.Articles)
 	if refused > 0 {
 		return exitError{2, fmt.Errorf("%d files or records were refused (see above); the rest were ingested", refused)}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	newsbot "github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/repl"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
 	"github.com/newsbot-dev/newsbot/corpus/index"
@@ -42,10 +43,10 @@ type result struct {
 }
 
 func (e *environ) search(ctx context.Context, args []string) error {
-	fs := e.flags("search", searchUsage)
+	fs := e.flags("search", searchUsage, groupCommon)
 	k := fs.Int("k", 10, "how many sentences to return")
 	jsonl := fs.Bool("jsonl", false, "read questions as JSON Lines on stdin, write results as JSON Lines")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if *k <= 0 {
@@ -68,7 +69,7 @@ func (e *environ) search(ctx context.Context, args []string) error {
 			return err
 		}
 		for i, h := range hits {
-			fmt.Fprintf(e.stdout, "%2d. %.3f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Article.ID, h.Start, h.End, collapse(h.Text()))
+			fmt.Fprintf(e.stdout, "%2d. %.3f  %s [%d:%d]\n    %s\n", i+1, h.Score, repl.CleanLine(h.Article.ID), h.Start, h.End, repl.CleanLine(collapse(h.Text())))
 		}
 		return nil
 	}
@@ -76,8 +77,6 @@ func (e *environ) search(ctx context.Context, args []string) error {
 	in := bufio.NewReaderSize(e.stdin, 64<<10)
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	for line := 1; ; line++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -107,7 +106,7 @@ func (e *environ) search(ctx context.Context, args []string) error {
 					resp.Results = append(resp.Results, result{h.Article.ID, h.Start, h.End, h.Text(), h.Score})
 				}
 			}
-			if err := enc.Encode(resp); err != nil {
+			if err := encodeJSONLine(out, resp); err != nil {
 				return err
 			}
 		}
@@ -132,9 +131,9 @@ per question (median and 95th percentile).
 `
 
 func (e *environ) eval(ctx context.Context, args []string) error {
-	fs := e.flags("eval", evalUsage)
+	fs := e.flags("eval", evalUsage, groupCommon)
 	k := fs.Int("k", 10, "sentences retrieved per question")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -307,8 +307,8 @@ func reseal(b []byte) []byte {
 	return b
 }
 
-// exercise reads everything a segment holds, as searches and merges do.
-func exercise(g *segFile) {
+// exerciseSegment reads everything a segment holds, as searches and merges do.
+func exerciseSegment(g *segFile) {
 	for i := range uint32(min(g.m.sents, 64)) {
 		if r, err := g.sent(i); err == nil {
 			if a, err := g.art(r.article); err == nil {
@@ -365,7 +365,7 @@ func FuzzSegment(f *testing.F) {
 		if err != nil {
 			return
 		}
-		exercise(g)
+		exerciseSegment(g)
 		// And a search over it.
 		s := &snapshot{segs: []*segFile{g}, dels: []*deletions{nil}}
 		s.refs.Add(1)
@@ -412,7 +412,7 @@ func TestSegmentDamageSweep(t *testing.T) {
 				continue
 			}
 			opened++
-			exercise(g)
+			exerciseSegment(g)
 			s := &snapshot{segs: []*segFile{g}, dels: []*deletions{nil}}
 			s.refs.Add(1)
 			s.stats()

@@ -82,7 +82,7 @@ func (l *Loader) loadJSONL(rep *Report, r io.Reader) {
 				// A blank line separates nothing; skip it.
 			default:
 				records++
-				a, reason := parseRecord(line, maxBody)
+				a, reason := l.parseRecord(line)
 				if reason != "" {
 					rep.Problems = append(rep.Problems, lineProblem(lineNo, reason))
 					break
@@ -206,7 +206,7 @@ func readLine(br *bufio.Reader, buf *[]byte, limit int) (line []byte, n int, err
 
 // parseRecord reads one JSON Lines record. It returns the reason when the
 // record is refused.
-func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
+func (l *Loader) parseRecord(line []byte) (corpus.Article, string) {
 	if !utf8.Valid(line) {
 		return corpus.Article{}, invalidUTF8(line).Error()
 	}
@@ -230,9 +230,6 @@ func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
 	if strings.TrimSpace(body) == "" {
 		return corpus.Article{}, "empty body"
 	}
-	if len(body) > maxBody {
-		return corpus.Article{}, fmt.Sprintf("article body is %s, over the %s limit", formatSize(int64(len(body))), formatSize(int64(maxBody)))
-	}
 	a := corpus.Article{
 		ID:        strings.TrimSpace(string(rec.ID)),
 		Title:     oneLine(rec.Title),
@@ -243,10 +240,10 @@ func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
 		Place:     dateline.PlaceFromField(rec.Dateline),
 		Body:      body,
 	}
-	if a.ID == "" {
-		a.ID = contentID(body)
-	}
 	applyDateline(&a)
+	if err := l.finish(&a); err != nil {
+		return corpus.Article{}, err.Error()
+	}
 	return a, ""
 }
 
