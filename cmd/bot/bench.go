@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -379,8 +380,20 @@ func (e *environ) benchSearch(ctx context.Context, args []string) error {
 	fs.Var(&sets, "questions", "")
 	queries := fs.Int("queries", 1000, "")
 	first := fs.Int("first-stage", 0, "")
+	profile := fs.String("cpuprofile", "", "")
 	if done, err := e.parse(fs, args); done {
 		return err
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var questions []string
 	for _, dir := range sets.paths {

@@ -20,6 +20,7 @@ import (
 	"github.com/newsbot-dev/newsbot/adapters/chat"
 	"github.com/newsbot-dev/newsbot/adapters/httpapi"
 	"github.com/newsbot-dev/newsbot/adapters/prometheus"
+	"github.com/newsbot-dev/newsbot/corpus/datadir"
 	"golang.org/x/time/rate"
 )
 
@@ -95,9 +96,12 @@ type service struct {
 	grace   time.Duration // how long answers in flight may finish
 	metrics *prometheus.Metrics
 	gate    *newsbot.Gate // not ready until the coverage is loaded
-	mux     *http.ServeMux
-	srv     *http.Server
-	served  chan error // the server's end
+	// limit bounds the questions answered at once, by every adapter
+	// together, in front of the gate.
+	limit  *newsbot.Limit
+	mux    *http.ServeMux
+	srv    *http.Server
+	served chan error // the server's end
 	// tasks run beside the server until the service stops: the chat
 	// adapters (a feed watcher would be one too). One that fails for good
 	// (a refused token) stops the whole service, with its message,
@@ -107,8 +111,8 @@ type service struct {
 	stopTasks context.CancelFunc
 	failed    chan error // the first task to fail for good
 	running   sync.WaitGroup
-	loaded    bool     // the coverage was loaded once: loading again reloads
-	closers   []func() // run by close, last first
+	cov       *datadir.Coverage // the coverage, once loaded: loading again reloads it
+	closers   []func()          // run by close, last first
 }
 
 // task is something serve runs beside its server until it stops.
@@ -129,6 +133,7 @@ func (e *environ) newService() *service {
 		mux:     http.NewServeMux(),
 		failed:  make(chan error, 1),
 	}
+	s.limit = newsbot.NewLimit(s.gate, e.set.count("NEWSBOT_MAX_QUESTIONS"), e.set.duration("NEWSBOT_QUEUE_WAIT"))
 	s.taskCtx, s.stopTasks = context.WithCancel(context.Background())
 	s.metrics.Adapter("http")
 	perMinute := e.set.perMinute("NEWSBOT_HTTP_RATE")
@@ -144,7 +149,7 @@ func (e *environ) newService() *service {
 		Metrics:        s.metrics.Handler(),
 		Log:            s.log,
 		TrustedProxies: e.set.prefixes("NEWSBOT_TRUSTED_PROXIES"),
-	}, newsbot.Observe(s.gate, "http", s.metrics, s.log))
+	}, newsbot.Observe(s.limit, "http", s.metrics, s.log))
 	s.mux.Handle("/", countRequests(api, s.metrics))
 	return s
 }
@@ -163,7 +168,7 @@ func (e *environ) addChatAdapters(s *service) error {
 	}
 	s.closers = append(s.closers, closeStore)
 	e.conversations = store
-	adapters, err := e.chatAdapters(s.gate, s.metrics, store)
+	adapters, err := e.chatAdapters(s.limit, s.metrics, store)
 	if err != nil {
 		return err
 	}
@@ -227,17 +232,28 @@ const connReserve = 512
 // over it. Called again, it reloads: questions already being answered
 // finish on the old index, new ones use the new one.
 func (e *environ) loadCoverage(s *service) error {
-	bot, from, mode, err := e.openBot(io.Discard)
+	reload := s.cov != nil
+	if !reload {
+		cov, err := e.open(io.Discard)
+		if err != nil {
+			return err
+		}
+		s.cov = &cov
+	} else if err := s.cov.Reload(cleanWriter{io.Discard}); err != nil {
+		// The index in use is left as it was.
+		return err
+	}
+	bot, mode, err := e.newBot(*s.cov)
 	if err != nil {
 		return err
 	}
+	from := s.cov.Label
 	s.gate.Open(bot)
-	if s.loaded {
+	if reload {
 		s.log.Info("reloaded", "coverage", from)
 		fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", from)
 		return nil
 	}
-	s.loaded = true
 	s.log.Info("ready", "coverage", from, "mode", mode)
 	fmt.Fprintf(e.stdout, "answering from %s. %s\n", from, mode)
 	return nil

@@ -45,6 +45,33 @@ type Coverage struct {
 	Index *index.Disk
 	// Label says what the coverage is, for people.
 	Label string
+
+	data  string   // the data directory, "" for the built-in coverage
+	paths []string // the --corpus paths, if any
+}
+
+// Reload brings the coverage up to date without opening it again: the
+// ingested index reads its manifest again (mapping only the segments that
+// are new, so a reload never holds two copies of the index), the index of
+// --corpus paths first takes in the files that changed, and the built-in
+// coverage stays as it is. On error the coverage is unchanged. log is as
+// for Open.
+func (c *Coverage) Reload(log io.Writer) error {
+	switch {
+	case c.data == "":
+		return nil
+	case len(c.paths) > 0:
+		if _, err := updateCorpus(c.data, c.paths, log); err != nil {
+			return err
+		}
+	}
+	if err := c.Index.Reload(); err != nil {
+		return err
+	}
+	if len(c.paths) == 0 {
+		c.Label = ingestedLabel(c.Index, c.data)
+	}
+	return nil
 }
 
 // Open returns the coverage to answer from: the index of the corpus paths
@@ -81,7 +108,11 @@ func openIngested(data string) (Coverage, error) {
 	if err != nil {
 		return Coverage{}, err
 	}
-	return Coverage{ix, fmt.Sprintf("%d articles ingested in %s", ix.Len(), data)}, nil
+	return Coverage{Index: ix, Label: ingestedLabel(ix, data), data: data}, nil
+}
+
+func ingestedLabel(ix *index.Disk, data string) string {
+	return fmt.Sprintf("%d articles ingested in %s", ix.Len(), data)
 }
 
 // openBuiltin indexes the coverage embedded in the binary. It is small
@@ -97,7 +128,7 @@ func openBuiltin() (Coverage, error) {
 		arts = append(arts, r.Articles...)
 	}
 	ix := index.BuildDisk(arts)
-	return Coverage{ix, fmt.Sprintf("the built-in coverage (%d articles: Clinton in Moscow, Iran sanctions, October 2009)", ix.Len())}, nil
+	return Coverage{Index: ix, Label: fmt.Sprintf("the built-in coverage (%d articles: Clinton in Moscow, Iran sanctions, October 2009)", ix.Len())}, nil
 }
 
 // Ingested is what Ingest did.
@@ -210,31 +241,45 @@ const manifestFile = "files.json"
 // the files are those load.Files selects. A kept index that is damaged is
 // rebuilt: it is a cache of the files.
 func openCorpus(data string, paths []string, log io.Writer) (Coverage, error) {
-	ctx := context.Background()
-	dir, err := corpusDir(data, paths)
+	dir, err := updateCorpus(data, paths, log)
+	if err != nil {
+		return Coverage{}, err
+	}
+	ix, err := index.OpenDisk(dir)
 	if err != nil {
 		return Coverage{}, err
 	}
 	label := fmt.Sprintf("%s (indexed in %s)", strings.Join(paths, ", "), dir)
+	return Coverage{Index: ix, Label: label, data: data, paths: paths}, nil
+}
+
+// updateCorpus brings the kept index of paths up to date with the files
+// (see openCorpus) and returns its directory.
+func updateCorpus(data string, paths []string, log io.Writer) (string, error) {
+	ctx := context.Background()
+	dir, err := corpusDir(data, paths)
+	if err != nil {
+		return "", err
+	}
 
 	files, err := stampFiles(load.Files(paths...))
 	if err != nil {
-		return Coverage{}, err
+		return "", err
 	}
 	if _, err := index.Convert(ctx, dir); err != nil {
 		fmt.Fprintf(log, "index in %s is unusable (%v); rebuilding it\n", dir, err)
 		if err := clearIndex(dir); err != nil {
-			return Coverage{}, err
+			return "", err
 		}
 	}
 	ix, err := index.OpenWriter(dir)
 	if err != nil {
 		fmt.Fprintf(log, "index in %s is unusable (%v); rebuilding it\n", dir, err)
 		if err := clearIndex(dir); err != nil {
-			return Coverage{}, err
+			return "", err
 		}
 		if ix, err = index.OpenWriter(dir); err != nil {
-			return Coverage{}, err
+			return "", err
 		}
 	}
 	defer ix.Close()
@@ -248,14 +293,14 @@ func openCorpus(data string, paths []string, log io.Writer) (Coverage, error) {
 		switch {
 		case changed:
 		case len(added) == 0:
-			return reopen(dir, label)
+			return dir, nil
 		default:
 			read, rebuild = added, false
 		}
 	}
 	in, err := add(ctx, ix, selection(read), rebuild, nil)
 	if err != nil {
-		return Coverage{}, err
+		return "", err
 	}
 	for _, r := range in.Reports {
 		for _, p := range r.Problems {
@@ -263,23 +308,13 @@ func openCorpus(data string, paths []string, log io.Writer) (Coverage, error) {
 		}
 	}
 	if ix.Len() == 0 {
-		return Coverage{}, fmt.Errorf("corpus %s: no articles could be read", strings.Join(paths, ", "))
+		return "", fmt.Errorf("corpus %s: no articles could be read", strings.Join(paths, ", "))
 	}
 	b, _ := json.Marshal(manifest{Files: stamps(files)})
 	if err := writeFileAtomic(filepath.Join(dir, manifestFile), b); err != nil {
-		return Coverage{}, err
+		return "", err
 	}
-	return reopen(dir, label)
-}
-
-// reopen opens the index in dir for reading: the writer that built it
-// lets go of the lock.
-func reopen(dir, label string) (Coverage, error) {
-	ix, err := index.OpenDisk(dir)
-	if err != nil {
-		return Coverage{}, err
-	}
-	return Coverage{ix, label}, nil
+	return dir, nil
 }
 
 // clearIndex removes a kept --corpus index that cannot be read, to build

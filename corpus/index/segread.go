@@ -61,6 +61,9 @@ func mapSegment(path, name string) (*segFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("segment %s: map: %w", name, err)
 	}
+	// Searches read a few blocks here and there: no read-ahead, which
+	// would bring (and count as resident) pages nobody asked for.
+	syscall.Madvise(data, syscall.MADV_RANDOM)
 	s, err := openSegment(name, data, func() error { return syscall.Munmap(data) })
 	if err != nil {
 		syscall.Munmap(data)
