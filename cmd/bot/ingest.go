@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/term"
 
 	"github.com/newsbot-dev/newsbot/adapters/repl"
 	"github.com/newsbot-dev/newsbot/corpus/datadir"
@@ -34,7 +38,9 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := datadir.Ingest(ctx, data, fs.Args(), nil)
+	progress, done := e.progressLine()
+	in, err := datadir.Ingest(ctx, data, fs.Args(), progress)
+	done()
 	if err != nil {
 		return err
 	}
@@ -74,4 +80,31 @@ func counts(added, dup, replaced int) string {
 		s += fmt.Sprintf(", %d replaced", replaced)
 	}
 	return s
+}
+
+// progressLine returns, when standard error is a terminal, a progress
+// function that keeps one line there up to date with the articles read and
+// their rate (at most twice a second), and a function that clears it; when
+// it is not (a log, a pipe), functions that do nothing.
+func (e *environ) progressLine() (func(int), func()) {
+	f, ok := e.stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	start := time.Now()
+	var last time.Time
+	shown := false
+	return func(n int) {
+			now := time.Now()
+			if now.Sub(last) < 500*time.Millisecond {
+				return
+			}
+			last, shown = now, true
+			rate := float64(n) / max(now.Sub(start).Seconds(), 1e-3)
+			fmt.Fprintf(f, "\r\x1b[Kingesting: %d articles read (%.0f a second, %s)", n, rate, now.Sub(start).Round(time.Second))
+		}, func() {
+			if shown {
+				fmt.Fprint(f, "\r\x1b[K")
+			}
+		}
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"hash/fnv"
 	"sort"
 
@@ -250,8 +251,9 @@ func (b *builder) add(p prepared) {
 
 func (b *builder) empty() bool { return len(b.arts) == 0 }
 
-// write writes the collected articles as one segment.
-func (b *builder) write(w *segWriter) error {
+// write writes the collected articles as one segment, checking ctx now
+// and then.
+func (b *builder) write(ctx context.Context, w *segWriter) error {
 	for i := range b.arts {
 		p := &b.arts[i]
 		if err := w.addArticle(p.stored, p.rec, p.id, p.sents, p.ans); err != nil {
@@ -265,7 +267,12 @@ func (b *builder) write(w *segWriter) error {
 	}
 	sort.Slice(order, func(i, j int) bool { return b.terms[order[i]] < b.terms[order[j]] })
 	var enc termLists
-	for _, t := range order {
+	for i, t := range order {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		enc.reset()
 		for _, p := range b.sp[t] {
 			enc.addSent(p.sent, uint32(p.own), uint32(p.ctx), uint32(p.n))

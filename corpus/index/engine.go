@@ -514,7 +514,7 @@ func (b *Batch) flush(bl *builder) error {
 	ix := b.ix
 	name := segName(ix.man.next)
 	ix.man.next++
-	if err := ix.writeSegment(name, bl.write); err != nil {
+	if err := ix.writeSegment(name, func(w *segWriter) error { return bl.write(b.ctx, w) }); err != nil {
 		return err
 	}
 	if err := b.addFresh(name); err != nil {

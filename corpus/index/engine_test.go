@@ -351,7 +351,7 @@ func FuzzSegment(f *testing.F) {
 	for _, a := range testArticles() {
 		bl.add(an.prepare(&a))
 	}
-	bl.write(w)
+	bl.write(context.Background(), w)
 	seed, _ := w.finish("x")
 	f.Add(seed, uint(0), byte(0))
 	f.Add(seed, uint(len(seed)/2), byte(0xff))
@@ -399,7 +399,7 @@ func TestSegmentDamageSweep(t *testing.T) {
 	for _, a := range testArticles() {
 		bl.add(an.prepare(&a))
 	}
-	bl.write(w)
+	bl.write(context.Background(), w)
 	seed, _ := w.finish("x")
 	opened := 0
 	for off := 0; off < len(seed); off++ {
