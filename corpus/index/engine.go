@@ -45,12 +45,19 @@ type Disk struct {
 	// FirstStage is how many sentences a search's first stage keeps for
 	// the second; 0 means the default (see firstStage).
 	FirstStage int
+	// Searchers is how many searches run at once; the others wait their
+	// turn, first come first served. A search is CPU work: more at once
+	// than there are cores only makes each slower, and the slowest much
+	// slower. 0 means GOMAXPROCS.
+	Searchers int
 	// Merging, if set, is called as a merge of committed segments starts,
 	// with the number of segments and of their sentences (for a progress
 	// line).
 	Merging func(segments int, sentences uint64)
 
-	stats Stats
+	stats     Stats
+	slotsOnce sync.Once
+	slots     chan struct{}
 }
 
 // snapshot is the index as one manifest made it: its segments, their

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/bits"
+	"runtime"
 	"sort"
 
 	"github.com/newsbot-dev/newsbot"
@@ -46,9 +47,33 @@ const firstStage = 200
 
 // Search returns the k sentences that best answer question, best first.
 func (ix *Disk) Search(question string, k int) ([]DiskHit, error) {
+	return ix.searchCtx(context.Background(), question, k)
+}
+
+// searchCtx is Search, waiting its turn (see Searchers) unless ctx ends.
+func (ix *Disk) searchCtx(ctx context.Context, question string, k int) ([]DiskHit, error) {
+	slots := ix.searchSlots()
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-slots }()
 	s := ix.acquire()
 	defer s.release()
 	return s.search(defaultScoring, ix.firstStage(), question, k)
+}
+
+// searchSlots is the semaphore of Searchers.
+func (ix *Disk) searchSlots() chan struct{} {
+	ix.slotsOnce.Do(func() {
+		n := ix.Searchers
+		if n <= 0 {
+			n = runtime.GOMAXPROCS(0)
+		}
+		ix.slots = make(chan struct{}, n)
+	})
+	return ix.slots
 }
 
 func (ix *Disk) firstStage() int {
@@ -66,12 +91,12 @@ func (ix *Disk) Retrieve(ctx context.Context, question string, k int) ([]newsbot
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s := ix.acquire()
-	defer s.release()
-	hits, err := s.search(defaultScoring, ix.firstStage(), question, k)
+	hits, err := ix.searchCtx(ctx, question, k)
 	if err != nil || len(hits) == 0 {
 		return nil, err
 	}
+	s := ix.acquire()
+	defer s.release()
 	out := make([]newsbot.Evidence, len(hits))
 	for i, h := range hits {
 		a := h.Article
