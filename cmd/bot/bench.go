@@ -272,10 +272,26 @@ func (b *bencher) adds(src []corpus.Article, data, dir string, n int) (string, e
 			if err := json.Unmarshal(lastLine(out), &ar); err != nil {
 				return "", fmt.Errorf("bench: add report: %w", err)
 			}
+			// The same number of new articles in one ingest, for the ratio.
+			batchDir := filepath.Join(dir, "batch")
+			if err := os.MkdirAll(batchDir, 0o755); err != nil {
+				return "", err
+			}
+			for j := range n {
+				a := src[(j*7919+13)%len(src)]
+				rec, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("%s-batch%d", a.ID, j), "title": a.Title, "source": a.Outlet, "body": a.Body})
+				if err := os.WriteFile(filepath.Join(batchDir, fmt.Sprintf("b-%d.jsonl", j)), append(rec, '\n'), 0o644); err != nil {
+					return "", err
+				}
+			}
+			_, batch, _, err := b.child("--data", data, "ingest", batchDir)
+			if err != nil {
+				return "", err
+			}
 			sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-			return fmt.Sprintf("|  | %d single-article ingests: median %s, all %s (%.1f× one); each wrote %s on average; one article in process: %.1f ms (of which merges %.1f ms) |",
+			return fmt.Sprintf("|  | %d single-article ingests in a row: median %s each, %s in all (%.1f× one, %.1f× one ingest of %d such articles together, %s); each wrote %s on average, merges included; one article added in process: %.1f ms (merges %.1f ms) |",
 				n, seconds(walls[len(walls)/2]), seconds(total), float64(total)/float64(walls[len(walls)/2]),
-				bytesOf(written/int64(n)), ar.AddMS, ar.MergeMS), nil
+				float64(total)/float64(batch), n, seconds(batch), bytesOf(written/int64(n)), ar.AddMS, ar.MergeMS), nil
 		}
 		_, wall, ru, err := b.child("--data", data, "ingest", name)
 		if err != nil {
@@ -451,6 +467,11 @@ type addReport struct {
 }
 
 func (e *environ) benchAdd(ctx context.Context, args []string) error {
+	fs := e.flags(benchAddCommand, "", groupCommon)
+	if done, err := e.parse(fs, args); done {
+		return err
+	}
+	args = fs.Args()
 	data, err := e.dataDir()
 	if err != nil {
 		return err

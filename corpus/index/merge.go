@@ -4,7 +4,6 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
-	"math"
 	"sort"
 	"time"
 )
@@ -23,19 +22,22 @@ func (ix *Disk) Stats() Stats {
 	return ix.stats
 }
 
-// Policy decides which segments to merge: size-tiered, as Lucene's
-// TieredMergePolicy and Cassandra's size-tiered compaction. Segments are
-// put in tiers by size (Floor sentences, Factor times that, Factor² times
-// that...); when a tier holds Factor segments, they are merged into one of
-// the next tier. So each sentence is rewritten about log_Factor(N/Floor)
-// times over the life of an index, a stream of small ingests costs
-// amortised O(its size × that), and a search reads O(Factor × tiers)
-// segments. A segment more than MaxDeleted of whose articles are
-// tombstones is rewritten alone, to drop them.
+// Policy decides which segments to merge: size-tiered, as Cassandra's
+// size-tiered compaction and Lucene's TieredMergePolicy. Segments are put
+// in buckets of similar size (none more than twice the smallest of its
+// bucket, every segment counting as at least Floor sentences); when a
+// bucket holds Factor segments, they are merged into one, which lands in a
+// bucket Factor times larger. So each sentence is rewritten about
+// log_Factor(N/Floor) times over the life of an index, a stream of small
+// ingests costs amortised O(its size × that), and a search reads
+// O(Factor × log_Factor(N/Floor)) segments. A segment more than MaxDeleted
+// of whose articles are tombstones is rewritten alone, to drop them.
 type Policy struct {
-	// Factor is how many segments of a tier are merged at once; 0 means 10.
+	// Factor is how many segments of a bucket are merged at once; 0 means
+	// 10.
 	Factor int
-	// Floor is the size in sentences of the smallest tier; 0 means 2,000.
+	// Floor is the size in sentences below which segments count as equal;
+	// 0 means 2,000.
 	Floor uint64
 	// MaxDeleted is the share of deleted articles past which a segment is
 	// rewritten; 0 means 0.3.
@@ -63,12 +65,6 @@ func (p Policy) maxDeleted() float64 {
 	return p.MaxDeleted
 }
 
-func (p Policy) tier(sents uint64) int {
-	f := float64(p.factor())
-	x := float64(max(sents, p.floor())) / float64(p.floor())
-	return int(math.Floor(math.Log(x)/math.Log(f) + 1e-9))
-}
-
 // pick returns the positions in segs of the segments to merge next, or nil.
 func (p Policy) pick(segs []segEntry, _ []*deletions) []int {
 	for i, s := range segs {
@@ -76,23 +72,27 @@ func (p Policy) pick(segs []segEntry, _ []*deletions) []int {
 			return []int{i}
 		}
 	}
-	tiers := map[int][]int{}
-	for i, s := range segs {
-		t := p.tier(s.sents - s.sents*uint64(len(s.dels))/max(s.arts, 1))
-		tiers[t] = append(tiers[t], i)
+	// Live sizes, floored, smallest first.
+	size := func(s segEntry) uint64 {
+		live := s.sents - s.sents*uint64(len(s.dels))/max(s.arts, 1)
+		return max(live, p.floor())
 	}
-	var ts []int
-	for t := range tiers {
-		ts = append(ts, t)
+	order := make([]int, len(segs))
+	for i := range order {
+		order[i] = i
 	}
-	sort.Ints(ts)
-	for _, t := range ts {
-		if in := tiers[t]; len(in) >= p.factor() {
-			sort.SliceStable(in, func(a, b int) bool { return segs[in[a]].sents < segs[in[b]].sents })
-			pick := in[:p.factor()]
+	sort.SliceStable(order, func(a, b int) bool { return size(segs[order[a]]) < size(segs[order[b]]) })
+	for lo := 0; lo < len(order); {
+		hi := lo + 1
+		for hi < len(order) && size(segs[order[hi]]) <= 2*size(segs[order[lo]]) {
+			hi++
+		}
+		if hi-lo >= p.factor() {
+			pick := append([]int(nil), order[lo:lo+p.factor()]...)
 			sort.Ints(pick)
 			return pick
 		}
+		lo = hi
 	}
 	return nil
 }
