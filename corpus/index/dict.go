@@ -37,8 +37,6 @@ func (t *termInfo) listOff(i int) uint64 {
 	return o
 }
 
-func (t *termInfo) end() uint64 { return t.listOff(3) }
-
 type dictWriter struct {
 	spool  spool
 	blocks []uint64

@@ -303,10 +303,8 @@ func (h *streamHeap) Pop() any {
 // deleted).
 func mergeTerms(ctx context.Context, w *segWriter, in []*segFile, sentMap, artMap [][]uint32) error {
 	h := &streamHeap{}
-	var streams []*termStream
 	for k, g := range in {
 		ts := &termStream{k: k, it: dictIter{d: g.d}}
-		streams = append(streams, ts)
 		if ts.it.seek(0) {
 			ts.advance()
 		}

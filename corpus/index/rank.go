@@ -473,17 +473,6 @@ func selectCands(c []cand, n int) {
 	}
 }
 
-func dedupeSorted(ids []uint32) []uint32 {
-	k := 0
-	for i, x := range ids {
-		if i == 0 || x != ids[k-1] {
-			ids[k] = x
-			k++
-		}
-	}
-	return ids[:k]
-}
-
 // articles scores the candidates' articles (body and headline, term by
 // term) and returns the best of those scores. cands are in index order,
 // so their articles are too.
