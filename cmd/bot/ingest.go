@@ -18,8 +18,11 @@ const ingestUsage = `Usage: bot [flags] ingest PATH...
 Adds the articles in the given files and directories (recursively) to the
 data directory's index. For each file it reports what was added, skipped as a
 duplicate (the same text is already there), replaced (same id, new text) or
-refused and why, then a count. The index is written atomically: if ingest is
-interrupted, the previous index stays as it was and keeps answering. The exit
+refused and why, then a count. Files are read as a stream, in bounded memory,
+and what they add is committed at once at the end: if ingest is interrupted
+(Ctrl-C, a kill), the previous index stays as it was and keeps answering. A
+process answering from the data directory ("bot serve") sees the new articles
+after a SIGHUP. At a terminal a progress line shows the articles read. The exit
 status is 0 when everything was read, 2 when some files or records were
 refused (the rest are ingested), 1 on any other failure.
 

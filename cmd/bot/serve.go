@@ -38,12 +38,16 @@ HTTP endpoints:
   GET  /metrics              Prometheus metrics
 The /v1 endpoints need "Authorization: Bearer TOKEN" when NEWSBOT_API_TOKEN is
 set, take bodies of at most 64 KiB, and allow each client NEWSBOT_HTTP_RATE
-questions a minute, NEWSBOT_HTTP_BURST at once.
+questions a minute, NEWSBOT_HTTP_BURST at once. The whole process answers at
+most NEWSBOT_MAX_QUESTIONS questions at once; one more waits up to
+NEWSBOT_QUEUE_WAIT for a place, then gets 503 (in a chat, the not-ready
+sentence).
 
 On SIGTERM or Ctrl-C it stops taking questions and lets answers in flight
 finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT, then exits 0. On SIGHUP it reloads
 the coverage (what "bot ingest" added since, or changed --corpus files) without
-stopping; if the reload fails it keeps the old one.
+stopping, mapping only the index's new segments; if the reload fails it keeps
+the old one.
 Logs: one line per question (request id, adapter, outcome, time of each
 stage, citations kept and removed); no article text and no secrets.
 `
