@@ -30,7 +30,7 @@ import (
 //
 //	go test -run '^$' -bench ServeLoad -benchtime 2000x ./cmd/bot/
 //
-// With NEWSBOT_BENCH_DATA set to a data directory (one that "bot bench
+// With BENCH_SERVE_DATA set to a data directory (one that "bot bench
 // --sentences 5M --scratch DIR" left, say), it serves what was ingested
 // there instead, without a model (extractive answers: the index's own
 // cost), and reports the process's resident memory as it goes.
@@ -70,7 +70,7 @@ func BenchmarkServeLoad(b *testing.B) {
 		"NEWSBOT_CORPUS": reuters, "NEWSBOT_DATA": b.TempDir(), "NEWSBOT_API_RATE": "1000000",
 		"OPENAI_BASE_URL": model.URL + "/v1", "NEWSBOT_MODEL": "fake", "NEWSBOT_LOG_LEVEL": "error",
 	}
-	if data := os.Getenv("NEWSBOT_BENCH_DATA"); data != "" {
+	if data := os.Getenv("BENCH_SERVE_DATA"); data != "" {
 		env = map[string]string{"NEWSBOT_DATA": data, "NEWSBOT_API_RATE": "1000000", "NEWSBOT_LOG_LEVEL": "error"}
 	}
 	base, stop := startServe(b, env)

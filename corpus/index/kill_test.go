@@ -18,7 +18,7 @@ import (
 	"github.com/newsbot-dev/newsbot/corpus/load"
 )
 
-const killHelperEnv = "NEWSBOT_INDEX_KILL_HELPER"
+const killHelperEnv = "INDEX_KILL_HELPER_DIR"
 
 // killBatch is how many articles each commit of the helper adds.
 const killBatch = 1500
