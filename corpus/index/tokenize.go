@@ -23,7 +23,10 @@ type token struct {
 // An analyzer is not safe for concurrent use; make one per goroutine.
 type analyzer struct {
 	stems map[string]string
-	buf   []byte
+	// words interns the words of words(), so that a word seen before
+	// costs no allocation.
+	seen map[string]string
+	buf  []byte
 }
 
 // newAnalyzer returns an analyzer whose stem cache starts with room for
@@ -118,7 +121,12 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 			}
 			a.buf = removeByte(a.buf, '.')
 		}
-		word := string(a.buf)
+		var word string
+		if stem {
+			word = string(a.buf)
+		} else {
+			word = a.intern(a.buf)
+		}
 		t := token{start: start, cap: unicode.IsUpper(first), num: allDigits || isNumeric(word)}
 		acronym := dotted || (upper == len(word) && len(word) <= 3 && len(word) > 1)
 		switch {
@@ -135,6 +143,19 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 		dst = append(dst, t)
 	}
 	return dst
+}
+
+// intern returns b as a string, the same string for the same bytes.
+func (a *analyzer) intern(b []byte) string {
+	if w, ok := a.seen[string(b)]; ok {
+		return w
+	}
+	if a.seen == nil {
+		a.seen = make(map[string]string, 256)
+	}
+	w := string(b)
+	a.seen[w] = w
+	return w
 }
 
 // terms returns the indexable terms of text: its tokens less stop words.
