@@ -83,14 +83,27 @@ type Bot struct {
 	Log *slog.Logger
 	// MaxEvidence bounds the sentences given to the model; 0 means 8.
 	MaxEvidence int
-	// MaxSentences bounds the sentences quoted in an answer; 0 means 3.
+	// MaxSentences bounds the sentences quoted in an answer; 0 means 2:
+	// the sentence that answers, and a second only when it bears on the
+	// question too.
 	MaxSentences int
+	// MinAnswers is the retriever's estimate that the best sentence
+	// answers (Relevance.Answers) below which the bot says the coverage
+	// does not answer; 0 means DefaultMinAnswers. Raising it declines more
+	// questions the coverage does answer and fewer it does not (the README
+	// shows the trade-off).
+	MinAnswers float64
 	// MinCoverage is the share of the question's weight (the IDF of its
 	// terms) that the best sentence must match for the coverage to count
-	// as answering; below it the bot says the coverage does not say. 0
-	// means DefaultMinCoverage.
+	// as answering, for a retriever that gives no Relevance.Answers, and the
+	// half of which a sentence must match to be shown to a model. 0 means
+	// DefaultMinCoverage.
 	MinCoverage float64
 }
+
+// DefaultMinAnswers is Bot.MinAnswers's default: the retriever's own
+// operating point.
+const DefaultMinAnswers = 0.5
 
 // DefaultMinCoverage is Bot.MinCoverage's default. At 0.4, a question
 // whose distinctive words the coverage mostly lacks ("Who won the 2018
@@ -253,6 +266,13 @@ func (b *Bot) log() *slog.Logger {
 		return b.Log
 	}
 	return slog.New(slog.DiscardHandler)
+}
+
+func (b *Bot) minAnswers() float64 {
+	if b.MinAnswers == 0 {
+		return DefaultMinAnswers
+	}
+	return b.MinAnswers
 }
 
 func (b *Bot) minCoverage() float64 {
