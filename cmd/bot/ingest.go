@@ -23,8 +23,8 @@ Ask from what was ingested with: bot --data DIR   (or bot --data DIR ask ...)
 `
 
 func (e *environ) ingest(ctx context.Context, args []string) error {
-	fs := e.flags("ingest", ingestUsage)
-	if done, err := parse(fs, args); done {
+	fs := e.flags("ingest", ingestUsage, groupCommon)
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() == 0 {
