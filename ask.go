@@ -46,21 +46,24 @@ type Request struct {
 	Conversation string
 	// History holds earlier turns given by the caller (the HTTP API's
 	// clients send theirs), oldest first; when set it is used instead of
-	// the stored conversation. The bot reads at most the last MaxTurns.
+	// the stored conversation. A question is read with at most the last
+	// two (see followup.go).
 	History []Turn
 }
 
 // Turn is one earlier exchange of a conversation.
 type Turn struct {
-	// Question is the question as the bot answered it (standalone).
+	// Question is the question as it was asked. (Answer.Question says how
+	// it was read.)
 	Question string
 	// Answer is the answer's text.
 	Answer string
 }
 
 // MaxTurns is the one bound on a conversation's memory: stores keep at
-// most the last MaxTurns turns of each conversation, and a follow-up is read
-// against them.
+// most the last MaxTurns turns of each conversation. A follow-up is read
+// with the last one or two of them (see followup.go); the rest are kept
+// for the adapters that show or relay a conversation.
 const MaxTurns = 4
 
 // Bot answers questions from news coverage. Set Retriever before use;
@@ -151,7 +154,7 @@ func (b *Bot) Ask(ctx context.Context, req Request, stream Stream) (Answer, erro
 	if err != nil {
 		return Answer{}, err
 	}
-	b.record(ctx, req, a)
+	b.record(ctx, req, q, a)
 	return a, nil
 }
 
@@ -173,12 +176,15 @@ func (b *Bot) history(ctx context.Context, req Request) []Turn {
 	return h
 }
 
-// record adds the answered turn to the request's conversation.
-func (b *Bot) record(ctx context.Context, req Request, a Answer) {
+// record adds the answered turn to the request's conversation: q as
+// asked, and the answer.
+func (b *Bot) record(ctx context.Context, req Request, q string, a Answer) {
 	if req.Conversation == "" || b.Conversations == nil {
 		return
 	}
-	t := Turn{Question: a.Question, Answer: a.Text}
+	// The question as asked: how it was read depends on the turns before
+	// it, which the next question is read with anyway.
+	t := Turn{Question: q, Answer: a.Text}
 	if err := b.Conversations.Append(context.WithoutCancel(ctx), req.Conversation, t); err != nil {
 		b.log().Warn("recording the conversation failed", "err", err)
 	}

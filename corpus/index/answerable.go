@@ -22,6 +22,9 @@ import "math"
 //	          names what the question is about cannot answer it
 //	bestart   the best artcov of any candidate of the pool: whether any
 //	          article holds the question's terms together
+//	typeok    0 when the question asks for a number or a time ("how many",
+//	          "when") and the sentence holds none, else 1: such a sentence
+//	          cannot answer it
 const (
 	aCov = iota
 	aOwn
@@ -37,12 +40,13 @@ const (
 	aAType
 	aEntFound
 	aBestArt
+	aTypeOK
 	numAnswerFeatures
 )
 
 var answerFeatureNames = [numAnswerFeatures]string{
 	"cov", "own", "ent", "evt", "artcov", "artent", "prox", "phrase", "ask",
-	"surp", "artsurp", "atype", "entfound", "bestart",
+	"surp", "artsurp", "atype", "entfound", "bestart", "typeok",
 }
 
 // answerFeatures returns the answerability features of candidate c, whose
@@ -59,6 +63,10 @@ func (s *search) answerFeatures(c *cand) [numAnswerFeatures]float64 {
 	}
 	a[aEntFound] = s.entFound
 	a[aBestArt] = s.bestArt
+	a[aTypeOK] = 1
+	if (s.q.want == wantNumber || s.q.want == wantTime) && x[fAType] == 0 {
+		a[aTypeOK] = 0
+	}
 	return a
 }
 

@@ -69,3 +69,14 @@ func (ix *Index) Explain(question string) *Pool {
 	}
 	return p
 }
+
+// SentenceFrequencies returns, for every term of the index, the number of
+// sentences that hold it (in their own words or their context): what the
+// training script sums into the background frequencies (background.go).
+func (ix *Index) SentenceFrequencies() map[string]int {
+	out := make(map[string]int, len(ix.terms))
+	for t, term := range ix.terms {
+		out[term] = len(ix.post[t])
+	}
+	return out
+}

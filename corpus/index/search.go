@@ -249,7 +249,6 @@ func (ix *Index) newSearch(text string, pool int) *search {
 // counts against every sentence.
 func (s *search) terms() {
 	ix := s.ix
-	nS := float64(len(ix.sents))
 	nD := float64(len(ix.articles))
 	var found, entFound float64
 	idfs := make([]float64, len(s.q.terms))
@@ -259,7 +258,7 @@ func (s *search) terms() {
 		if ok {
 			df = float64(len(ix.post[id]))
 		}
-		idfS := math.Log(1 + (nS-df+0.5)/(df+0.5))
+		idfS := ix.idf(w.term, df)
 		idfs[i] = idfS
 		v := idfS * w.weight
 		s.total += v

@@ -7,50 +7,50 @@ package index
 // that are their article's only one.
 var rankWeights = [2][numFeatures]float64{
 	{ // with an article around them
-		2.0835,  // sent
-		-0.2895, // cov
-		1.0434,  // own
-		0.1970,  // ent
-		-0.0814, // evt
-		6.5043,  // art
-		-1.9494, // artcov
-		2.0861,  // artent
-		-9.0193, // title
-		1.1186,  // nbr
-		0.1097,  // lead
-		2.3408,  // pos
-		0.2832,  // short
-		-1.1491, // ask
-		-0.3950, // echo
-		-0.9527, // surp
-		1.0784,  // artsurp
-		0.8731,  // atype
-		-0.7406, // prox
-		0.0281,  // phrase
-		0.5581,  // near
+		1.3002,  // sent
+		0.3167,  // cov
+		0.5179,  // own
+		0.3507,  // ent
+		0.3574,  // evt
+		1.5370,  // art
+		0.7093,  // artcov
+		0.8599,  // artent
+		0.0000,  // title
+		1.0103,  // nbr
+		0.4006,  // lead
+		0.7612,  // pos
+		0.0081,  // short
+		-0.1013, // ask
+		-0.0486, // echo
+		-0.0789, // surp
+		0.5052,  // artsurp
+		0.2603,  // atype
+		0.0000,  // prox
+		0.0000,  // phrase
+		0.1146,  // near
 	},
 	{ // alone
-		2.5766,  // sent
-		0.9430,  // cov
-		1.6095,  // own
-		-0.6858, // ent
-		-1.6675, // evt
-		4.7898,  // art
-		0.1131,  // artcov
-		0.2587,  // artent
-		-4.5096, // title
-		0.5593,  // nbr
-		0.3639,  // lead
-		1.4795,  // pos
-		1.1489,  // short
-		-1.2160, // ask
-		-0.3811, // echo
-		0.4677,  // surp
-		1.4861,  // artsurp
-		2.1024,  // atype
-		0.2869,  // prox
-		0.2612,  // phrase
-		1.3042,  // near
+		2.7865,  // sent
+		0.7227,  // cov
+		0.7227,  // own
+		0.3805,  // ent
+		0.2826,  // evt
+		1.1417,  // art
+		0.7227,  // artcov
+		0.3805,  // artent
+		0.0000,  // title
+		1.3933,  // nbr
+		-0.1716, // lead
+		-0.1716, // pos
+		0.4203,  // short
+		-0.2682, // ask
+		-0.1065, // echo
+		0.5116,  // surp
+		0.5118,  // artsurp
+		1.5546,  // atype
+		0.6103,  // prox
+		0.0417,  // phrase
+		0.7778,  // near
 	},
 }
 
@@ -58,19 +58,20 @@ var rankWeights = [2][numFeatures]float64{
 // answerFeatureNames, then the intercept: Answers is 0.5 at the operating
 // point the training script picked.
 var answerWeights = [numAnswerFeatures + 1]float64{
-	0.4202,  // cov
-	1.1104,  // own
-	-0.2275, // ent
-	0.9094,  // evt
-	1.3629,  // artcov
-	0.9203,  // artent
-	0.4788,  // prox
-	0.2220,  // phrase
-	-0.6201, // ask
-	1.6350,  // surp
-	0.7069,  // artsurp
-	0.2339,  // atype
-	1.3719,  // entfound
-	-0.1494, // bestart
-	-4.5960, // intercept
+	0.5524,  // cov
+	1.5367,  // own
+	0.3664,  // ent
+	0.6619,  // evt
+	1.3409,  // artcov
+	0.4057,  // artent
+	0.4126,  // prox
+	-0.2225, // phrase
+	-0.1316, // ask
+	1.7389,  // surp
+	0.9397,  // artsurp
+	0.0000,  // atype
+	1.2742,  // entfound
+	0.2085,  // bestart
+	0.7349,  // typeok
+	-5.8790, // intercept
 }
