@@ -266,7 +266,9 @@ type answerFigures struct {
 	withAnswer, inText int
 }
 
-func (f answerFigures) declinedShare() float64 { return float64(f.declined) / float64(max(1, f.questions)) }
+func (f answerFigures) declinedShare() float64 {
+	return float64(f.declined) / float64(max(1, f.questions))
+}
 
 func (f answerFigures) inTextShare() string {
 	if f.withAnswer == 0 {

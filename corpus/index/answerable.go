@@ -13,7 +13,8 @@ import "math"
 // own coverage with the answering sentences taken out (not answerable).
 // In featureNames' terms:
 //
-//	cov, own, ent, evt, artcov, artent, prox, phrase, ask, surp, artsurp
+//	cov, own, ent, evt, subj, topic, artcov, artent, prox, phrase, ask,
+//	surp, artsurp
 //	          the candidate's features of the same name
 //	atype     the candidate's atype when the question asks for a kind of
 //	          answer, else 1 (nothing is missing)
@@ -25,11 +26,15 @@ import "math"
 //	typeok    0 when the question asks for a number or a time ("how many",
 //	          "when") and the sentence holds none, else 1: such a sentence
 //	          cannot answer it
+//	speaker   for a question that asks what someone said, subj: whether the
+//	          sentence (or its context) names the speaker; else 1
 const (
 	aCov = iota
 	aOwn
 	aEnt
 	aEvt
+	aSubj
+	aTopic
 	aArtCov
 	aArtEnt
 	aProx
@@ -41,12 +46,14 @@ const (
 	aEntFound
 	aBestArt
 	aTypeOK
+	aSpeaker
 	numAnswerFeatures
 )
 
 var answerFeatureNames = [numAnswerFeatures]string{
-	"cov", "own", "ent", "evt", "artcov", "artent", "prox", "phrase", "ask",
+	"cov", "own", "ent", "evt", "subj", "topic", "artcov", "artent", "prox", "phrase", "ask",
 	"surp", "artsurp", "atype", "entfound", "bestart", "typeok",
+	"speaker",
 }
 
 // answerFeatures returns the answerability features of candidate c, whose
@@ -54,18 +61,22 @@ var answerFeatureNames = [numAnswerFeatures]string{
 func (s *search) answerFeatures(c *cand) [numAnswerFeatures]float64 {
 	var a [numAnswerFeatures]float64
 	x := &c.x
-	for i, f := range [...]int{fCov, fOwn, fEnt, fEvt, fArtCov, fArtEnt, fProx, fPhrase, fAsk, fSurp, fArtSurp} {
+	for i, f := range [...]int{fCov, fOwn, fEnt, fEvt, fSubj, fTopic, fArtCov, fArtEnt, fProx, fPhrase, fAsk, fSurp, fArtSurp} {
 		a[aCov+i] = float64(x[f])
 	}
 	a[aAType] = 1
 	if s.q.want != wantNothing {
-		a[aAType] = float64(x[fAType])
+		a[aAType] = float64(max(x[fAType], x[fAType2]))
 	}
 	a[aEntFound] = s.entFound
 	a[aBestArt] = s.bestArt
 	a[aTypeOK] = 1
 	if (s.q.want == wantNumber || s.q.want == wantTime) && x[fAType] == 0 {
 		a[aTypeOK] = 0
+	}
+	a[aSpeaker] = 1
+	if s.q.want == wantStatement {
+		a[aSpeaker] = float64(x[fSubj])
 	}
 	return a
 }

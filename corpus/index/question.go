@@ -34,6 +34,10 @@ type question struct {
 	// bigrams are the pairs of terms that stand next to each other in the
 	// question ("world cup", "star trek"), by index into terms.
 	bigrams [][2]int
+	// subject is the question's subject, by index into terms: the last
+	// word of the first name in the question proper ("Lavrov" in "What did
+	// Sergei Lavrov say about sanctions?"); -1 when it names no one.
+	subject int
 }
 
 // qword is one term of a question.
@@ -48,6 +52,10 @@ type qword struct {
 	// ask marks a term of the question proper, the sentence that asks (not
 	// of a preamble that sets the scene).
 	ask bool
+	// topic marks a term of what the question proper says it is about:
+	// the words after "about", "on" or "regarding" ("What did Lavrov say
+	// about sanctions?").
+	topic bool
 }
 
 // preamble is the weight of a term that occurs only in the sentences
@@ -60,7 +68,7 @@ const preamble = 0.6
 // answer it wants.
 func analyseQuestion(text string) question {
 	an := newAnalyzer(32)
-	q := question{seen: map[string]bool{}}
+	q := question{seen: map[string]bool{}, subject: -1}
 	for _, t := range an.words(nil, text) {
 		q.seen[t.term] = true
 	}
@@ -75,6 +83,7 @@ func analyseQuestion(text string) question {
 	}
 	idx := map[string]int{}
 	bigram := map[[2]int]bool{}
+	subjectDone := false
 	var asked []token
 	for i, sp := range spans {
 		w := 1.0
@@ -88,7 +97,17 @@ func analyseQuestion(text string) question {
 		}
 		prev, gap := -1, 0
 		deixis := deictic(toks)
+		topic := false
+		// inName is true within the first name of the question proper,
+		// subjectDone once it has ended.
+		inName := false
 		for j, t := range toks {
+			if deixis[j] || t.stop {
+				subjectDone = subjectDone || inName
+			}
+			if inAsk && (t.term == "about" || t.term == "regarding" || (t.term == "on" && said(toks[:j]))) {
+				topic = true
+			}
 			if deixis[j] {
 				prev = -1
 				continue
@@ -112,6 +131,15 @@ func analyseQuestion(text string) question {
 			qw.weight = max(qw.weight, w)
 			qw.entity = qw.entity || entity
 			qw.ask = qw.ask || inAsk
+			qw.topic = qw.topic || topic
+			if inAsk && !subjectDone {
+				switch {
+				case entity && !t.num:
+					q.subject, inName = k, true
+				case inName:
+					subjectDone = true
+				}
+			}
 			if prev >= 0 && prev != k && !bigram[[2]int{prev, k}] {
 				bigram[[2]int{prev, k}] = true
 				q.bigrams = append(q.bigrams, [2]int{prev, k})
@@ -120,7 +148,46 @@ func analyseQuestion(text string) question {
 		}
 	}
 	q.want = answerKind(asked)
+	if q.want == wantPlace || q.want == wantTime {
+		q.dropLightVerbs()
+	}
 	return q
+}
+
+// dropLightVerbs drops from a "where" or "when" question the verbs that
+// only say that something was at a place or a time ("Where were the talks
+// held?", "Where is it located?", "When did it take place?"): the sentence
+// that answers states the place or the time, seldom the verb. A question
+// of nothing else keeps them.
+func (q *question) dropLightVerbs() {
+	var kept []qword
+	old := make(map[int]int) // index in q.terms -> index in kept
+	for i, t := range q.terms {
+		switch t.term {
+		case "hold", "locat", "situat", "base", "happen", "occur", "take", "place", "held", "stage", "host":
+			if !t.entity {
+				continue
+			}
+		}
+		old[i] = len(kept)
+		kept = append(kept, t)
+	}
+	if len(kept) == 0 || len(kept) == len(q.terms) {
+		return
+	}
+	var bigrams [][2]int
+	for _, bg := range q.bigrams {
+		a, ok1 := old[bg[0]]
+		b, ok2 := old[bg[1]]
+		if ok1 && ok2 {
+			bigrams = append(bigrams, [2]int{a, b})
+		}
+	}
+	subject := -1
+	if s, ok := old[q.subject]; ok {
+		subject = s
+	}
+	q.terms, q.bigrams, q.subject = kept, bigrams, subject
 }
 
 // deictic marks the words that place a question in time relative to when
@@ -263,8 +330,9 @@ func nounKind(toks []token) want {
 // answerType says how well a sentence's words hold an answer of the kind
 // the question wants that is not already in the question: 1 for a clear
 // one (a name after "in" for "where", a year for "when", a quotation for
-// "what did X say", a two-word name for "who"), 0.5 for a weaker sign (any
-// name, any number), 0 for none; and the position of the word that
+// "what did X say", a two-word name for "who"), 0.5 for a weaker sign (a
+// one-word name for "who", a number word), 0.25 for a name not led by a
+// preposition of place for "where", 0 for none; and the position of the word that
 // carries it (-1 for none, or for a quotation). Questions that want
 // nothing in particular get 0.
 func (q *question) answerType(toks []token, text string) (float64, int) {
@@ -291,7 +359,11 @@ func (q *question) answerType(toks []token, text string) (float64, int) {
 				if placeCue(toks, i) {
 					return 1, i
 				}
-				weak(i)
+				// A name not led by "in", "at"...: news sentences are full
+				// of them, so it is a faint sign of a place.
+				if best < 0.25 {
+					best, at = 0.25, i
+				}
 			}
 		case wantTime:
 			if t.num && len(t.term) == 4 && (strings.HasPrefix(t.term, "19") || strings.HasPrefix(t.term, "20")) {

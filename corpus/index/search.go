@@ -69,6 +69,14 @@ func (h Hit) Text() string { return h.Article.Body[h.Start:h.End] }
 //	evt       share of the weight of the other terms of the question proper
 //	          (what it asks about: the verb, the head noun) matched; 1 when
 //	          there are none
+//	subj      1 when the sentence or its context holds the question's
+//	          subject: the last word of the first name in the question proper
+//	          ("Lavrov" in "What did Sergei Lavrov say ...?"); 1 when it
+//	          names no one
+//	topic     share of the weight of what the question says it is about
+//	          (the words after "about": "sanctions" in "What did Lavrov say
+//	          about sanctions?") that the sentence or its context matches; 1
+//	          when it says nothing of the kind
 //	art       BM25 of the whole article body, over the best in the pool
 //	artcov    share of the question's weight the article's body or headline
 //	          holds
@@ -89,7 +97,10 @@ func (h Hit) Text() string { return h.Article.Body[h.Start:h.End] }
 //	artsurp   the same for the article body, over articles
 //	atype     the sentence holds an answer of the kind asked for, not
 //	          already in the question: 1 for a clear one, 0.5 for a weak sign
-//	          (see question.answerType) [stage 3]
+//	          (see question.answerType), for a question that asks for a name,
+//	          a place, a time or a number [stage 3]
+//	atype2    the same for a question that asks what someone said or why:
+//	          signs of those (a quotation, "because") are weaker [stage 3]
 //	prox      matched question terms over the span of words they cover in
 //	          the sentence, when two or more match [stage 3]
 //	phrase    share of the question's pairs of adjacent terms ("world
@@ -123,6 +134,8 @@ const (
 	fOwn
 	fEnt
 	fEvt
+	fSubj
+	fTopic
 	fArt
 	fArtCov
 	fArtEnt
@@ -136,6 +149,7 @@ const (
 	fSurp
 	fArtSurp
 	fAType // stage 3 from here on
+	fAType2
 	fProx
 	fPhrase
 	fNear
@@ -146,8 +160,8 @@ const (
 const firstToken = fAType
 
 var featureNames = [numFeatures]string{
-	"sent", "cov", "own", "ent", "evt", "art", "artcov", "artent", "title",
-	"nbr", "lead", "pos", "short", "ask", "echo", "surp", "artsurp", "atype", "prox",
+	"sent", "cov", "own", "ent", "evt", "subj", "topic", "art", "artcov", "artent", "title",
+	"nbr", "lead", "pos", "short", "ask", "echo", "surp", "artsurp", "atype", "atype2", "prox",
 	"phrase", "near",
 }
 
@@ -173,7 +187,7 @@ type search struct {
 	// total is the question's weight; entTotal, evtTotal and phraseTotal
 	// the weights of its entity terms, its other terms of the question
 	// proper, and its term pairs.
-	total, entTotal, evtTotal, phraseTotal float64
+	total, entTotal, evtTotal, phraseTotal, topicTotal float64
 	// found and entFound are the shares of total and entTotal that the
 	// index holds at all.
 	found, entFound float64
@@ -262,6 +276,9 @@ func (s *search) terms() {
 		idfs[i] = idfS
 		v := idfS * w.weight
 		s.total += v
+		if w.topic {
+			s.topicTotal += v
+		}
 		if w.entity {
 			s.entTotal += v
 		} else if w.ask {
@@ -365,7 +382,8 @@ func (s *search) gather() {
 	type acc struct {
 		prev, next, art                           float64
 		cov, own, ent, evt, artCov, artEnt, title float64
-		surp, artSurp                             float64
+		surp, artSurp, topic                      float64
+		subj                                      bool
 	}
 	nS, nD := float64(len(ix.sents)), float64(len(ix.articles))
 	accs := make([]acc, len(cs))
@@ -397,7 +415,11 @@ func (s *search) gather() {
 					tf := float64(p.own) + contextWeight*float64(p.ctx)
 					switch {
 					case c.sent == p.sent:
+						ac.subj = ac.subj || qt.q == s.q.subject
 						ac.cov += v
+						if w.topic {
+							ac.topic += v
+						}
 						ac.surp += math.Log(nS / float64(len(post)))
 						if p.own > 0 {
 							ac.own += v
@@ -466,6 +488,10 @@ func (s *search) gather() {
 		x[fArtEnt] = ratioOr1(ac.artEnt, s.entTotal)
 		x[fTitle] = float32(share(ac.title, s.total))
 		x[fNbr] = float32(share(max(ac.prev, ac.next), maxS))
+		if ac.subj || s.q.subject < 0 {
+			x[fSubj] = 1
+		}
+		x[fTopic] = ratioOr1(ac.topic, s.topicTotal)
 		if idx == 0 {
 			x[fLead] = 1
 		}
@@ -547,7 +573,11 @@ func (s *search) words(c *cand) {
 	text := s.ix.text(c.sent)
 	toks := s.an.words(nil, text)
 	at, pos := s.q.answerType(toks, text)
-	c.x[fAType] = float32(at)
+	if s.q.want == wantStatement || s.q.want == wantReason {
+		c.x[fAType2] = float32(at)
+	} else {
+		c.x[fAType] = float32(at)
+	}
 	c.x[fProx], c.x[fPhrase], c.x[fNear] = s.proximity(toks, pos)
 	c.score = c.cheap
 	w := c.weights()

@@ -7,50 +7,56 @@ package index
 // that are their article's only one.
 var rankWeights = [2][numFeatures]float64{
 	{ // with an article around them
-		1.3002,  // sent
-		0.3167,  // cov
-		0.5179,  // own
-		0.3507,  // ent
-		0.3574,  // evt
-		1.5370,  // art
-		0.7093,  // artcov
-		0.8599,  // artent
+		1.1311,  // sent
+		0.1927,  // cov
+		0.3772,  // own
+		0.1594,  // ent
+		0.2070,  // evt
+		0.5146,  // subj
+		0.8517,  // topic
+		1.4568,  // art
+		0.6582,  // artcov
+		0.8279,  // artent
 		0.0000,  // title
-		1.0103,  // nbr
-		0.4006,  // lead
-		0.7612,  // pos
-		0.0081,  // short
-		-0.1013, // ask
-		-0.0486, // echo
-		-0.0789, // surp
-		0.5052,  // artsurp
-		0.2603,  // atype
+		0.9436,  // nbr
+		0.4153,  // lead
+		0.7779,  // pos
+		0.0569,  // short
+		-0.0962, // ask
+		-0.0441, // echo
+		-0.0784, // surp
+		0.5108,  // artsurp
+		0.5773,  // atype
+		0.0000,  // atype2
 		0.0000,  // prox
 		0.0000,  // phrase
-		0.1146,  // near
+		0.1137,  // near
 	},
 	{ // alone
-		2.7865,  // sent
-		0.7227,  // cov
-		0.7227,  // own
-		0.3805,  // ent
-		0.2826,  // evt
-		1.1417,  // art
-		0.7227,  // artcov
-		0.3805,  // artent
+		5.5386,  // sent
+		0.7202,  // cov
+		0.7202,  // own
+		0.0000,  // ent
+		0.1672,  // evt
+		0.8337,  // subj
+		0.0000,  // topic
+		0.7229,  // art
+		0.7202,  // artcov
+		0.0000,  // artent
 		0.0000,  // title
-		1.3933,  // nbr
-		-0.1716, // lead
-		-0.1716, // pos
-		0.4203,  // short
-		-0.2682, // ask
-		-0.1065, // echo
-		0.5116,  // surp
-		0.5118,  // artsurp
-		1.5546,  // atype
-		0.6103,  // prox
-		0.0417,  // phrase
-		0.7778,  // near
+		2.7693,  // nbr
+		-0.4833, // lead
+		-0.4833, // pos
+		1.0981,  // short
+		-1.0652, // ask
+		-0.4273, // echo
+		-0.0332, // surp
+		-0.0300, // artsurp
+		2.3157,  // atype
+		0.4198,  // atype2
+		0.3687,  // prox
+		0.0000,  // phrase
+		0.9568,  // near
 	},
 }
 
@@ -58,20 +64,23 @@ var rankWeights = [2][numFeatures]float64{
 // answerFeatureNames, then the intercept: Answers is 0.5 at the operating
 // point the training script picked.
 var answerWeights = [numAnswerFeatures + 1]float64{
-	0.5524,  // cov
-	1.5367,  // own
-	0.3664,  // ent
-	0.6619,  // evt
-	1.3409,  // artcov
-	0.4057,  // artent
-	0.4126,  // prox
-	-0.2225, // phrase
-	-0.1316, // ask
-	1.7389,  // surp
-	0.9397,  // artsurp
+	0.4320,  // cov
+	1.7064,  // own
+	0.0000,  // ent
+	0.2441,  // evt
+	0.0000,  // subj
+	1.7616,  // topic
+	1.4818,  // artcov
+	0.6378,  // artent
+	0.3569,  // prox
+	0.1446,  // phrase
+	-0.2369, // ask
+	1.1741,  // surp
+	0.8858,  // artsurp
 	0.0000,  // atype
-	1.2742,  // entfound
-	0.2085,  // bestart
-	0.7349,  // typeok
-	-5.8790, // intercept
+	1.1142,  // entfound
+	0.0744,  // bestart
+	0.9914,  // typeok
+	0.9776,  // speaker
+	-8.2306, // intercept
 }

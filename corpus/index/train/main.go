@@ -446,6 +446,7 @@ func featureIndex(name string) int {
 var nonNegative = map[string]bool{
 	"sent": true, "own": true, "ent": true, "artent": true, "title": true,
 	"atype": true, "phrase": true, "near": true, "nbr": true, "prox": true,
+	"subj": true, "atype2": true, "topic": true,
 }
 
 // trainRanker picks the two penalties by cross-validation and fits the
@@ -663,8 +664,8 @@ type answerExample struct {
 // at 0 or above: more of the question matched, the answer of the kind
 // asked for, what the question names found.
 var answerNonNegative = map[string]bool{
-	"cov": true, "own": true, "ent": true, "evt": true, "artcov": true, "artent": true,
-	"atype": true, "entfound": true, "bestart": true, "typeok": true,
+	"cov": true, "own": true, "ent": true, "evt": true, "subj": true, "topic": true, "artcov": true, "artent": true,
+	"atype": true, "entfound": true, "bestart": true, "typeok": true, "speaker": true,
 }
 
 // trainAnswerability makes the examples, picks the penalty by
