@@ -197,6 +197,8 @@ func isFollowUp(q, prev string) bool {
 //   - a pronoun is replaced by the first name of prev ("What did he say
 //     about the UN?" after "Who is Lavrov?": "What did Lavrov say about the
 //     UN?"), a possessive by the name's ("Lavrov's");
+//   - an ellipsis about something new ("and about the UN?") is prev with
+//     what it was about replaced ("What did Lavrov say about the UN?");
 //   - an ellipsis that names someone new and asks nothing prev did not
 //     ("and what did Medvedev say?", "and Medvedev?") is prev with its
 //     first name replaced ("What did Medvedev say about sanctions?");
@@ -243,6 +245,14 @@ func readWith(prev, q string) string {
 		}
 	}
 
+	// An ellipsis about something new ("and about the UN?"): prev, with
+	// what it was about replaced.
+	if k := aboutAt(rest); k >= 0 && k+1 < len(rest) {
+		if pk := aboutAt(pws); pk >= 0 {
+			return question(append(wordTexts(pws[:pk+1]), wordTexts(rest[k+1:])...))
+		}
+	}
+
 	// An ellipsis naming someone new: prev, with its first name replaced.
 	if qn := names(rest); len(qn) > 0 && len(pnames) > 0 && asksNothingNew(rest, qn, pws) {
 		newName := wordTexts(rest[qn[0][0]:qn[0][1]])
@@ -272,6 +282,17 @@ func possessive(ws []word, i int) bool {
 		return true
 	}
 	return false
+}
+
+// aboutAt returns the place of the word that says what a question is
+// about ("about", "regarding"), -1 for none.
+func aboutAt(ws []word) int {
+	for i, w := range ws {
+		if w.lower == "about" || w.lower == "regarding" {
+			return i
+		}
+	}
+	return -1
 }
 
 // asksNothingNew reports whether the words of follow-up ws, less its names

@@ -26,8 +26,9 @@ import "math"
 //	typeok    0 when the question asks for a number or a time ("how many",
 //	          "when") and the sentence holds none, else 1: such a sentence
 //	          cannot answer it
-//	speaker   for a question that asks what someone said, subj: whether the
-//	          sentence (or its context) names the speaker; else 1
+//	evtany    0 when the sentence matches none of what the question asks
+//	          about beyond its names (evt is 0: "How did Clinton travel to
+//	          Moscow?" and a sentence with Clinton and Moscow only), else 1
 const (
 	aCov = iota
 	aOwn
@@ -46,14 +47,14 @@ const (
 	aEntFound
 	aBestArt
 	aTypeOK
-	aSpeaker
+	aEvtAny
 	numAnswerFeatures
 )
 
 var answerFeatureNames = [numAnswerFeatures]string{
 	"cov", "own", "ent", "evt", "subj", "topic", "artcov", "artent", "prox", "phrase", "ask",
 	"surp", "artsurp", "atype", "entfound", "bestart", "typeok",
-	"speaker",
+	"evtany",
 }
 
 // answerFeatures returns the answerability features of candidate c, whose
@@ -74,10 +75,11 @@ func (s *search) answerFeatures(c *cand) [numAnswerFeatures]float64 {
 	if (s.q.want == wantNumber || s.q.want == wantTime) && x[fAType] == 0 {
 		a[aTypeOK] = 0
 	}
-	a[aSpeaker] = 1
-	if s.q.want == wantStatement {
-		a[aSpeaker] = float64(x[fSubj])
+	a[aEvtAny] = 1
+	if x[fEvt] == 0 {
+		a[aEvtAny] = 0
 	}
+
 	return a
 }
 

@@ -84,8 +84,11 @@ func (h Hit) Text() string { return h.Article.Body[h.Start:h.End] }
 //	title     share of the question's weight the headline holds
 //	nbr       the better BM25 of the sentences just before and after, over
 //	          the best sentence's
-//	lead      1 for the first sentence of its article
-//	pos       1/(1 + the sentence's index in its article)
+//	lead      sent, for the first sentence of its article (else 0)
+//	pos       sent/(1 + the sentence's index in its article): where a
+//	          sentence stands counts in proportion to how well it matches, so
+//	          that a lead that barely touches the question does not outrank
+//	          the sentence that answers it
 //	short     1 for a sentence of fewer than 5 terms
 //	ask       1 for a sentence that is itself a question (it asks, it does
 //	          not answer: quiz pages repeat the question)
@@ -493,9 +496,9 @@ func (s *search) gather() {
 		}
 		x[fTopic] = ratioOr1(ac.topic, s.topicTotal)
 		if idx == 0 {
-			x[fLead] = 1
+			x[fLead] = x[fSent]
 		}
-		x[fPos] = float32(1 / (1 + float64(idx)))
+		x[fPos] = x[fSent] / float32(1+idx)
 		if st.n < 5 {
 			x[fShort] = 1
 		}

@@ -7,56 +7,56 @@ package index
 // that are their article's only one.
 var rankWeights = [2][numFeatures]float64{
 	{ // with an article around them
-		1.1311,  // sent
-		0.1927,  // cov
-		0.3772,  // own
-		0.1594,  // ent
-		0.2070,  // evt
-		0.5146,  // subj
-		0.8517,  // topic
-		1.4568,  // art
-		0.6582,  // artcov
-		0.8279,  // artent
+		1.0957,  // sent
+		0.0000,  // cov
+		0.1030,  // own
+		0.0000,  // ent
+		0.0000,  // evt
+		0.8119,  // subj
+		2.2373,  // topic
+		3.7840,  // art
+		0.0108,  // artcov
+		1.5890,  // artent
 		0.0000,  // title
-		0.9436,  // nbr
-		0.4153,  // lead
-		0.7779,  // pos
-		0.0569,  // short
-		-0.0962, // ask
-		-0.0441, // echo
-		-0.0784, // surp
-		0.5108,  // artsurp
-		0.5773,  // atype
+		1.0957,  // nbr
+		0.5533,  // lead
+		1.6419,  // pos
+		0.3275,  // short
+		-0.5605, // ask
+		-0.2728, // echo
+		0.0000,  // surp
+		1.0598,  // artsurp
+		1.0596,  // atype
 		0.0000,  // atype2
 		0.0000,  // prox
 		0.0000,  // phrase
-		0.1137,  // near
+		0.2292,  // near
 	},
 	{ // alone
-		5.5386,  // sent
-		0.7202,  // cov
-		0.7202,  // own
+		3.4732,  // sent
+		0.4737,  // cov
+		0.4737,  // own
 		0.0000,  // ent
-		0.1672,  // evt
-		0.8337,  // subj
-		0.0000,  // topic
-		0.7229,  // art
-		0.7202,  // artcov
+		0.2076,  // evt
+		0.8557,  // subj
+		0.3092,  // topic
+		0.0270,  // art
+		0.4737,  // artcov
 		0.0000,  // artent
 		0.0000,  // title
-		2.7693,  // nbr
-		-0.4833, // lead
-		-0.4833, // pos
-		1.0981,  // short
-		-1.0652, // ask
-		-0.4273, // echo
-		-0.0332, // surp
-		-0.0300, // artsurp
-		2.3157,  // atype
-		0.4198,  // atype2
-		0.3687,  // prox
+		1.7366,  // nbr
+		1.7366,  // lead
+		1.7366,  // pos
+		1.0714,  // short
+		-1.0479, // ask
+		-0.4297, // echo
+		0.0000,  // surp
+		0.0000,  // artsurp
+		2.3850,  // atype
+		0.4131,  // atype2
+		0.3227,  // prox
 		0.0000,  // phrase
-		0.9568,  // near
+		0.9421,  // near
 	},
 }
 
@@ -64,23 +64,23 @@ var rankWeights = [2][numFeatures]float64{
 // answerFeatureNames, then the intercept: Answers is 0.5 at the operating
 // point the training script picked.
 var answerWeights = [numAnswerFeatures + 1]float64{
-	0.4320,  // cov
-	1.7064,  // own
-	0.0000,  // ent
-	0.2441,  // evt
-	0.0000,  // subj
-	1.7616,  // topic
-	1.4818,  // artcov
-	0.6378,  // artent
-	0.3569,  // prox
-	0.1446,  // phrase
-	-0.2369, // ask
-	1.1741,  // surp
-	0.8858,  // artsurp
-	0.0000,  // atype
-	1.1142,  // entfound
-	0.0744,  // bestart
-	0.9914,  // typeok
-	0.9776,  // speaker
-	-8.2306, // intercept
+	0.0000,   // cov
+	2.1546,   // own
+	0.3675,   // ent
+	0.0000,   // evt
+	0.2835,   // subj
+	2.1518,   // topic
+	1.7634,   // artcov
+	0.1516,   // artent
+	0.3943,   // prox
+	0.0417,   // phrase
+	-0.2640,  // ask
+	2.2338,   // surp
+	0.2460,   // artsurp
+	0.0000,   // atype
+	1.9895,   // entfound
+	0.0000,   // bestart
+	2.0575,   // typeok
+	0.3801,   // evtany
+	-10.2345, // intercept
 }
