@@ -55,6 +55,7 @@ func (ix *Index) Explain(question string) *Pool {
 	if s == nil {
 		return nil
 	}
+	defer s.done()
 	p := &Pool{Want: s.q.want.String()}
 	for i := range s.cands {
 		c := &s.cands[i]

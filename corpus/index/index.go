@@ -44,7 +44,11 @@ type Index struct {
 	avgDoc  float64
 	avgT    float64
 
-	scratch sync.Pool // of *scratch: per-search arrays, reused
+	scratch   sync.Pool // of *scratch: per-search arrays, reused
+	analyzers sync.Pool // of *analyzer: stage 3's, reused
+	// stems caches the stems of the questions' words (see stemCache).
+	stemsOnce sync.Once
+	stems     *stemCache
 }
 
 // sentence is one sentence of an article.

@@ -65,9 +65,10 @@ type qword struct {
 const preamble = 0.6
 
 // analyseQuestion finds a question's terms, its focus and the kind of
-// answer it wants.
-func analyseQuestion(text string) question {
+// answer it wants. stems, when not nil, caches the stems of its words.
+func analyseQuestion(text string, stems *stemCache) question {
 	an := newAnalyzer(32)
+	an.shared = stems
 	q := question{seen: map[string]bool{}, subject: -1}
 	for _, t := range an.words(nil, text) {
 		q.seen[t.term] = true

@@ -1,10 +1,13 @@
 package index
 
 import (
+	"cmp"
 	"container/heap"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot/corpus"
 )
@@ -177,7 +180,34 @@ func (ix *Index) Search(question string, k int) []Hit {
 	if s == nil {
 		return nil
 	}
+	defer s.done()
 	return s.hits(s.rank(k))
+}
+
+// done returns what the search borrowed from the index.
+func (s *search) done() {
+	if s.an != nil {
+		s.ix.putAnalyzer(s.an)
+		s.an = nil
+	}
+}
+
+// getAnalyzer returns an analyzer for stage 3's words, with the words
+// interned by earlier searches.
+func (ix *Index) getAnalyzer() *analyzer {
+	if an, ok := ix.analyzers.Get().(*analyzer); ok {
+		return an
+	}
+	return newAnalyzer(64)
+}
+
+// putAnalyzer keeps an analyzer for the next search, its interned words
+// forgotten when they have grown past a bound.
+func (ix *Index) putAnalyzer(an *analyzer) {
+	if len(an.seen) > 1<<14 {
+		clear(an.seen)
+	}
+	ix.analyzers.Put(an)
 }
 
 // search is one search in progress: the analysed question, its terms
@@ -198,7 +228,8 @@ type search struct {
 	// article of any candidate holds.
 	bestArt float64
 	cands   []cand
-	an      *analyzer
+	an      *analyzer // for stage 3, from the index's pool
+	toks    []token   // stage 3's words, reused
 }
 
 // qterm is a question term found in the index.
@@ -239,7 +270,7 @@ const alone = 1
 // newSearch analyses the question, runs stage 1 and computes the stage-2
 // features of the pool. It returns nil when no sentence matches.
 func (ix *Index) newSearch(text string, pool int) *search {
-	s := &search{ix: ix, q: analyseQuestion(text)}
+	s := &search{ix: ix, q: analyseQuestion(text, ix.stemCache())}
 	s.terms()
 	if len(s.qts) == 0 || s.total == 0 {
 		return nil
@@ -360,17 +391,21 @@ func (ix *Index) stage1(s *scratch, qts []qterm, n int) []cand {
 			s.sent[p.sent] += float32(v)
 		}
 	}
-	top := make(candHeap, 0, n+1)
+	top := make(poolHeap, 0, n+1)
 	for _, t := range s.touched {
 		v := s.sent[t]
 		if len(top) < n {
-			heap.Push(&top, cand{sent: t, bm25: v})
+			heap.Push(&top, pooled{t, v})
 		} else if v > top[0].bm25 || (v == top[0].bm25 && t < top[0].sent) {
-			top[0] = cand{sent: t, bm25: v}
+			top[0] = pooled{t, v}
 			heap.Fix(&top, 0)
 		}
 	}
-	return top
+	cands := make([]cand, len(top))
+	for i, p := range top {
+		cands[i] = cand{sent: p.sent, bm25: p.bm25}
+	}
+	return cands
 }
 
 // gather computes the stage-2 features of the pool: for each question
@@ -379,7 +414,7 @@ func (ix *Index) stage1(s *scratch, qts []qterm, n int) []cand {
 func (s *search) gather() {
 	ix := s.ix
 	cs := s.cands
-	sort.Slice(cs, func(i, j int) bool { return cs[i].sent < cs[j].sent })
+	slices.SortFunc(cs, func(a, b cand) int { return cmp.Compare(a.sent, b.sent) })
 	// Per candidate: the neighbours' and the article's BM25, the shares
 	// matched; summed over terms.
 	type acc struct {
@@ -571,10 +606,11 @@ func (s *search) words(c *cand) {
 	}
 	c.full = true
 	if s.an == nil {
-		s.an = newAnalyzer(64)
+		s.an = s.ix.getAnalyzer()
 	}
 	text := s.ix.text(c.sent)
-	toks := s.an.words(nil, text)
+	toks := s.an.words(s.toks[:0], text)
+	s.toks = toks
 	at, pos := s.q.answerType(toks, text)
 	if s.q.want == wantStatement || s.q.want == wantReason {
 		c.x[fAType2] = float32(at)
@@ -708,18 +744,25 @@ func (s *search) rank(k int) []*cand {
 	for i := range cs {
 		order[i] = &cs[i]
 	}
-	sort.Slice(order, func(i, j int) bool {
-		a, b := order[i], order[j]
-		if a.cheap != b.cheap {
-			return a.cheap > b.cheap
+	slices.SortFunc(order, func(a, b *cand) int {
+		if c := cmp.Compare(b.cheap, a.cheap); c != 0 {
+			return c
 		}
-		return a.sent < b.sent
+		return cmp.Compare(a.sent, b.sent)
 	})
 	head := order[:min(rerankDepth, len(order))]
 	for _, c := range head {
 		s.words(c)
 	}
-	sort.SliceStable(head, func(i, j int) bool { return better(head[i], head[j]) })
+	slices.SortStableFunc(head, func(a, b *cand) int {
+		switch {
+		case better(a, b):
+			return -1
+		case better(b, a):
+			return 1
+		}
+		return 0
+	})
 	for _, c := range order[len(head):] {
 		c.score = c.cheap
 	}
@@ -777,24 +820,47 @@ func (ix *Index) text(t uint32) string {
 // isInterrogative reports a sentence that ends with a question mark, before
 // any closing quotes or brackets.
 func isInterrogative(s string) bool {
-	s = strings.TrimRight(s, " \"'’”)]»")
-	return strings.HasSuffix(s, "?")
+	for len(s) > 0 {
+		r, n := utf8.DecodeLastRuneInString(s)
+		switch r {
+		case '?':
+			return true
+		case ' ', '"', '\'', '’', '”', ')', ']', '»':
+			s = s[:len(s)-n]
+			continue
+		}
+		return false
+	}
+	return false
 }
 
-// candHeap is a min-heap on stage-1 score, so its root is the weakest of
-// the best.
-type candHeap []cand
+// stemCache returns the index's cache of question stems, made on first
+// use.
+func (ix *Index) stemCache() *stemCache {
+	ix.stemsOnce.Do(func() { ix.stems = &stemCache{} })
+	return ix.stems
+}
 
-func (h candHeap) Len() int { return len(h) }
-func (h candHeap) Less(i, j int) bool {
+// pooled is a sentence of stage 1's pool and its score.
+type pooled struct {
+	sent uint32
+	bm25 float32
+}
+
+// poolHeap is a min-heap on stage-1 score, so its root is the weakest of
+// the best.
+type poolHeap []pooled
+
+func (h poolHeap) Len() int { return len(h) }
+func (h poolHeap) Less(i, j int) bool {
 	if h[i].bm25 != h[j].bm25 {
 		return h[i].bm25 < h[j].bm25
 	}
 	return h[i].sent > h[j].sent
 }
-func (h candHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *candHeap) Push(x any)   { *h = append(*h, x.(cand)) }
-func (h *candHeap) Pop() any {
+func (h poolHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *poolHeap) Push(x any)   { *h = append(*h, x.(pooled)) }
+func (h *poolHeap) Pop() any {
 	old := *h
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
