@@ -64,19 +64,23 @@ func (e *environ) search(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		var pool map[[2]int]index.Candidate
+		type place struct {
+			article string
+			start   int
+		}
+		var pool map[place]index.Candidate
 		if *explain {
-			pool = map[[2]int]index.Candidate{}
+			pool = map[place]index.Candidate{}
 			if p := src.Index.Explain(q); p != nil {
 				fmt.Fprintf(e.stdout, "wants: %s; pool: %d sentences\n", p.Want, len(p.Candidates))
 				for _, c := range p.Candidates {
-					pool[[2]int{c.Start, int(c.Article.Body[0])}] = c
+					pool[place{c.Article.ID, c.Start}] = c
 				}
 			}
 		}
 		for i, h := range src.Index.Search(q, *k) {
 			fmt.Fprintf(e.stdout, "%2d. %.3f  answers %.2f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Answers, h.Article.ID, h.Start, h.End, collapse(h.Text()))
-			if c, ok := pool[[2]int{h.Start, int(h.Article.Body[0])}]; ok {
+			if c, ok := pool[place{h.Article.ID, h.Start}]; ok {
 				fmt.Fprintf(e.stdout, "    %s\n    answerability: %s\n", features(index.FeatureNames(), c.Features[:]), features(index.AnswerFeatureNames(), c.Answer[:]))
 			}
 		}

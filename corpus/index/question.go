@@ -306,6 +306,16 @@ func isSayWord(w string) bool {
 // nounKind reads the few words after "what" or "which" for the noun that
 // names the kind of answer ("what year", "which European country").
 func nounKind(toks []token) want {
+	// "What is the name of ...", "What was the monetary value of ...":
+	// past the verb and the article to the noun.
+	for len(toks) > 0 {
+		switch toks[0].term {
+		case "is", "was", "are", "were", "the", "a", "an":
+			toks = toks[1:]
+			continue
+		}
+		break
+	}
 	for i, t := range toks {
 		if i == 3 || (t.stop && i > 0) {
 			break

@@ -9,54 +9,54 @@ var rankWeights = [2][numFeatures]float64{
 	{ // with an article around them
 		1.0957,  // sent
 		0.0000,  // cov
-		0.1030,  // own
+		0.1230,  // own
 		0.0000,  // ent
 		0.0000,  // evt
-		0.8119,  // subj
-		2.2373,  // topic
-		3.7840,  // art
-		0.0108,  // artcov
-		1.5890,  // artent
+		0.8141,  // subj
+		2.2336,  // topic
+		3.7652,  // art
+		0.0674,  // artcov
+		1.5818,  // artent
 		0.0000,  // title
 		1.0957,  // nbr
-		0.5533,  // lead
-		1.6419,  // pos
-		0.3275,  // short
-		-0.5605, // ask
-		-0.2728, // echo
+		0.5506,  // lead
+		1.6336,  // pos
+		0.3093,  // short
+		-0.5524, // ask
+		-0.2704, // echo
 		0.0000,  // surp
-		1.0598,  // artsurp
-		1.0596,  // atype
-		0.0000,  // atype2
+		1.0429,  // artsurp
+		1.0863,  // atype
+		0.0004,  // atype2
 		0.0000,  // prox
 		0.0000,  // phrase
-		0.2292,  // near
+		0.2153,  // near
 	},
 	{ // alone
-		3.4732,  // sent
-		0.4737,  // cov
-		0.4737,  // own
+		3.4233,  // sent
+		0.4451,  // cov
+		0.4451,  // own
 		0.0000,  // ent
-		0.2076,  // evt
-		0.8557,  // subj
-		0.3092,  // topic
-		0.0270,  // art
-		0.4737,  // artcov
+		0.0951,  // evt
+		0.8226,  // subj
+		0.2626,  // topic
+		0.3217,  // art
+		0.4451,  // artcov
 		0.0000,  // artent
 		0.0000,  // title
-		1.7366,  // nbr
-		1.7366,  // lead
-		1.7366,  // pos
-		1.0714,  // short
-		-1.0479, // ask
-		-0.4297, // echo
-		0.0000,  // surp
-		0.0000,  // artsurp
-		2.3850,  // atype
-		0.4131,  // atype2
-		0.3227,  // prox
-		0.0000,  // phrase
-		0.9421,  // near
+		1.7116,  // nbr
+		1.7116,  // lead
+		1.7116,  // pos
+		0.5847,  // short
+		-0.9859, // ask
+		-0.4136, // echo
+		0.0352,  // surp
+		0.0362,  // artsurp
+		2.4548,  // atype
+		0.3890,  // atype2
+		0.3401,  // prox
+		0.0280,  // phrase
+		0.9693,  // near
 	},
 }
 
@@ -65,22 +65,22 @@ var rankWeights = [2][numFeatures]float64{
 // point the training script picked.
 var answerWeights = [numAnswerFeatures + 1]float64{
 	0.0000,   // cov
-	2.1546,   // own
-	0.3675,   // ent
+	2.4617,   // own
+	0.2947,   // ent
 	0.0000,   // evt
-	0.2835,   // subj
-	2.1518,   // topic
-	1.7634,   // artcov
-	0.1516,   // artent
-	0.3943,   // prox
-	0.0417,   // phrase
-	-0.2640,  // ask
-	2.2338,   // surp
-	0.2460,   // artsurp
+	0.2555,   // subj
+	2.1816,   // topic
+	1.5501,   // artcov
+	0.2466,   // artent
+	0.4665,   // prox
+	-0.0903,  // phrase
+	-0.2525,  // ask
+	2.0017,   // surp
+	0.5220,   // artsurp
 	0.0000,   // atype
-	1.9895,   // entfound
+	1.9701,   // entfound
 	0.0000,   // bestart
-	2.0575,   // typeok
-	0.3801,   // evtany
-	-10.2345, // intercept
+	2.0778,   // typeok
+	0.3154,   // evtany
+	-10.1989, // intercept
 }
