@@ -8,6 +8,8 @@
 package load
 
 import (
+	"bufio"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -225,23 +227,30 @@ const (
 // formatOf chooses the format by the file name's extension.
 func formatOf(name string) (format, string) {
 	base := strings.ToLower(path.Base(filepath.ToSlash(name)))
-	for _, ext := range []string{".jsonl.gz", ".ndjson.gz"} {
-		if strings.HasSuffix(base, ext) {
-			return formatJSONL, ext
-		}
+	gz := ""
+	if b, ok := strings.CutSuffix(base, ".gz"); ok && path.Ext(b) != "" {
+		base, gz = b, ".gz"
 	}
 	ext := path.Ext(base)
+	if f := formatByExt(ext); f != formatUnknown {
+		return f, ext + gz
+	}
+	return formatUnknown, ext + gz
+}
+
+// formatByExt is the format of an extension, without any ".gz".
+func formatByExt(ext string) format {
 	switch ext {
 	case ".txt", "":
-		return formatText, ext
+		return formatText
 	case ".md", ".markdown":
-		return formatMarkdown, ext
+		return formatMarkdown
 	case ".html", ".htm":
-		return formatHTML, ext
+		return formatHTML
 	case ".jsonl", ".ndjson":
-		return formatJSONL, ext
+		return formatJSONL
 	}
-	return formatUnknown, ext
+	return formatUnknown
 }
 
 // loadFile loads one file, whatever goes wrong.
@@ -274,9 +283,9 @@ func (l *Loader) loadFile(fsys files, name string, info fs.FileInfo) (rep Report
 		l.loadJSONL(&rep, r)
 		return rep
 	}
-	data, err := io.ReadAll(r)
+	data, err := readDocument(r, maxFile)
 	if err != nil {
-		return fileProblem(name, fmt.Errorf("read: %w", err))
+		return fileProblem(name, err)
 	}
 	a, err := l.parseDocument(f, name, data)
 	if err != nil {
@@ -284,6 +293,30 @@ func (l *Loader) loadFile(fsys files, name string, info fs.FileInfo) (rep Report
 	}
 	rep.Articles = []corpus.Article{a}
 	return rep
+}
+
+// readDocument reads a whole text, Markdown or HTML file, decompressed
+// when it is gzip (by its magic bytes, whatever its name), its decompressed
+// size bounded by max too.
+func readDocument(r io.Reader, max int64) ([]byte, error) {
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("decompress gzip: %w", err)
+		}
+		defer zr.Close()
+		data, err := io.ReadAll(&limitReader{r: zr, left: max})
+		if err != nil {
+			return nil, fmt.Errorf("decompress gzip: %w", err)
+		}
+		return data, nil
+	}
+	data, err := io.ReadAll(br)
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return data, nil
 }
 
 // parseDocument reads one article from a plain text, Markdown or HTML file.
