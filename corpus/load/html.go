@@ -11,12 +11,16 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	readability "github.com/go-shiori/go-readability"
+	trafilatura "github.com/markusmobius/go-trafilatura"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 )
+
+// minExtractedRunes is the extractor's least main text (its
+// MinExtractedSize): below it, it gives the whole document's text.
+const minExtractedRunes = 250
 
 // parseHTML reads a web page, already checked to be text, as the Loader
 // documents. Invisible characters are removed before parsing and again
@@ -29,40 +33,45 @@ func parseHTML(data []byte) (corpus.Article, error) {
 		}
 		data = decoded
 	}
-	src := stripInvisible(string(data))
+	src := strings.NewReplacer(string(hideOpen), "", string(hideClose), "").Replace(stripInvisible(string(data)))
 	doc, err := html.Parse(strings.NewReader(src))
 	if err != nil {
 		return corpus.Article{}, fmt.Errorf("parse HTML: %w", err)
 	}
 	meta := readPageMeta(doc)
-	removeInvisibleElements(doc)
+	markHidden(doc)
 
-	art, err := readability.FromDocument(doc, nil)
-	if err != nil {
-		return corpus.Article{}, fmt.Errorf("extract main text: %w", err)
-	}
+	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{EnableFallback: true, ExcludeComments: true})
 	var body string
-	if art.Content != "" {
-		content, err := html.Parse(strings.NewReader(art.Content))
-		if err != nil {
-			return corpus.Article{}, fmt.Errorf("parse extracted text: %w", err)
+	var tm trafilatura.Metadata
+	if err == nil && res != nil {
+		tm = res.Metadata
+		// Below its minimum size the extractor falls back to the whole
+		// document's text, <title> and all; the page's own main element
+		// (or its body) reads better then.
+		if res.ContentNode != nil && utf8.RuneCountInString(res.ContentText) >= minExtractedRunes {
+			body = htmlText(res.ContentNode)
 		}
-		body = htmlText(content)
 	}
-	if strings.TrimSpace(body) == "" {
-		if b := findElement(doc, atom.Body); b != nil {
-			body = htmlText(b)
+	if strings.TrimSpace(cutHidden(body)) == "" {
+		body = ""
+		for _, a := range []atom.Atom{atom.Article, atom.Main, atom.Body} {
+			if n := findElement(doc, a); n != nil {
+				if body = htmlText(n); strings.TrimSpace(cutHidden(body)) != "" {
+					break
+				}
+			}
 		}
 	}
 	a := corpus.Article{
-		Title:  oneLine(stripInvisible(art.Title)),
+		Title:  cutHiddenLine(stripInvisible(tm.Title)),
 		Outlet: oneLine(meta.get("og:site_name")),
-		Author: oneLine(stripInvisible(art.Byline)),
+		Author: cutHiddenLine(stripInvisible(tm.Author)),
 		URL:    meta.canonicalURL(),
-		Body:   cleanBody(stripInvisible(body)),
 	}
+	a.Body = cleanBody(dropBoilerplate(cutHidden(stripInvisible(body)), a.Title))
 	if a.Outlet == "" {
-		a.Outlet = oneLine(stripInvisible(art.SiteName))
+		a.Outlet = cutHiddenLine(stripInvisible(tm.Sitename))
 	}
 	if rest, ok := strings.CutPrefix(a.Author, "By "); ok {
 		a.Author = strings.TrimSpace(rest)
@@ -70,8 +79,8 @@ func parseHTML(data []byte) (corpus.Article, error) {
 		a.Author = strings.TrimSpace(rest)
 	}
 	a.Published = meta.published()
-	if a.Published.IsZero() && art.PublishedTime != nil {
-		a.Published = art.PublishedTime.UTC()
+	if a.Published.IsZero() && !tm.Date.IsZero() {
+		a.Published = tm.Date.UTC()
 	}
 	applyDateline(&a)
 	return a, nil
@@ -225,46 +234,6 @@ func findJSONLDString(v any, key string, depth int) string {
 	return ""
 }
 
-// removeInvisibleElements removes from doc what a reader does not see.
-func removeInvisibleElements(n *html.Node) {
-	for c := n.FirstChild; c != nil; {
-		next := c.NextSibling
-		if c.Type == html.ElementNode && isInvisibleElement(c) {
-			n.RemoveChild(c)
-		} else {
-			removeInvisibleElements(c)
-		}
-		c = next
-	}
-}
-
-func isInvisibleElement(n *html.Node) bool {
-	switch n.DataAtom {
-	case atom.Script:
-		// JSON-LD stays for readability to read (it removes every script
-		// before extracting).
-		return !strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json")
-	case atom.Style, atom.Noscript, atom.Template:
-		return true
-	}
-	for _, a := range n.Attr {
-		switch strings.ToLower(a.Key) {
-		case "hidden":
-			return true
-		case "aria-hidden":
-			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
-				return true
-			}
-		case "style":
-			style := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
-			if strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Namespace == "" && strings.EqualFold(a.Key, key) {
@@ -326,10 +295,11 @@ func (t *textRenderer) walk(n *html.Node) {
 		t.text(n.Data)
 		return
 	case html.ElementNode:
-		if skippedElements[n.DataAtom] {
+		a := elemAtom(n)
+		if skippedElements[a] {
 			return
 		}
-		switch n.DataAtom {
+		switch a {
 		case atom.Br:
 			t.cur.WriteByte('\n')
 			return
@@ -337,11 +307,11 @@ func (t *textRenderer) walk(n *html.Node) {
 			t.space()
 		}
 	}
-	block := n.Type == html.ElementNode && blockElements[n.DataAtom]
+	block := n.Type == html.ElementNode && blockElements[elemAtom(n)]
 	if block {
 		t.flush()
 	}
-	isPre := n.Type == html.ElementNode && n.DataAtom == atom.Pre
+	isPre := n.Type == html.ElementNode && elemAtom(n) == atom.Pre
 	if isPre {
 		t.pre++
 	}
@@ -354,6 +324,15 @@ func (t *textRenderer) walk(n *html.Node) {
 	if isPre {
 		t.pre--
 	}
+}
+
+// elemAtom is n's element as an atom, also for an element built without
+// one (the extractor builds its output so).
+func elemAtom(n *html.Node) atom.Atom {
+	if n.DataAtom != 0 {
+		return n.DataAtom
+	}
+	return atom.Lookup([]byte(strings.ToLower(n.Data)))
 }
 
 // text appends a text node's data, collapsing HTML white space.
