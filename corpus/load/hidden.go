@@ -108,6 +108,7 @@ func ruleKey(sel string) string {
 	}
 	return ""
 }
+
 // readStyleSheet collects and parses the page's <style> blocks.
 func readStyleSheet(doc *html.Node) styleSheet {
 	var css strings.Builder

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/markusmobius/go-htmldate"
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"golang.org/x/net/html"
@@ -41,7 +42,13 @@ func parseHTML(data []byte) (corpus.Article, error) {
 	meta := readPageMeta(doc)
 	markHidden(doc)
 
-	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{EnableFallback: true, ExcludeComments: true})
+	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
+		EnableFallback:  true,
+		ExcludeComments: true,
+		// Dates from the reliable places only (the URL's path, <time>,
+		// <abbr>, elements marked as dates), never guessed from free text.
+		HtmlDateOptions: &htmldate.Options{UseOriginalDate: true, SkipExtensiveSearch: true},
+	})
 	var body string
 	var tm trafilatura.Metadata
 	if err == nil && res != nil {
@@ -64,14 +71,22 @@ func parseHTML(data []byte) (corpus.Article, error) {
 		}
 	}
 	a := corpus.Article{
-		Title:  cutHiddenLine(stripInvisible(tm.Title)),
-		Outlet: oneLine(meta.get("og:site_name")),
-		Author: cutHiddenLine(stripInvisible(tm.Author)),
-		URL:    meta.canonicalURL(),
+		Title:    cutHiddenLine(stripInvisible(tm.Title)),
+		Author:   pageAuthor(meta.get("author"), cutHiddenLine(stripInvisible(tm.Author))),
+		URL:      meta.canonicalURL(),
+		Language: meta.language(),
 	}
 	a.Body = cleanBody(dropBoilerplate(cutHidden(stripInvisible(body)), a.Title))
-	if a.Outlet == "" {
-		a.Outlet = cutHiddenLine(stripInvisible(tm.Sitename))
+	// The outlet is the site: its declared name, else the publisher the
+	// extractor reads (JSON-LD, Dublin Core...), else the host name of the
+	// page's canonical link.
+	if a.URL == "" {
+		a.URL = absoluteURL(tm.URL)
+	}
+	for _, name := range []string{meta.get("og:site_name"), cutHiddenLine(tm.Sitename), urlHost(a.URL), tm.Hostname} {
+		if a.Outlet = outletName(name); a.Outlet != "" {
+			break
+		}
 	}
 	if rest, ok := strings.CutPrefix(a.Author, "By "); ok {
 		a.Author = strings.TrimSpace(rest)
@@ -114,6 +129,7 @@ func decodeDeclaredCharset(data []byte) ([]byte, error) {
 // pageMeta is the metadata read from a page's <meta>, <link>, <time> and
 // JSON-LD elements.
 type pageMeta struct {
+	lang            string // <html lang>
 	values          map[string]string // meta property, name or itemprop (lower case) → content; first wins
 	canonical       string
 	jsonLDPublished string
@@ -135,9 +151,61 @@ func (m *pageMeta) set(key, value string) {
 // canonicalURL is the page's canonical link, else og:url, when absolute.
 func (m *pageMeta) canonicalURL() string {
 	for _, s := range []string{m.canonical, m.get("og:url")} {
-		u, err := url.Parse(strings.TrimSpace(s))
-		if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
-			return u.String()
+		if u := absoluteURL(s); u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+// absoluteURL is s when it is an absolute http(s) URL, else "".
+func absoluteURL(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return u.String()
+	}
+	return ""
+}
+
+// pageAuthor is the byline: the page's author <meta> when it names a
+// person (not a link), else the one the extractor found, without parts
+// that are only dates ("Jeff Foust; Monday; November" is "Jeff Foust").
+func pageAuthor(metaAuthor, extracted string) string {
+	name := oneLine(metaAuthor)
+	if name == "" || linkHost(name) != "" || strings.Contains(name, "://") {
+		name = extracted
+	}
+	var parts []string
+	for _, p := range strings.Split(name, ";") {
+		if p = strings.TrimSpace(p); p != "" && !onlyDateWords(p) {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// onlyDateWords reports whether every word of s is a weekday, a month or
+// a number.
+func onlyDateWords(s string) bool {
+	for _, w := range strings.Fields(s) {
+		w = strings.ToLower(strings.Trim(w, ".,"))
+		if !dateWords[w] && strings.TrimFunc(w, unicode.IsDigit) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+var dateWords = wordSet(`monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun
+	january february march april may june july august september october november december
+	jan feb mar apr jun jul aug sep sept oct nov dec`)
+
+// language is the page's declared language: <html lang>, else its
+// Content-Language, else og:locale.
+func (m *pageMeta) language() string {
+	for _, s := range []string{m.lang, m.get("content-language"), m.get("og:locale")} {
+		if t := languageTag(strings.TrimSpace(strings.Split(s, ",")[0])); t != "" {
+			return t
 		}
 	}
 	return ""
@@ -174,7 +242,12 @@ func readPageMeta(doc *html.Node) *pageMeta {
 	visit = func(n *html.Node) {
 		if n.Type == html.ElementNode {
 			switch n.DataAtom {
+			case atom.Html:
+				m.lang = attr(n, "lang")
 			case atom.Meta:
+				if strings.EqualFold(attr(n, "http-equiv"), "content-language") {
+					m.set("content-language", attr(n, "content"))
+				}
 				content := attr(n, "content")
 				for _, k := range []string{"property", "name", "itemprop"} {
 					if v := attr(n, k); v != "" {

@@ -24,7 +24,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot/corpus"
-	"github.com/newsbot-dev/newsbot/corpus/dateline"
 )
 
 // Size limits used when the Loader's fields are zero.
@@ -357,6 +356,7 @@ func (l *Loader) parseDocument(f format, name string, data []byte) (corpus.Artic
 	if a.ID == "" {
 		a.ID = contentID(a.Body)
 	}
+	boundMetadata(&a)
 	a.Source = name
 	return a, nil
 }
@@ -366,22 +366,6 @@ func (l *Loader) parseDocument(f format, name string, data []byte) (corpus.Artic
 func contentID(body string) string {
 	sum := sha256.Sum256([]byte(body))
 	return hex.EncodeToString(sum[:8])
-}
-
-// applyDateline sets a's TextStart from a dateline at the start of its
-// Body, and its Place and Outlet where they are still empty.
-func applyDateline(a *corpus.Article) {
-	d, ok := dateline.Parse(a.Body)
-	if !ok {
-		return
-	}
-	a.TextStart = d.End
-	if a.Place == "" {
-		a.Place = d.Place
-	}
-	if a.Outlet == "" {
-		a.Outlet = d.Outlet
-	}
 }
 
 func (l *Loader) maxArticleBytes() int {

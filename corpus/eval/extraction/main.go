@@ -41,6 +41,7 @@ import (
 // page is one benchmark page: its file and its hand-made body.
 type page struct {
 	key, file, url, truth string
+	statesDate            bool // see statesDate
 }
 
 // extracted is what a candidate made of a page.
@@ -77,7 +78,18 @@ func run(set, out string, w io.Writer) error {
 		{"go-readability (go-shiori)", extractShiori},
 		{"go-readability v2 (readeck) v2.1.3", extractReadeck},
 	}
-	fmt.Fprintf(w, "%d pages\n\n| extractor | mean F1 | median F1 | precision < 0.8 | pages with a date | time |\n|---|---|---|---|---|---|\n", len(pages))
+	stating := 0
+	for i := range pages {
+		html, err := readGz(pages[i].file)
+		if err != nil {
+			return err
+		}
+		pages[i].statesDate = statesDate(html)
+		if pages[i].statesDate {
+			stating++
+		}
+	}
+	fmt.Fprintf(w, "%d pages, %d state a publication date in their metadata or markup\n\n| extractor | mean F1 | median F1 | precision < 0.8 | pages with a date | of those stating one | time |\n|---|---|---|---|---|---|---|\n", len(pages), stating)
 	for _, c := range cands {
 		var results []extracted
 		start := time.Now()
@@ -94,7 +106,7 @@ func run(set, out string, w io.Writer) error {
 		}
 		elapsed := time.Since(start)
 		s := score(pages, results)
-		fmt.Fprintf(w, "| %s | %.3f | %.3f | %d | %d | %.1fs |\n", c.name, s.mean, s.median, s.lowPrecision, s.dated, elapsed.Seconds())
+		fmt.Fprintf(w, "| %s | %.3f | %.3f | %d | %d | %d | %.1fs |\n", c.name, s.mean, s.median, s.lowPrecision, s.dated, s.datedStating, elapsed.Seconds())
 		if out != "" {
 			if err := writeJSONL(filepath.Join(out, slug(c.name)+".jsonl"), results); err != nil {
 				return err

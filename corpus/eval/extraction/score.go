@@ -11,6 +11,7 @@ type scores struct {
 	mean, median float64
 	lowPrecision int // pages whose precision is below 0.8
 	dated        int // pages given a publication date
+	datedStating int // of the pages that state one, those given a date
 }
 
 // score scores results[i] against pages[i] as score_extraction.py does:
@@ -28,6 +29,9 @@ func score(pages []page, results []extracted) scores {
 		}
 		if results[i].date {
 			s.dated++
+			if p.statesDate {
+				s.datedStating++
+			}
 		}
 	}
 	var sum float64
