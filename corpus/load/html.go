@@ -129,7 +129,7 @@ func decodeDeclaredCharset(data []byte) ([]byte, error) {
 // pageMeta is the metadata read from a page's <meta>, <link>, <time> and
 // JSON-LD elements.
 type pageMeta struct {
-	lang            string // <html lang>
+	lang            string            // <html lang>
 	values          map[string]string // meta property, name or itemprop (lower case) → content; first wins
 	canonical       string
 	jsonLDPublished string
