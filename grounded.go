@@ -101,7 +101,7 @@ func answerPrompt(ps *prompts.Set, q string, ev []Evidence) ([]Message, error) {
 	for i, e := range ev {
 		data.Evidence = append(data.Evidence, prompts.Evidence{
 			N:        i + 1,
-			Outlet:   orUnknown(e.Outlet, "unknown outlet"),
+			Outlet:   orUnknown(SourceName(e.Outlet, e.Wire), "unknown outlet"),
 			Title:    orUnknown(e.Title, "untitled"),
 			Date:     dateOf(e.Published),
 			Sentence: collapseSpace(e.Sentence),

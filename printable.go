@@ -2,7 +2,6 @@ package newsbot
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -11,7 +10,8 @@ import (
 // DEL are dropped (a tab becomes a space; CR, CRLF and the Unicode line and
 // paragraph separators become "\n"), and so are invisible format
 // characters (Unicode Cf: bidi overrides, zero-width spaces, BOM, tag
-// characters...), except the zero-width joiner and non-joiner that emoji
+// characters...) with the variation selectors and the other
+// default-ignorable code points, except the zero-width joiner and non-joiner that emoji
 // and some scripts need. Invalid UTF-8 becomes U+FFFD. Adapters apply it to
 // everything they show from an answer, article text included.
 func Printable(s string) string {
@@ -29,7 +29,7 @@ func Printable(s string) string {
 		case r < 0x20 || r >= 0x7f && r < 0xa0:
 		case r == '\u200c' || r == '\u200d':
 			b.WriteRune(r)
-		case unicode.Is(unicode.Cf, r):
+		case isIgnorable(r):
 		default:
 			b.WriteRune(r)
 		}

@@ -300,7 +300,7 @@ func preview(text string) message {
 // sourceField shows one citation: its number, outlet and date as the name;
 // the linked headline and the quoted sentence as the value.
 func sourceField(c newsbot.Citation, esc escaper) *discordgo.MessageEmbedField {
-	outlet := strings.TrimSpace(collapse(c.Outlet))
+	outlet := strings.TrimSpace(collapse(c.Source()))
 	if outlet == "" {
 		outlet = "unknown outlet"
 	}

@@ -107,7 +107,7 @@ func FormatSources(w io.Writer, a newsbot.Answer) error {
 // sourceLine is the one-line description of a citation shared by Format
 // and FormatSources.
 func sourceLine(c newsbot.Citation) string {
-	outlet := orLabel(c.Outlet, unknownOutlet)
+	outlet := orLabel(c.Source(), unknownOutlet)
 	title := unknownTitle
 	if t := strings.TrimSpace(cleanLine(c.Title)); t != "" {
 		title = `"` + t + `"`

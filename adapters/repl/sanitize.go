@@ -29,7 +29,9 @@ import (
 //     see except that text can no longer be reordered or hidden. The zero
 //     width joiner and non-joiner (U+200D, U+200C) are kept because emoji
 //     and several scripts need them to render, and they cannot reorder or
-//     hide text.
+//     hide text. So are the variation selectors and the other
+//     default-ignorable code points, which can spell a hidden message
+//     after an innocent-looking character.
 //   - Invalid UTF-8 bytes become U+FFFD, so a stray byte such as 0x9B (an
 //     8-bit CSI for some terminals) never reaches the terminal raw.
 
@@ -67,7 +69,7 @@ func sanitize(s string, keepNewlines bool) string {
 			fmt.Fprintf(&b, `\u%04x`, r)
 		case r == '\u200c' || r == '\u200d':
 			b.WriteRune(r)
-		case unicode.Is(unicode.Cf, r):
+		case invisible(r):
 			// Dropped: see the rules above.
 		default:
 			// An invalid byte decodes as utf8.RuneError, which writes
@@ -93,10 +95,17 @@ func isClean(s string, keepNewlines bool) bool {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 || r < 0xa0 ||
 			r == '\u2028' || r == '\u2029' ||
-			r != '\u200c' && r != '\u200d' && unicode.Is(unicode.Cf, r) {
+			r != '\u200c' && r != '\u200d' && invisible(r) {
 			return false
 		}
 		i += size
 	}
 	return true
+}
+
+// invisible reports a format character (Cf), a variation selector or
+// another default-ignorable code point.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
+		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
 }

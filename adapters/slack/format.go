@@ -255,7 +255,7 @@ func renderAnswer(a newsbot.Answer, reserve int) message {
 				break
 			}
 			m.blocks = append(m.blocks, contextBlock(sourceText(c)))
-			fmt.Fprintf(&fallback, " [%d] %s, %s, %s.", c.N, escape(orLabel(c.Outlet, unknownOutlet)), escape(orLabel(c.Title, unknownTitle)), dateText(c))
+			fmt.Fprintf(&fallback, " [%d] %s, %s, %s.", c.N, escape(orLabel(c.Source(), unknownOutlet)), escape(orLabel(c.Title, unknownTitle)), dateText(c))
 		}
 	}
 	m.text, _ = cutText(fallback.String(), maxFallbackText)
@@ -272,7 +272,7 @@ func sourceText(c newsbot.Citation) string {
 		title = "<" + u + "|" + title + ">"
 	}
 	sentence, _ := cutText(escape(oneLine(c.Sentence)), maxSentenceShown)
-	return fmt.Sprintf("*[%d]* %s · %s · %s\n“%s”", c.N, escape(orLabel(c.Outlet, unknownOutlet)), title, dateText(c), sentence)
+	return fmt.Sprintf("*[%d]* %s · %s · %s\n“%s”", c.N, escape(orLabel(c.Source(), unknownOutlet)), title, dateText(c), sentence)
 }
 
 func dateText(c newsbot.Citation) string {

@@ -25,7 +25,11 @@ const (
 	// IndexFile is the name of the index file in an index directory.
 	IndexFile = "index.bin"
 	lockFile  = "lock"
-	magic     = "NEWSIDX\x01"
+	// magic opens the file and names its version: 2 adds each article's
+	// Wire and Language; a version 1 file is still read (without them)
+	// and is written as version 2 when the index next changes.
+	magic   = "NEWSIDX\x02"
+	magicV1 = "NEWSIDX\x01"
 )
 
 // ErrNoIndex is returned by Open when the directory holds no index yet.
@@ -148,6 +152,8 @@ func (ix *Index) encode(w io.Writer) error {
 		}
 		e.str(a.Author)
 		e.str(a.Place)
+		e.str(a.Wire)
+		e.str(a.Language)
 		e.str(a.Source)
 		e.uint(uint64(a.TextStart))
 		e.str(a.Body)
@@ -251,8 +257,19 @@ func (d *decoder) count() int {
 }
 
 func decode(b []byte) (*Index, error) {
-	if len(b) < len(magic)+4 || string(b[:len(magic)]) != magic {
-		return nil, errors.New("not an index file, or an index of another version")
+	if len(b) < len(magic)+4 {
+		return nil, errors.New("not an index file")
+	}
+	v2 := true
+	switch string(b[:len(magic)]) {
+	case magic:
+	case magicV1:
+		v2 = false
+	default:
+		if string(b[:len(magic)-1]) == magic[:len(magic)-1] {
+			return nil, fmt.Errorf("an index of version %d, newer than this bot reads (version 2): use a newer bot, or move it away and ingest again", b[len(magic)-1])
+		}
+		return nil, errors.New("not an index file")
 	}
 	body := b[:len(b)-4]
 	if crc32.ChecksumIEEE(body) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
@@ -279,6 +296,10 @@ func decode(b []byte) (*Index, error) {
 		}
 		a.Author = d.str()
 		a.Place = d.str()
+		if v2 {
+			a.Wire = d.str()
+			a.Language = d.str()
+		}
 		a.Source = d.str()
 		a.TextStart = int(d.uint())
 		a.Body = d.str()
