@@ -43,6 +43,8 @@ const (
 //     binary ones are refused like any other): plain text;
 //   - .md, .markdown: Markdown, with optional YAML front matter;
 //   - .html, .htm: a web page;
+//   - any of these with ".gz" after it (".html.gz", ".txt.gz"): the same,
+//     gzip-compressed;
 //   - .jsonl, .ndjson, .jsonl.gz, .ndjson.gz: JSON Lines in the articles
 //     format, plain or gzip-compressed (recognised by the gzip magic
 //     bytes, whatever the name says).
@@ -72,29 +74,52 @@ const (
 // (or outlet, publisher, site_name) for Outlet; url (or link, canonical);
 // published (or date, pubdate); author (or authors, byline; a list is
 // joined with ", "); id; place. Other keys are ignored; front matter that is
-// not valid YAML refuses the file. The Body is the Markdown after it,
-// verbatim: inline markup (emphasis, links, images) stays in the Body. When
-// the front matter gives no title and the first line is a level-1 ATX
-// heading ("# Title"), that heading is the Title and the Body starts after
-// it (a first heading equal to the front matter's title is dropped the
-// same way). Scraped tail lines are dropped as for plain text.
+// not valid YAML refuses the file. The Body is the Markdown after it, less
+// what a reader of the rendered page does not see (comments, link
+// reference definitions such as "[//]: # (...)", images' alt text, raw
+// HTML that is hidden: see stripHiddenMarkdown); inline markup (emphasis,
+// links) stays in the Body. When the front matter gives no title and the
+// first line is a level-1 ATX heading ("# Title"), that heading is the
+// Title and the Body starts after it (a first heading equal to the front
+// matter's title is dropped the same way). Scraped tail lines are dropped
+// as for plain text.
 //
 // HTML is decoded from the charset it declares when it is not UTF-8. What a
-// reader does not see never reaches the Body: elements with a hidden
-// attribute, aria-hidden="true" or an inline display:none or
-// visibility:hidden style, and <script>, <style>, <noscript> and <template>
-// elements, are removed first. The main text is then extracted with
-// go-readability (the whole <body> when it finds none); the Body is that
+// reader does not see never reaches the Body or the metadata: styles from
+// the page's <style> blocks are resolved against its elements, with inline
+// styles, and text hidden by them (display:none, font-size:0, white on
+// white, transparent, off-screen, clipped...; see hidden.go for the list)
+// is cut, as are hidden, aria-hidden and non-rendered elements. The main
+// text is extracted with go-trafilatura (github.com/markusmobius/
+// go-trafilatura, with its readability and DOM-distiller fallbacks; the
+// page's <article>, <main> or <body> when it finds too little), chosen by
+// measurement on a public benchmark (see the README); the Body is that
 // text with block elements as paragraphs separated by blank lines, <br> as
-// a line break, runs of HTML white space collapsed as a browser shows them
-// (not in <pre>), character references decoded, otherwise verbatim.
-// Metadata comes from the page: the Title from readability (JSON-LD,
-// og:title, <title>); the Outlet from og:site_name, else readability's site
-// name; the Author from readability's byline; the URL from <link
-// rel="canonical">, else og:url (absolute http(s) only); Published from
-// article:published_time, JSON-LD datePublished, og:published_time, the
-// date, pubdate, publishdate, dc.date and dcterms meta tags, or itemprop
-// datePublished, else the date readability finds.
+// a line break, white space collapsed, character references decoded, and
+// boilerplate lines dropped (captions and credits, bare links, share and
+// subscribe rows, "Read more" lead-ins, citation and copyright lines, the
+// headline again: see dropBoilerplate). Metadata comes from the page: the
+// Title as the extractor reads it (og:title, JSON-LD headline, <title>,
+// <h1>); the Outlet is the site: og:site_name, else the publisher the
+// extractor finds, else the canonical link's host name; the Author from
+// the author <meta>, else the extractor's byline; the URL from <link
+// rel="canonical">, else og:url, else the extractor's (absolute http(s)
+// only); the Language from <html lang>, Content-Language or og:locale;
+// Published from article:published_time, JSON-LD datePublished,
+// og:published_time, the date, pubdate, publishdate, dc.date and dcterms
+// meta tags, or itemprop datePublished, else from the reliable places
+// go-htmldate reads (the URL's path, <time>, <abbr>, elements marked as
+// dates), never from free text.
+//
+// A story's dateline or byline naming a news agency ("GENEVA (Reuters) –",
+// "By Reuters") makes that agency the Wire when the Outlet is another site
+// (shown as "Site (via Reuters)"), and the Outlet when the URL is on the
+// agency's own site or the source names no outlet.
+//
+// Every metadata field is one line, bounded and free of invisible
+// characters (see boundMetadata): a title or byline over its bound is cut
+// at a word, an outlet that is a link reads as its host name, and one over
+// 64 characters or 8 words is no name and is dropped.
 //
 // JSON Lines holds one article a line, {"id", "title", "source" (the
 // Outlet), "url", "published", "body"}, plus an optional "author" and
@@ -123,8 +148,11 @@ const (
 // loaded twice is the same article.
 //
 // Plain text, Markdown and HTML are cleaned before anything else:
-// invisible characters (see corpus.IsInvisible) are removed and line ends
-// normalised to "\n". JSON Lines bodies keep both, verbatim.
+// invisible characters (see corpus.IsInvisible: format characters,
+// variation selectors, every default-ignorable code point) are removed and
+// line ends normalised to "\n". JSON Lines bodies keep both, verbatim (the
+// index and every output skip the invisible ones). Any of these formats
+// may be gzip-compressed with ".gz" after its extension (".html.gz").
 //
 // Bad input is refused with a Problem and loses nothing else: a binary file
 // (a NUL byte, or more than one byte in ten a control character, in its
