@@ -46,7 +46,9 @@ Usage:
   bot [flags]                     chat in the terminal (the default command)
   bot [flags] chat                the same
   bot [flags] ask QUESTION        print one answer
-  bot [flags] ingest PATH...      add files and directories to the data directory
+  bot [flags] ingest PATH|URL...  add files, directories, pages and feeds to the
+                                  data directory
+  bot [flags] export [--out FILE] write the articles as JSON Lines (backups, moves)
   bot [flags] search [--k N] [--jsonl] [QUESTION]
                                   print the ranked sentences for a question, or
                                   with --jsonl answer {"qid","question"} lines on stdin
@@ -128,6 +130,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.ask(ctx, args)
 	case "ingest":
 		return env.ingest(ctx, args)
+	case "export":
+		return env.export(ctx, args)
 	case "search":
 		return env.search(ctx, args)
 	case "eval":

@@ -14,15 +14,34 @@ type scores struct {
 	datedStating int // of the pages that state one, those given a date
 }
 
-// score scores results[i] against pages[i] as score_extraction.py does:
-// word-level F1 over bags of lower-cased words (Python's \w+: letters,
-// numbers and "_"). Results are matched to pages by position, since each
-// candidate extracts each page on its own.
+// score scores results against pages as score_extraction.py does: each
+// page is matched to the result with its URL (a final "/" ignored; the
+// last such result), else to the first of those sharing the most words
+// with it; word-level F1 over bags of lower-cased words (Python's \w+:
+// letters, numbers and "_").
 func score(pages []page, results []extracted) scores {
 	var s scores
+	byURL := map[string]int{}
+	bags := make([]map[string]int, len(results))
+	for i, r := range results {
+		if r.URL != "" {
+			byURL[strings.TrimRight(r.URL, "/")] = i
+		}
+		bags[i] = words(r.Body)
+	}
 	f1s := make([]float64, len(pages))
 	for i, p := range pages {
-		f, prec := f1(words(p.truth), words(results[i].Body))
+		truth := words(p.truth)
+		j, ok := byURL[strings.TrimRight(p.url, "/")]
+		if !ok {
+			best := -1
+			for k, b := range bags {
+				if o := overlap(truth, b); o > best {
+					best, j = o, k
+				}
+			}
+		}
+		f, prec := f1(truth, bags[j])
 		f1s[i] = f
 		if prec < 0.8 {
 			s.lowPrecision++
@@ -58,6 +77,15 @@ func words(s string) map[string]int {
 		m[w]++
 	}
 	return m
+}
+
+// overlap is the number of words two bags share.
+func overlap(a, b map[string]int) int {
+	n := 0
+	for w, c := range a {
+		n += min(c, b[w])
+	}
+	return n
 }
 
 // f1 is the word F1 of predicted against truth, and its precision.
