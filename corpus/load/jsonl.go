@@ -254,7 +254,7 @@ func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
 		a.ID = contentID(body)
 	}
 	applyDateline(&a)
-	boundMetadata(&a)
+	BoundMetadata(&a)
 	return a, ""
 }
 

@@ -9,6 +9,7 @@ package load
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -117,7 +118,7 @@ const (
 // agency's own site or the source names no outlet.
 //
 // Every metadata field is one line, bounded and free of invisible
-// characters (see boundMetadata): a title or byline over its bound is cut
+// characters (see BoundMetadata): a title or byline over its bound is cut
 // at a word, an outlet that is a link reads as its host name, and one over
 // 64 characters or 8 words is no name and is dropped.
 //
@@ -384,7 +385,7 @@ func (l *Loader) parseDocument(f format, name string, data []byte) (corpus.Artic
 	if a.ID == "" {
 		a.ID = contentID(a.Body)
 	}
-	boundMetadata(&a)
+	BoundMetadata(&a)
 	a.Source = name
 	return a, nil
 }
@@ -469,4 +470,38 @@ func formatSize(n int64) string {
 	num := strconv.FormatFloat(v, 'f', 1, 64)
 	num = strings.TrimSuffix(num, ".0")
 	return num + " " + suffix
+}
+
+// LoadBytes reads one document already in memory, as a file named with
+// the extension ext (".html", ".txt", ".md", ".jsonl"...; ".gz" after it
+// for compressed data) would be read; the Report's Path, and the
+// articles' Source, are name (a URL, for a page fetched from the web).
+func (l *Loader) LoadBytes(name, ext string, data []byte) (rep Report) {
+	rep.Path = name
+	defer func() {
+		if r := recover(); r != nil {
+			rep = fileProblem(name, fmt.Errorf("internal error while loading: %v", r))
+		}
+	}()
+	f, _ := formatOf("document" + ext)
+	if f == formatUnknown {
+		return fileProblem(name, fmt.Errorf("unsupported file type %q", ext))
+	}
+	if int64(len(data)) > l.maxFileBytes() {
+		return fileProblem(name, fmt.Errorf("document is %s, over the %s limit", formatSize(int64(len(data))), formatSize(l.maxFileBytes())))
+	}
+	if f == formatJSONL {
+		l.loadJSONL(&rep, bytes.NewReader(data))
+		return rep
+	}
+	data, err := readDocument(bytes.NewReader(data), l.maxFileBytes())
+	if err != nil {
+		return fileProblem(name, err)
+	}
+	a, err := l.parseDocument(f, name, data)
+	if err != nil {
+		return fileProblem(name, err)
+	}
+	rep.Articles = []corpus.Article{a}
+	return rep
 }

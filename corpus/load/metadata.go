@@ -12,7 +12,7 @@ import (
 
 // Metadata reaches people and the model's prompt as it is, so every field
 // of a finished Article is one line, bounded and free of invisible
-// characters (see boundMetadata): a page's site name or title cannot hide
+// characters (see BoundMetadata): a page's site name or title cannot hide
 // text, break a line or carry a paragraph of instructions.
 
 // Bounds on the metadata fields, in characters. A longer title or byline
@@ -29,11 +29,13 @@ const (
 	maxIDBytes       = 256
 )
 
-// boundMetadata makes every metadata field of a one line (invisible and
+// BoundMetadata makes every metadata field of a one line (invisible and
 // control characters removed, white space collapsed) within its bound (see
-// above). It is the one place where an article's fields are bounded; the
-// Body is not touched.
-func boundMetadata(a *corpus.Article) {
+// above). It is the one place where an article's fields are bounded: every
+// loader calls it on the articles it finishes, and so must anything that
+// sets a field after loading (a feed's title for a page that has none).
+// The Body is not touched.
+func BoundMetadata(a *corpus.Article) {
 	a.Title = cutRunes(metaLine(a.Title), maxTitleRunes)
 	a.Author = cutRunes(metaLine(a.Author), maxAuthorRunes)
 	a.Outlet = outletName(a.Outlet)
