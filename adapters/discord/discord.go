@@ -33,7 +33,6 @@ package discord
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -245,6 +244,18 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 	if cfg.Addr != "" && cfg.PublicKey == "" {
 		return nil, errors.New("discord: new adapter: Addr is set but PublicKey is not: the HTTP endpoint needs the public key")
 	}
+	if cfg.Token != "" {
+		if err := CheckToken(cfg.Token); err != nil {
+			return nil, fmt.Errorf("discord: new adapter: token: %w", err)
+		}
+	}
+	for _, id := range []struct{ field, v string }{{"AppID", cfg.AppID}, {"GuildID", cfg.GuildID}} {
+		if id.v != "" {
+			if err := CheckID(id.v); err != nil {
+				return nil, fmt.Errorf("discord: new adapter: %s: %w", id.field, err)
+			}
+		}
+	}
 	a := &Adapter{cfg: cfg, bot: bot, log: cfg.Log}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -280,10 +291,10 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 	}
 	transport := cfg.Transport
 	if cfg.APIURL != "" {
-		to, err := url.Parse(cfg.APIURL)
-		if err != nil || (to.Scheme != "http" && to.Scheme != "https") || to.Host == "" {
-			return nil, fmt.Errorf("discord: new adapter: API URL %q is not an http(s) URL", cfg.APIURL)
+		if err := CheckAPIURL(cfg.APIURL); err != nil {
+			return nil, fmt.Errorf("discord: new adapter: API URL: %w", err)
 		}
+		to, _ := url.Parse(cfg.APIURL)
 		transport = redirect{to: to, next: transport}
 	}
 	client := &http.Client{Transport: transport} // deadlines come from contexts
@@ -338,17 +349,6 @@ func (r redirect) RoundTrip(req *http.Request) (*http.Response, error) {
 		return http.DefaultTransport.RoundTrip(req)
 	}
 	return r.next.RoundTrip(req)
-}
-
-func parsePublicKey(s string) (ed25519.PublicKey, error) {
-	b, err := hex.DecodeString(strings.TrimSpace(s))
-	if err != nil {
-		return nil, fmt.Errorf("not hex: %w", err)
-	}
-	if len(b) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("%d bytes, want %d (64 hex digits)", len(b), ed25519.PublicKeySize)
-	}
-	return ed25519.PublicKey(b), nil
 }
 
 // dialGateway opens the gateway's TCP connection and remembers it, so that

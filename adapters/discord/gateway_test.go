@@ -162,7 +162,8 @@ func TestMentionReplyChain(t *testing.T) {
 	f := newFakeDiscord(t)
 	core := builtinBot(t)
 	bot := &recorder{Answerer: core, store: core.Conversations}
-	startGateway(t, f, Config{}, bot)
+	links := &chat.MemoryLinks{}
+	startGateway(t, f, Config{Links: links}, bot)
 
 	own := mentionEvent("m0", botUserID, "What did Lavrov say about sanctions?")
 	own["author"] = map[string]any{"id": botUserID, "bot": true}
@@ -181,6 +182,17 @@ func TestMentionReplyChain(t *testing.T) {
 		t.Fatalf("reply references %v, want m1: %s", ref, first.Body)
 	}
 	replyID := f.LastID()
+	// The reply is linked to its conversation once Discord has answered
+	// its POST, which the fake records before it answers: a person's
+	// reply cannot come sooner.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if k, _ := links.Conversation(context.Background(), "discord:"+replyID); k != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reply %s was never linked to its conversation", replyID)
+		}
+	}
 
 	follow := mentionEvent("m2", "42", "and what did Medvedev say?")
 	follow["type"] = 19

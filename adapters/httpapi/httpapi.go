@@ -42,7 +42,8 @@ type Config struct {
 	// MaxBody bounds a request body; 0 means 64 KiB.
 	MaxBody int64
 	// Rate and Burst bound each client's requests (a client is its bearer
-	// token, else its IP address); 0 means 5 a second with bursts of 20.
+	// token, else its IP address); 0 means DefaultRate (5 a second) and
+	// DefaultBurst (20); rate.Inf means no limit.
 	Rate  rate.Limit
 	Burst int
 	// Ready reports whether the index is loaded (/readyz); nil means ready.
@@ -72,6 +73,12 @@ type client struct {
 	seen time.Time
 }
 
+// Defaults of the Config fields whose zero value means "the default".
+const (
+	DefaultRate  rate.Limit = 5
+	DefaultBurst int        = 20
+)
+
 // maxClients bounds the per-client limiters kept; idle ones are dropped
 // first.
 const maxClients = 10000
@@ -82,10 +89,10 @@ func New(cfg Config, bot Answerer) *API {
 		cfg.MaxBody = 64 << 10
 	}
 	if cfg.Rate == 0 {
-		cfg.Rate = 5
+		cfg.Rate = DefaultRate
 	}
 	if cfg.Burst == 0 {
-		cfg.Burst = 20
+		cfg.Burst = DefaultBurst
 	}
 	if cfg.Model == "" {
 		cfg.Model = "newsbot"

@@ -39,6 +39,10 @@ const (
 	DefaultTemperature float32 = 0.2
 	// DefaultMaxTokens bounds the length of a reply.
 	DefaultMaxTokens = 800
+	// DefaultOpenAIModel is the model a program should name when it talks
+	// to OpenAI's own server and its user named none (other servers know
+	// their own models: there is no default for them).
+	DefaultOpenAIModel = "gpt-4o-mini"
 )
 
 // emptyMessagesLimit replaces go-openai's default of 300 lines in a row
@@ -155,8 +159,8 @@ func New(cfg Config) (*Client, error) {
 			return nil, errors.New("openai: config: APIKey is required with OpenAI's server (set BaseURL for a local one)")
 		}
 	}
-	if err := checkBaseURL(cfg.BaseURL); err != nil {
-		return nil, fmt.Errorf("openai: config: %w", err)
+	if err := CheckBaseURL(cfg.BaseURL); err != nil {
+		return nil, fmt.Errorf("openai: config: BaseURL: %w", err)
 	}
 	switch {
 	case cfg.Timeout < 0:
@@ -222,18 +226,21 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// checkBaseURL reports whether s is an absolute http or https URL. Its
-// errors do not repeat s whole, which could hold credentials.
-func checkBaseURL(s string) error {
+// CheckBaseURL reports whether s can be a Config.BaseURL: an absolute
+// http or https URL with a host, such as "http://127.0.0.1:11434/v1". Its
+// errors never repeat s, which could hold credentials; they say what is
+// wrong ("not an http or https URL"), for a caller to name where s came
+// from.
+func CheckBaseURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
-		return errors.New("BaseURL does not parse as a URL")
+		return errors.New("does not parse as a URL such as http://127.0.0.1:11434/v1")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("BaseURL %q is not an http or https URL", u.Redacted())
+		return errors.New("not an http or https URL such as http://127.0.0.1:11434/v1")
 	}
 	if u.Host == "" {
-		return fmt.Errorf("BaseURL %q has no host", u.Redacted())
+		return errors.New("a URL without a host")
 	}
 	return nil
 }

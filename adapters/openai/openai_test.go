@@ -550,6 +550,29 @@ func TestNew(t *testing.T) {
 	}
 }
 
+// CheckBaseURL, which bot's OPENAI_BASE_URL setting uses, says what is
+// wrong without repeating the URL, which may hold credentials.
+func TestCheckBaseURL(t *testing.T) {
+	for _, tt := range []struct{ url, wantErr string }{
+		{"http://127.0.0.1:11434/v1", ""},
+		{"https://api.openai.com/v1", ""},
+		{"127.0.0.1:11434", "http"},
+		{"ftp://user:hunter2@example.com/v1", "http"},
+		{"http:///v1", "host"},
+		{"http://user:hunter2@[::1", "parse"},
+	} {
+		err := openai.CheckBaseURL(tt.url)
+		switch {
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("CheckBaseURL(%q): %v", tt.url, err)
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("CheckBaseURL(%q) = %v, want an error naming %s", tt.url, err, tt.wantErr)
+		case err != nil && strings.Contains(err.Error(), "hunter2"):
+			t.Errorf("CheckBaseURL(%q) = %v: it repeats the credentials", tt.url, err)
+		}
+	}
+}
+
 func TestConfigStringHidesKey(t *testing.T) {
 	cfg := openai.Config{APIKey: "sk-test-SECRETKEY", Model: "m"}
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), cfg.LogValue().String()} {

@@ -67,7 +67,7 @@ func formatAnswer(w io.Writer, a newsbot.Answer, shown int) error {
 	return err
 }
 
-// FormatSources writes every citation of a in full, as /sources shows it:
+// formatSources writes every citation of a in full, as /sources shows it:
 // a heading naming the question, then for each citation the same line as
 // Format and, indented below it, the cited sentence in quotes:
 //
@@ -75,7 +75,7 @@ func formatAnswer(w io.Writer, a newsbot.Answer, shown int) error {
 //	    "The verbatim sentence."
 //
 // An answer without citations gets one line saying so.
-func FormatSources(w io.Writer, a newsbot.Answer) error {
+func formatSources(w io.Writer, a newsbot.Answer) error {
 	var b strings.Builder
 	if len(a.Citations) == 0 {
 		b.WriteString("That answer cites no sources.\n")
@@ -105,7 +105,7 @@ func FormatSources(w io.Writer, a newsbot.Answer) error {
 }
 
 // sourceLine is the one-line description of a citation shared by Format
-// and FormatSources.
+// and formatSources.
 func sourceLine(c newsbot.Citation) string {
 	outlet := orLabel(c.Source(), unknownOutlet)
 	title := unknownTitle

@@ -178,7 +178,7 @@ func TestFormatSources(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := FormatSources(&b, tt.a); err != nil {
+			if err := formatSources(&b, tt.a); err != nil {
 				t.Fatal(err)
 			}
 			if got := b.String(); got != tt.want {
@@ -199,7 +199,7 @@ func TestFormatWriteError(t *testing.T) {
 	if err := Format(failWriter{}, damAnswer); !errors.Is(err, errDiskFull) {
 		t.Errorf("Format error = %v, want %v", err, errDiskFull)
 	}
-	if err := FormatSources(failWriter{}, damAnswer); !errors.Is(err, errDiskFull) {
+	if err := formatSources(failWriter{}, damAnswer); !errors.Is(err, errDiskFull) {
 		t.Errorf("FormatSources error = %v, want %v", err, errDiskFull)
 	}
 }

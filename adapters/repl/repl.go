@@ -3,8 +3,7 @@
 //
 // On a terminal it offers line editing and history (see [Run]); on a pipe it
 // reads plain lines and prints only the replies, so its output can be piped
-// on. [Format] and [FormatSources] are the plain-text rendering shared with
-// the one-shot `bot ask`.
+// on. [Format] is the plain-text rendering the one-shot `bot ask` shares.
 //
 // Everything derived from an answer (text, sentences, titles, outlets,
 // URLs) is sanitised before it is printed: control characters are shown as
@@ -219,7 +218,7 @@ func (s *session) handle(ctx context.Context, line string) (quit bool, err error
 			s.reply(msgNoAnswerYet)
 			break
 		}
-		FormatSources(s.out, *s.last)
+		formatSources(s.out, *s.last)
 		s.say("")
 	default:
 		s.reply(fmt.Sprintf("Unknown command %s: type /help for the commands.", shorten(cleanLine(name), 40)))

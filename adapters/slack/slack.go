@@ -213,13 +213,23 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 		return nil, errors.New("slack: new: no Answerer")
 	}
 	if strings.TrimSpace(cfg.BotToken) == "" {
-		return nil, errors.New("slack: new: no bot token (SLACK_BOT_TOKEN)")
+		return nil, errors.New("slack: new: no bot token")
+	}
+	if err := CheckBotToken(cfg.BotToken); err != nil {
+		return nil, fmt.Errorf("slack: new: BotToken: %w", err)
+	}
+	if cfg.AppToken != "" {
+		if err := CheckAppToken(cfg.AppToken); err != nil {
+			return nil, fmt.Errorf("slack: new: AppToken: %w", err)
+		}
 	}
 	if cfg.AppToken == "" && cfg.SigningSecret == "" {
-		return nil, errors.New("slack: new: neither an app token (SLACK_APP_TOKEN, Socket Mode) nor a signing secret (SLACK_SIGNING_SECRET, HTTP mode)")
+		return nil, errors.New("slack: new: neither an app token (Socket Mode) nor a signing secret (HTTP mode)")
 	}
-	if cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/") {
-		return nil, fmt.Errorf("slack: new: API URL %q must end with \"/\"", cfg.APIURL)
+	if cfg.APIURL != "" {
+		if err := CheckAPIURL(cfg.APIURL); err != nil {
+			return nil, fmt.Errorf("slack: new: APIURL: %w", err)
+		}
 	}
 	if cfg.RatePerMinute == 0 {
 		cfg.RatePerMinute = DefaultRatePerMinute

@@ -34,11 +34,11 @@ The data directory is a temporary one unless --data is given.
 `
 
 func (e *environ) bench(ctx context.Context, args []string) error {
-	fs := e.flags("bench", benchUsage)
+	fs := e.flags("bench", benchUsage, groupCommon)
 	var sets pathList
 	fs.Var(&sets, "questions", "a `SET_DIR` whose questions.jsonl supplies the questions (repeatable)")
 	queries := fs.Int("queries", 1000, "how many searches to time")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -60,8 +60,8 @@ func (e *environ) bench(ctx context.Context, args []string) error {
 	if len(questions) == 0 {
 		return errors.New("bench: no questions")
 	}
-	data := e.opts.data
-	if !e.opts.dataSet {
+	data := e.set.str("NEWSBOT_DATA")
+	if !e.set.given("NEWSBOT_DATA") {
 		tmp, err := os.MkdirTemp("", "newsbot-bench-")
 		if err != nil {
 			return err

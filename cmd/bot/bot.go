@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,27 +26,25 @@ func (e *environ) openBot(log io.Writer) (bot *newsbot.Bot, from, mode string, e
 }
 
 // newBot wires the answering core: the index, and the model when one is
-// configured (OPENAI_BASE_URL or OPENAI_API_KEY) unless --extractive. It
-// also says, for people, how answers are made.
+// configured (see modelConfig) unless NEWSBOT_EXTRACTIVE. It also says, for
+// people, how answers are made.
 func (e *environ) newBot(src datadir.Coverage) (*newsbot.Bot, string, error) {
-	log := e.logger()
-	ps, err := prompts.Load(e.opts.prompts)
+	ps, err := prompts.Load(e.set.str("NEWSBOT_PROMPTS"))
 	if err != nil {
 		return nil, "", err
 	}
-	b := &newsbot.Bot{Retriever: src.Index, Prompts: ps, Log: log, Conversations: e.conversations}
-	mode := "Answers quote the coverage (no model configured)."
-	if e.opts.extractive {
+	b := &newsbot.Bot{Retriever: src.Index, Prompts: ps, Log: e.log, Conversations: e.conversations}
+	if e.set.on("NEWSBOT_EXTRACTIVE") {
 		return b, "Answers quote the coverage (--extractive).", nil
 	}
-	cfg, ok, err := openai.ConfigFromEnv(e.getenv)
+	cfg, ok, err := modelConfig(e.set)
 	if err != nil {
 		return nil, "", err
 	}
 	if !ok {
-		return b, mode, nil
+		return b, "Answers quote the coverage (no model configured).", nil
 	}
-	cfg.Log = log
+	cfg.Log = e.log
 	m, err := openai.New(cfg)
 	if err != nil {
 		return nil, "", err
@@ -54,29 +53,53 @@ func (e *environ) newBot(src datadir.Coverage) (*newsbot.Bot, string, error) {
 	return b, fmt.Sprintf("Answers are written by the model %s and every citation is checked against the coverage.", cfg.Model), nil
 }
 
-// logger logs to standard error: text on a terminal, JSON otherwise
-// (NEWSBOT_LOG_FORMAT=text|json decides). The level is NEWSBOT_LOG_LEVEL
-// (debug, info, warn, error); by default info for serve, whose one line per
-// question is the log, and warn otherwise. A model server's error text goes
-// here, never to the person.
-func (e *environ) logger() *slog.Logger {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(e.getenv("NEWSBOT_LOG_LEVEL"))); err != nil {
-		level = slog.LevelWarn
-		if e.getenv("NEWSBOT_LOG_LEVEL") == "" && e.serving {
-			level = slog.LevelInfo
+// modelConfig fills the model's Config from the settings. ok is false,
+// with no error, when no model server is configured: neither
+// OPENAI_BASE_URL nor OPENAI_API_KEY is set. With the key alone and no
+// model named, the model is OpenAI's default; with OPENAI_BASE_URL set and
+// no model named, it is an error, since only the server knows its models.
+func modelConfig(s *settings) (cfg openai.Config, ok bool, err error) {
+	cfg = openai.Config{
+		BaseURL: s.str("OPENAI_BASE_URL"),
+		APIKey:  s.str("OPENAI_API_KEY"),
+		Model:   s.str("NEWSBOT_MODEL"),
+		Timeout: s.duration("NEWSBOT_MODEL_TIMEOUT"),
+	}
+	if cfg.BaseURL == "" && cfg.APIKey == "" {
+		return openai.Config{}, false, nil
+	}
+	if cfg.Model == "" {
+		if cfg.BaseURL != "" {
+			return openai.Config{}, false, errors.New("OPENAI_BASE_URL is set but no model is named: set NEWSBOT_MODEL (e.g. NEWSBOT_MODEL=llama3.1 for Ollama)")
 		}
+		cfg.Model = openai.DefaultOpenAIModel
+	}
+	return cfg, true, nil
+}
+
+// newLogger makes the log, on e.stderr: text on a terminal, JSON otherwise,
+// unless NEWSBOT_LOG_FORMAT says. The level is NEWSBOT_LOG_LEVEL; when it
+// is unset, info for the services (serve, slack, discord), whose one line
+// per question is the log, and warn otherwise. A model server's error text
+// goes here, never to the person.
+func (e *environ) newLogger() *slog.Logger {
+	level := slog.LevelWarn
+	if e.set.given("NEWSBOT_LOG_LEVEL") {
+		// The kind accepts only names slog knows.
+		_ = level.UnmarshalText([]byte(e.set.str("NEWSBOT_LOG_LEVEL")))
+	} else if e.serving {
+		level = slog.LevelInfo
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	var w io.Writer = os.Stderr
-	switch e.getenv("NEWSBOT_LOG_FORMAT") {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, opts))
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts))
+	format := e.set.str("NEWSBOT_LOG_FORMAT")
+	if format == "auto" || format == "" {
+		format = "json"
+		if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
 	}
-	if term.IsTerminal(int(os.Stderr.Fd())) {
-		return slog.New(slog.NewTextHandler(w, opts))
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(e.stderr, opts))
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(slog.NewJSONHandler(e.stderr, opts))
 }

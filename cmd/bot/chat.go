@@ -22,8 +22,8 @@ directory when one is set); when piped, questions are read one per line.
 `
 
 func (e *environ) chat(ctx context.Context, args []string) error {
-	fs := e.flags("chat", chatUsage)
-	if done, err := parse(fs, args); done {
+	fs := e.flags("chat", chatUsage, groupCommon, groupAnswers)
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -42,8 +42,8 @@ func (e *environ) chat(ctx context.Context, args []string) error {
 		Log:    bot.Log,
 		Banner: "Answering from " + from + ".\n" + mode + "\nAsk a question, or /help.",
 	}
-	if e.opts.dataSet {
-		cfg.HistoryFile = filepath.Join(e.opts.data, "history")
+	if e.set.given("NEWSBOT_DATA") {
+		cfg.HistoryFile = filepath.Join(e.set.str("NEWSBOT_DATA"), "history")
 	}
 	err = repl.Run(ctx, cfg, bot)
 	if errors.Is(err, context.Canceled) {
@@ -59,8 +59,8 @@ the question (quote it or not).
 `
 
 func (e *environ) ask(ctx context.Context, args []string) error {
-	fs := e.flags("ask", askUsage)
-	if done, err := parse(fs, args); done {
+	fs := e.flags("ask", askUsage, groupCommon, groupAnswers)
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	q := strings.Join(fs.Args(), " ")

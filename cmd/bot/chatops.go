@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	newsbot "github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/adapters/discord"
@@ -19,26 +18,24 @@ const slackUsage = `Usage: bot [flags] slack
 Answers in Slack: @mentions in channels (in their thread), DMs, follow-ups in
 threads the bot answered in, and /ask. Socket Mode when SLACK_APP_TOKEN is set
 (no public URL needed), else HTTP events on NEWSBOT_SLACK_ADDR (default :3000).
-Settings: SLACK_BOT_TOKEN (required), SLACK_APP_TOKEN, SLACK_SIGNING_SECRET
-(HTTP mode), NEWSBOT_SLACK_* (see the README). It stops with a clear message
-when Slack refuses a token.
+SLACK_BOT_TOKEN is required, and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET. It
+stops with a clear message when Slack refuses a token.
 `
 
 // slack runs the Slack adapter alone.
 func (e *environ) slack(ctx context.Context, args []string) error {
-	fs := e.flags("slack", slackUsage)
-	if done, err := parse(fs, args); done {
+	fs := e.flags("slack", slackUsage, groupCommon, groupAnswers, groupSlack)
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
-	cfg, ok, err := slack.ConfigFromEnv(e.getenv)
+	cfg, ok, err := slackConfig(e.set)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return errors.New("slack: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN for Socket Mode); see the README")
 	}
-	e.serving = true // a service: one log line per question
-	log := e.logger()
+	log := e.log
 	store, closeStore, err := e.openConversations(log)
 	if err != nil {
 		return err
@@ -66,26 +63,24 @@ Answers in Discord: the /ask slash command (registered at start, on
 DISCORD_GUILD_ID's server at once, or globally) and messages that mention the
 bot or are sent to it directly. Over the gateway; with DISCORD_PUBLIC_KEY and
 NEWSBOT_DISCORD_ADDR it also serves the HTTP interactions endpoint there.
-Settings: DISCORD_TOKEN (required), DISCORD_APP_ID, DISCORD_PUBLIC_KEY,
-DISCORD_GUILD_ID, NEWSBOT_DISCORD_* (see the README). It stops with a clear
-message when Discord refuses the token or the intents.
+DISCORD_TOKEN is required. It stops with a clear message when Discord refuses
+the token or the intents.
 `
 
 // discord runs the Discord adapter alone.
 func (e *environ) discord(ctx context.Context, args []string) error {
-	fs := e.flags("discord", discordUsage)
-	if done, err := parse(fs, args); done {
+	fs := e.flags("discord", discordUsage, groupCommon, groupAnswers, groupDiscord)
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
-	cfg, ok, err := discord.ConfigFromEnv(e.getenv)
+	cfg, ok, err := discordConfig(e.set)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return errors.New("discord: set DISCORD_TOKEN; see the README")
 	}
-	e.serving = true // a service: one log line per question
-	log := e.logger()
+	log := e.log
 	store, closeStore, err := e.openConversations(log)
 	if err != nil {
 		return err
@@ -120,8 +115,8 @@ type chatAdapter struct {
 // over bot, reporting to metrics, with their conversations in store.
 func (e *environ) chatAdapters(bot newsbot.Answerer, m *prometheus.Metrics, store conversationStore) ([]chatAdapter, error) {
 	var out []chatAdapter
-	log := e.logger()
-	cfg, ok, err := slack.ConfigFromEnv(e.getenv)
+	log := e.log
+	cfg, ok, err := slackConfig(e.set)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +138,7 @@ func (e *environ) chatAdapters(bot newsbot.Answerer, m *prometheus.Metrics, stor
 		}
 		out = append(out, ca)
 	}
-	dcfg, ok, err := discord.ConfigFromEnv(e.getenv)
+	dcfg, ok, err := discordConfig(e.set)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +164,58 @@ func (e *environ) chatAdapters(bot newsbot.Answerer, m *prometheus.Metrics, stor
 }
 
 // chatConfigured reports whether a chat adapter's credentials are set,
-// without checking the rest of its settings (chatAdapters does).
+// without checking how the rest of its settings fit (chatAdapters does).
 func (e *environ) chatConfigured() bool {
-	return strings.TrimSpace(e.getenv("SLACK_BOT_TOKEN")) != "" || strings.TrimSpace(e.getenv("DISCORD_TOKEN")) != ""
+	return e.set.str("SLACK_BOT_TOKEN") != "" || e.set.str("DISCORD_TOKEN") != ""
+}
+
+// slackConfig fills the Slack adapter's Config from the settings. ok is
+// false, with no error, when SLACK_BOT_TOKEN is unset: Slack is off.
+func slackConfig(s *settings) (cfg slack.Config, ok bool, err error) {
+	cfg = slack.Config{
+		BotToken:               s.str("SLACK_BOT_TOKEN"),
+		AppToken:               s.str("SLACK_APP_TOKEN"),
+		SigningSecret:          s.str("SLACK_SIGNING_SECRET"),
+		Addr:                   s.str("NEWSBOT_SLACK_ADDR"),
+		APIURL:                 s.str("NEWSBOT_SLACK_API_URL"),
+		DisableThreadFollowUps: !s.on("NEWSBOT_SLACK_THREAD_FOLLOWUPS"),
+		AskInChannel:           s.str("NEWSBOT_SLACK_ASK") == "channel",
+		DisableShareButton:     !s.on("NEWSBOT_SLACK_SHARE_BUTTON"),
+		RatePerMinute:          s.perMinute("NEWSBOT_SLACK_RATE"),
+		Burst:                  s.count("NEWSBOT_SLACK_BURST"),
+		UpdateEvery:            s.duration("NEWSBOT_SLACK_EDIT_EVERY"),
+		Reaction:               s.str("NEWSBOT_SLACK_REACTION"),
+	}
+	if cfg.BotToken == "" {
+		return slack.Config{}, false, nil
+	}
+	if cfg.AppToken == "" && cfg.SigningSecret == "" {
+		return slack.Config{}, false, errors.New("slack: SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is")
+	}
+	return cfg, true, nil
+}
+
+// discordConfig fills the Discord adapter's Config from the settings. ok
+// is false, with no error, when DISCORD_TOKEN is unset: Discord is off.
+func discordConfig(s *settings) (cfg discord.Config, ok bool, err error) {
+	cfg = discord.Config{
+		Token:          s.str("DISCORD_TOKEN"),
+		AppID:          s.str("DISCORD_APP_ID"),
+		GuildID:        s.str("DISCORD_GUILD_ID"),
+		PublicKey:      s.str("DISCORD_PUBLIC_KEY"),
+		Addr:           s.str("NEWSBOT_DISCORD_ADDR"),
+		APIURL:         s.str("NEWSBOT_DISCORD_API_URL"),
+		Ephemeral:      s.str("NEWSBOT_DISCORD_ASK") == "private",
+		RatePerMinute:  s.perMinute("NEWSBOT_DISCORD_RATE"),
+		Burst:          s.count("NEWSBOT_DISCORD_BURST"),
+		EditEvery:      s.duration("NEWSBOT_DISCORD_EDIT_EVERY"),
+		RequestTimeout: s.duration("NEWSBOT_DISCORD_REQUEST_TIMEOUT"),
+	}
+	if cfg.Token == "" {
+		return discord.Config{}, false, nil
+	}
+	if cfg.Addr != "" && cfg.PublicKey == "" {
+		return discord.Config{}, false, errors.New("discord: NEWSBOT_DISCORD_ADDR is set but DISCORD_PUBLIC_KEY is not: the HTTP endpoint needs the public key")
+	}
+	return cfg, true, nil
 }

@@ -28,9 +28,9 @@ into place; gzip-compressed when FILE ends in ".gz").
 `
 
 func (e *environ) export(ctx context.Context, args []string) error {
-	fs := e.flags("export", exportUsage)
+	fs := e.flags("export", exportUsage, groupCommon)
 	out := fs.String("out", "", "write to `FILE` instead of standard output (.gz: compressed)")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -9,8 +9,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	newsbot "github.com/newsbot-dev/newsbot"
@@ -49,6 +52,7 @@ Usage:
   bot [flags] ingest PATH|URL...  add files, directories, pages and feeds to the
                                   data directory
   bot [flags] export [--out FILE] write the articles as JSON Lines (backups, moves)
+  bot [flags] watch [--once]      poll the feeds (NEWSBOT_FEEDS) into the data directory
   bot [flags] search [--k N] [--jsonl] [QUESTION]
                                   print the ranked sentences for a question, or
                                   with --jsonl answer {"qid","question"} lines on stdin
@@ -61,56 +65,61 @@ Usage:
   bot [flags] bench [--questions DIR]... PATH
                                   measure ingest, search and restart speed on PATH
 
-Where answers come from:
-  --corpus PATH    answer from these files or directories (repeatable) instead of
-                   the built-in coverage; indexed into the data directory on first
-                   use and reused after (re-indexed when the files change).
-                   Environment: NEWSBOT_CORPUS, paths separated by ':'.
-  --data DIR       the data directory. With --data alone (no --corpus) the bot
-                   answers from what "bot ingest" added there. Environment:
-                   NEWSBOT_DATA. Default: $XDG_DATA_HOME/newsbot, else
-                   ~/.local/share/newsbot (used by ingest and --corpus only).
-With neither, the bot answers from its built-in coverage: two articles about
+Where answers come from: the --corpus files if given; else, with --data, what
+"bot ingest" added there; else the built-in coverage, two articles about
 Hillary Clinton's October 2009 visit to Moscow and Iran sanctions.
 
-How answers are made:
-  With no model configured, answers quote the best sentences of the coverage.
-  With a model (any OpenAI-compatible server), the model writes the answer from
-  numbered evidence and the bot checks every citation; if the model fails, the
-  quoted answer is given instead, labelled as such.
-  OPENAI_BASE_URL        the server, e.g. http://127.0.0.1:11434/v1 (Ollama);
-                         unset with OPENAI_API_KEY set means OpenAI's
-  OPENAI_API_KEY         the key, if the server needs one
-  NEWSBOT_MODEL          the model name (also OPENAI_MODEL); required with
-                         OPENAI_BASE_URL, gpt-4o-mini by default for OpenAI
-  NEWSBOT_MODEL_TIMEOUT  deadline for one model call, e.g. 90s (default 2m)
-  NEWSBOT_LOG_LEVEL      debug, info, warn (default) or error; logs go to stderr
-  --extractive           quote, even with a model configured (env NEWSBOT_EXTRACTIVE=1)
-  --prompts DIR          replace the prompt templates (system.tmpl, answer.tmpl,
-                         rewrite.tmpl) with those in DIR (env NEWSBOT_PROMPTS)
+How answers are made: with no model configured, answers quote the best
+sentences of the coverage. With a model (any OpenAI-compatible server), the
+model writes the answer from numbered evidence and the bot checks every
+citation; if the model fails, the quoted answer is given instead, labelled as
+such.
 
 Formats read: plain text (.txt), Markdown with YAML front matter (.md), HTML
-(.html, .htm), JSON Lines articles (.jsonl, .ndjson, optionally .gz), and
-directories of these, recursively.
+(.html, .htm), JSON Lines articles (.jsonl, .ndjson), any of them optionally
+gzip-compressed (.gz), and directories of these, recursively; pages and
+RSS/Atom feeds by URL.
 
-Configuration: flags win over environment variables, which win over an
-optional YAML config file (--config FILE or NEWSBOT_CONFIG) whose keys are the
-same names; "bot config" lists every setting and its value, secrets redacted.
-
-Run "bot COMMAND --help" for a command's flags.
+Run "bot COMMAND --help" for a command's flags and settings, and "bot config"
+for every setting's value in effect.
 `
 
 // run is the whole program: main only supplies the process's environment.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
-	getenv, _, err := withConfigFile(args, getenv)
-	if err != nil {
-		return err
-	}
-	opts := newOptions(getenv)
+	return newEnviron(getenv, stdin, stdout, os.Stderr).run(ctx, args)
+}
+
+// environ is what every command works with.
+type environ struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer // the log's
+	// flagged holds the settings given by flags, by setting name, in
+	// order; the flags of bot and of the command both add to it.
+	flagged map[string][]string
+	// set is every setting's value in effect, and log the log made from
+	// them: both are made by parse, once the command's flags are known.
+	set *settings
+	log *slog.Logger
+	// serving is true for the commands that run as services (serve,
+	// slack, discord): they log every question.
+	serving bool
+	// conversations keep the turns of the conversations the bot answers
+	// in (see conversations.go); nil keeps none.
+	conversations newsbot.Conversations
+}
+
+func newEnviron(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *environ {
+	return &environ{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, flagged: map[string][]string{}}
+}
+
+// run parses bot's own flags and runs the command that follows them.
+func (e *environ) run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	fs.Usage = func() { fmt.Fprint(stdout, usage) }
-	opts.register(fs)
+	fs.SetOutput(e.stdout)
+	fs.Usage = func() { fmt.Fprint(e.stdout, usage+settingsHelp(groupCommon, groupAnswers)) }
+	e.settingFlags(fs, groupCommon, groupAnswers)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -122,72 +131,125 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
-	env := &environ{opts: opts, getenv: getenv, stdin: stdin, stdout: stdout}
 	switch cmd {
 	case "chat":
-		return env.chat(ctx, args)
+		return e.chat(ctx, args)
 	case "ask":
-		return env.ask(ctx, args)
+		return e.ask(ctx, args)
 	case "ingest":
-		return env.ingest(ctx, args)
+		return e.ingest(ctx, args)
 	case "export":
-		return env.export(ctx, args)
+		return e.export(ctx, args)
+	case "watch":
+		return e.watch(ctx, args)
 	case "search":
-		return env.search(ctx, args)
+		return e.search(ctx, args)
 	case "eval":
-		return env.eval(ctx, args)
+		return e.eval(ctx, args)
 	case "bench":
-		return env.bench(ctx, args)
+		return e.bench(ctx, args)
 	case "serve":
-		return env.serve(ctx, args)
+		e.serving = true
+		return e.serve(ctx, args)
 	case "slack":
-		return env.slack(ctx, args)
+		e.serving = true
+		return e.slack(ctx, args)
 	case "discord":
-		return env.discord(ctx, args)
+		e.serving = true
+		return e.discord(ctx, args)
 	case "config":
-		return env.config(ctx, args)
+		return e.config(ctx, args)
 	case restartCommand:
-		return env.benchAsk(ctx, args)
+		return e.benchAsk(ctx, args)
 	case "help":
-		fmt.Fprint(stdout, usage)
+		fs.Usage()
 		return nil
 	}
 	return fmt.Errorf("unknown command %q; run \"bot --help\" for the commands", cmd)
 }
 
-// environ is what every command works with.
-type environ struct {
-	opts    *options
-	serving bool // the serve command: log every question
-	getenv  func(string) string
-	stdin   io.Reader
-	stdout  io.Writer
-	// conversations keep the turns of the conversations the bot answers
-	// in (see conversations.go); nil keeps none.
-	conversations newsbot.Conversations
-}
-
-// flags returns a flag set for a command that also accepts the common
-// flags, so that "bot ask --corpus x q" works as well as "bot --corpus x ask q".
-func (e *environ) flags(name, use string) *flag.FlagSet {
+// flags returns a flag set for a command. It also takes bot's own flags,
+// so that "bot ask --corpus x q" works as well as "bot --corpus x ask q",
+// and the flags of the settings in groups; its --help lists the settings
+// of groups after the flags.
+func (e *environ) flags(name, use string, groups ...group) *flag.FlagSet {
 	fs := flag.NewFlagSet("bot "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stdout)
 	fs.Usage = func() {
 		fmt.Fprint(e.stdout, use)
 		fmt.Fprintln(e.stdout, "\nFlags:")
 		fs.PrintDefaults()
+		if len(groups) > 0 {
+			fmt.Fprint(e.stdout, settingsHelp(groups...))
+		}
 	}
-	e.opts.register(fs)
+	e.settingFlags(fs, append([]group{groupCommon, groupAnswers}, groups...)...)
 	return fs
 }
 
-// parse parses a command's flags; done is true when it printed help.
-func parse(fs *flag.FlagSet, args []string) (done bool, err error) {
+// settingFlags adds to fs the flags of the settings in groups. A flag
+// records its value in e.flagged, where parse finds it.
+func (e *environ) settingFlags(fs *flag.FlagSet, groups ...group) {
+	seen := map[string]bool{}
+	for _, d := range table() {
+		if d.flag == "" || seen[d.name] || !slices.Contains(groups, d.group) {
+			continue
+		}
+		seen[d.name] = true
+		usage := plain(d.doc) + " (" + d.name + ")"
+		if arg := flagArg(d.doc); arg != "" {
+			usage = strings.Replace(usage, arg, "`"+arg+"`", 1)
+		}
+		set := func(v string) error {
+			if strings.TrimSpace(v) == "" {
+				return errors.New("empty value")
+			}
+			e.flagged[d.name] = append(e.flagged[d.name], strings.TrimSpace(v))
+			return nil
+		}
+		if d.kind.boolean {
+			fs.BoolFunc(d.flag, usage, set)
+		} else {
+			fs.Func(d.flag, usage, set)
+		}
+	}
+}
+
+// flagArg is the name of a flag's argument in --help: the first word of
+// its setting's doc in backquotes that is all capitals ("DIR").
+func flagArg(doc string) string {
+	parts := strings.Split(doc, "`")
+	for i := 1; i < len(parts); i += 2 {
+		if w := parts[i]; w != "" && strings.Trim(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == "" {
+			return w
+		}
+	}
+	return ""
+}
+
+// parse parses a command's flags, then resolves every setting (see
+// resolveSettings) and makes the log. done is true when the command must
+// stop: it printed help, or a flag or a setting is wrong. Every command
+// refuses a wrong setting, whatever the setting, so that a config that is
+// wrong is found at once; bot config alone goes on, to show it.
+func (e *environ) parse(fs *flag.FlagSet, args []string) (done bool, err error) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return true, nil
 		}
 		return true, err
+	}
+	s, err := resolveSettings(e.getenv, e.flagged)
+	if err != nil {
+		return true, err
+	}
+	e.set = s
+	if len(s.problems) > 0 && fs.Name() != "bot config" {
+		return true, errors.Join(s.problems...)
+	}
+	e.log = e.newLogger()
+	for _, n := range s.notices {
+		e.log.Warn(n.msg, "setting", n.old, "replaced_by", n.new)
 	}
 	return false, nil
 }

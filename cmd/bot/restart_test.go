@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -168,4 +169,54 @@ func TestServeRestartKeepsADiscordReplyChain(t *testing.T) {
 	}
 	// The reply joined the first message's conversation.
 	checkFollowUpTurn(t, filepath.Join(data, "newsbot", conversationsFile), "discord:msg:m1")
+}
+
+// bot discord alone answers over the gateway with its settings filled from
+// the table; bot slack and bot discord without their credentials say which
+// settings to set.
+func TestChatCommandsAlone(t *testing.T) {
+	f := discordtest.New(t)
+	env := map[string]string{
+		"NEWSBOT_LOG_LEVEL": "error", "DISCORD_TOKEN": "test-token", "NEWSBOT_DISCORD_API_URL": f.URL(),
+		"XDG_DATA_HOME": t.TempDir(), "NEWSBOT_DISCORD_EDIT_EVERY": "50ms",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"discord"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard)
+	}()
+	f.WaitConnection(1)
+	f.Dispatch("MESSAGE_CREATE", map[string]any{
+		"id": "m1", "channel_id": discordtest.ChannelID, "guild_id": discordtest.GuildID, "type": 0,
+		"author":   map[string]any{"id": "42", "username": "person42"},
+		"content":  "<@" + discordtest.BotUserID + "> What did Lavrov say about sanctions?",
+		"mentions": []any{map[string]any{"id": discordtest.BotUserID, "username": "newsbot", "bot": true}},
+	})
+	f.Wait("the answer", 1, func(r discordtest.Request) bool {
+		return r.Method == "POST" && strings.HasSuffix(r.Path, "/messages") && strings.Contains(string(r.Body), "counter-productive")
+	})
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("bot discord: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("bot discord did not stop")
+	}
+
+	for _, tc := range []struct {
+		cmd  string
+		env  map[string]string
+		want string
+	}{
+		{"slack", nil, "SLACK_BOT_TOKEN"},
+		{"slack", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"},
+		{"discord", nil, "DISCORD_TOKEN"},
+		{"discord", map[string]string{"DISCORD_TOKEN": "t", "NEWSBOT_DISCORD_ADDR": ":0"}, "DISCORD_PUBLIC_KEY"},
+	} {
+		if _, err := runBot(t, tc.env, "", tc.cmd); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("bot %s with %v: err = %v, want one naming %s", tc.cmd, tc.env, err, tc.want)
+		}
+	}
 }

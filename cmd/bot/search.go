@@ -42,10 +42,10 @@ type result struct {
 }
 
 func (e *environ) search(ctx context.Context, args []string) error {
-	fs := e.flags("search", searchUsage)
+	fs := e.flags("search", searchUsage, groupCommon)
 	k := fs.Int("k", 10, "how many sentences to return")
 	jsonl := fs.Bool("jsonl", false, "read questions as JSON Lines on stdin, write results as JSON Lines")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if *k <= 0 {
@@ -124,9 +124,9 @@ per question (median and 95th percentile).
 `
 
 func (e *environ) eval(ctx context.Context, args []string) error {
-	fs := e.flags("eval", evalUsage)
+	fs := e.flags("eval", evalUsage, groupCommon)
 	k := fs.Int("k", 10, "sentences retrieved per question")
-	if done, err := parse(fs, args); done {
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() == 0 {

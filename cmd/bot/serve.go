@@ -19,6 +19,8 @@ import (
 	newsbot "github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/adapters/httpapi"
 	"github.com/newsbot-dev/newsbot/adapters/prometheus"
+	"github.com/newsbot-dev/newsbot/corpus/datadir"
+	"github.com/newsbot-dev/newsbot/corpus/index"
 	"golang.org/x/time/rate"
 )
 
@@ -35,168 +37,299 @@ HTTP endpoints:
   GET  /healthz, /readyz     liveness; readiness (the index is loaded)
   GET  /metrics              Prometheus metrics
 The /v1 endpoints need "Authorization: Bearer TOKEN" when NEWSBOT_API_TOKEN is
-set, take bodies of at most 64 KiB, and allow NEWSBOT_API_RATE questions a
-second per client (default 5, bursts of 20).
+set, take bodies of at most 64 KiB, and allow each client NEWSBOT_HTTP_RATE
+questions a minute, NEWSBOT_HTTP_BURST at once.
+
+With feeds configured (NEWSBOT_FEEDS) it also polls them every
+NEWSBOT_WATCH_INTERVAL into the data directory, as "bot watch" does, and
+answers from what they add without a restart.
 
 On SIGTERM or Ctrl-C it stops taking questions and lets answers in flight
-finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT (default 30s), then exits 0.
-On SIGHUP it reloads the coverage (what "bot ingest" added since, or changed
---corpus files) without stopping; if the reload fails it keeps the old one.
+finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT, then exits 0. On SIGHUP it reloads
+the coverage (what "bot ingest" added since, or changed --corpus files) without
+stopping; if the reload fails it keeps the old one.
 Logs: one line per question (request id, adapter, outcome, time of each
 stage, citations kept and removed); no article text and no secrets.
 `
 
+// serve runs the service in named steps: build the API with its metrics
+// and gate (newService), the chat adapters (addChatAdapters), the server
+// (listen); load the coverage (loadCoverage); run the tasks (runTasks);
+// wait for a signal (waitForStop); shut down (shutdown, then close).
+//
+// Where the next pieces go: the HTTP server's timeouts in newHTTPServer,
+// limits on connections in listen; something else that runs beside the
+// server (a feed watcher) is a task, added by a step of its own beside
+// addChatAdapters, and may reload the coverage through loadCoverage; a
+// new reason to reload or to stop is a case of waitForStop.
 func (e *environ) serve(ctx context.Context, args []string) error {
-	fs := e.flags("serve", serveUsage)
-	addr := fs.String("addr", or(e.getenv("NEWSBOT_ADDR"), ":8080"), "the HTTP `ADDR`ess to listen on (env NEWSBOT_ADDR)")
-	if done, err := parse(fs, args); done {
+	fs := e.flags("serve", serveUsage, allGroups()...)
+	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return errors.New("serve takes no arguments")
 	}
-	e.serving = true
-	log := e.logger()
-	grace, err := durationSetting(e.getenv, "NEWSBOT_SHUTDOWN_TIMEOUT", 30*time.Second)
+	s := e.newService()
+	defer s.close()
+	if err := e.addChatAdapters(s); err != nil {
+		return err
+	}
+	if err := e.addWatcher(s); err != nil {
+		return err
+	}
+	addr, err := s.listen(e.set.str("NEWSBOT_ADDR"))
 	if err != nil {
 		return err
 	}
-	apiRate := rate.Limit(5)
-	if v := e.getenv("NEWSBOT_API_RATE"); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f <= 0 {
-			return errConfig("NEWSBOT_API_RATE", v, "a positive number of questions a second")
-		}
-		apiRate = rate.Limit(f)
-	}
-
-	metrics := prometheus.New()
-	metrics.Adapter("http")
-	gate := &newsbot.Gate{}
-	api := httpapi.New(httpapi.Config{
-		Token:   e.getenv("NEWSBOT_API_TOKEN"),
-		Rate:    apiRate,
-		Ready:   gate.Ready,
-		Metrics: metrics.Handler(),
-		Log:     log,
-	}, newsbot.Observe(gate, "http", metrics, log))
-	// The chat adapters' conversations persist in the data directory,
-	// opened first so that another process holding them stops the start.
-	var store conversationStore
-	if e.chatConfigured() {
-		s, closeStore, err := e.openConversations(log)
-		if err != nil {
-			return err
-		}
-		defer closeStore()
-		store = s
-		e.conversations = s
-	}
-	adapters, err := e.chatAdapters(gate, metrics, store)
-	if err != nil {
-		return err
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/", countRequests(api, metrics))
-	for _, a := range adapters {
-		if a.handler != nil {
-			mux.Handle(a.path, a.handler)
-		}
-	}
-
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String())
-	fmt.Fprintf(e.stdout, "serving HTTP on %s\n", ln.Addr())
-
-	// The index loads while the server already answers /healthz (and
+	s.log.Info("serving", "addr", addr.String())
+	fmt.Fprintf(e.stdout, "serving HTTP on %s\n", addr)
+	// The coverage loads while the server already answers /healthz (and
 	// /readyz says not yet).
-	bot, from, mode, err := e.openBot(io.Discard)
-	if err != nil {
-		shutdown(srv, grace)
+	if err := e.loadCoverage(s); err != nil {
+		s.shutdown()
 		return err
 	}
-	gate.Open(bot)
-	log.Info("ready", "coverage", from, "mode", mode)
-	fmt.Fprintf(e.stdout, "answering from %s. %s\n", from, mode)
-
-	// The chat adapters run until the process stops or one of them fails
-	// for good (a refused token): then the whole service stops, with the
-	// adapter's message, rather than run without it.
-	actx, stopAdapters := context.WithCancel(context.Background())
-	defer stopAdapters()
-	failed := make(chan error, len(adapters))
-	var running sync.WaitGroup
-	for _, a := range adapters {
-		running.Add(1)
-		go func() {
-			defer running.Done()
-			if err := a.run(actx); err != nil && actx.Err() == nil {
-				failed <- fmt.Errorf("%s: %w", a.name, err)
-			}
-		}()
-		fmt.Fprintf(e.stdout, "answering in %s\n", a.name)
-	}
-
-	// SIGHUP reloads the coverage (after "bot ingest" added articles, or
-	// --corpus files changed) without stopping: questions already being
-	// answered finish on the old index, new ones use the new one.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-
-	var stopErr error
-wait:
-	for {
-		select {
-		case <-ctx.Done():
-			break wait
-		case err := <-served:
-			stopErr = fmt.Errorf("serve: %w", err)
-			break wait
-		case err := <-failed:
-			stopErr = err
-			log.Error("an adapter stopped for good; stopping", "err", err)
-			break wait
-		case <-hup:
-			nb, from, _, err := e.openBot(io.Discard)
-			if err != nil {
-				log.Error("reload failed; still answering from the previous coverage", "err", err)
-				continue
-			}
-			gate.Open(nb)
-			log.Info("reloaded", "coverage", from)
-			fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", from)
-		}
-	}
-	// Stop taking questions; let answers in flight finish. The adapters
-	// stop taking questions when their context ends and wait for their
-	// answers in progress (each within its own grace).
-	log.Info("stopping: answers in flight may finish", "grace", grace.String())
-	gate.Close()
-	stopAdapters()
-	if err := shutdown(srv, grace); err != nil {
-		log.Warn("stopped before every answer finished", "err", err)
-	}
-	running.Wait()
+	e.runTasks(s)
+	stopErr := e.waitForStop(ctx, s)
+	s.shutdown()
 	return stopErr
 }
 
-// shutdown stops the HTTP server: no new connections, and the requests in
-// flight (their contexts are not the process's) finish within grace.
-func shutdown(srv *http.Server, grace time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), grace)
+// service is bot serve while it runs: what its steps built, and what
+// stops it.
+type service struct {
+	log     *slog.Logger
+	grace   time.Duration // how long answers in flight may finish
+	metrics *prometheus.Metrics
+	gate    *newsbot.Gate // not ready until the coverage is loaded
+	mux     *http.ServeMux
+	srv     *http.Server
+	served  chan error // the server's end
+	// tasks run beside the server until the service stops: the chat
+	// adapters (a feed watcher would be one too). One that fails for good
+	// (a refused token) stops the whole service, with its message,
+	// rather than let it run without.
+	tasks     []task
+	taskCtx   context.Context // ends when the service stops
+	stopTasks context.CancelFunc
+	failed    chan error // the first task to fail for good
+	running   sync.WaitGroup
+	loaded    bool     // the coverage was loaded once: loading again reloads
+	closers   []func() // run by close, last first
+}
+
+// task is something serve runs beside its server until it stops.
+type task struct {
+	name    string // in the error it fails with
+	started string // printed once it runs, for people
+	run     func(ctx context.Context) error
+}
+
+// newService builds the HTTP API, with its metrics and the gate that
+// holds questions until the coverage is loaded.
+func (e *environ) newService() *service {
+	s := &service{
+		log:     e.log,
+		grace:   e.set.duration("NEWSBOT_SHUTDOWN_TIMEOUT"),
+		metrics: prometheus.New(),
+		gate:    &newsbot.Gate{},
+		mux:     http.NewServeMux(),
+		failed:  make(chan error, 1),
+	}
+	s.taskCtx, s.stopTasks = context.WithCancel(context.Background())
+	s.metrics.Adapter("http")
+	perMinute := e.set.perMinute("NEWSBOT_HTTP_RATE")
+	apiRate := rate.Limit(perMinute / 60)
+	if perMinute < 0 {
+		apiRate = rate.Inf
+	}
+	api := httpapi.New(httpapi.Config{
+		Token:   e.set.str("NEWSBOT_API_TOKEN"),
+		Rate:    apiRate,
+		Burst:   e.set.count("NEWSBOT_HTTP_BURST"),
+		Ready:   s.gate.Ready,
+		Metrics: s.metrics.Handler(),
+		Log:     s.log,
+	}, newsbot.Observe(s.gate, "http", s.metrics, s.log))
+	s.mux.Handle("/", countRequests(api, s.metrics))
+	return s
+}
+
+// addChatAdapters builds the chat adapters whose credentials are set,
+// mounts their HTTP endpoints, and makes them tasks. Their conversations
+// persist in the data directory, opened first so that another process
+// holding them stops the start.
+func (e *environ) addChatAdapters(s *service) error {
+	if !e.chatConfigured() {
+		return nil
+	}
+	store, closeStore, err := e.openConversations(s.log)
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, closeStore)
+	e.conversations = store
+	adapters, err := e.chatAdapters(s.gate, s.metrics, store)
+	if err != nil {
+		return err
+	}
+	for _, a := range adapters {
+		if a.handler != nil {
+			s.mux.Handle(a.path, a.handler)
+		}
+		s.tasks = append(s.tasks, task{name: a.name, started: "answering in " + a.name, run: a.run})
+	}
+	return nil
+}
+
+// addWatcher makes the feed watch a task when feeds are configured: it
+// polls them into the data directory, and when a poll adds articles, new
+// questions go to a bot over the new index (questions being answered
+// finish on the old one), so a new story is answerable within one
+// interval. Its polls are counted in the metrics.
+func (e *environ) addWatcher(s *service) error {
+	if len(e.feeds()) == 0 {
+		return nil
+	}
+	w, err := e.newWatcher(s.metrics)
+	if err != nil {
+		return err
+	}
+	w.Updated = func(ix *index.Index) {
+		label := watchedLabel(ix, w.Data, len(w.Feeds))
+		bot, _, err := e.newBot(datadir.Coverage{Index: ix, Label: label})
+		if err != nil {
+			s.log.Error("watch: new articles not answerable: the bot could not be rebuilt", "err", err)
+			return
+		}
+		s.gate.Open(bot)
+		s.log.Info("reloaded", "coverage", label)
+		fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", label)
+	}
+	s.tasks = append(s.tasks, task{
+		name:    "the feed watch",
+		started: fmt.Sprintf("watching %d feeds every %s", len(w.Feeds), showDuration(w.Interval)),
+		run:     w.Run,
+	})
+	return nil
+}
+
+// listen starts the HTTP server on addr and returns the address it
+// listens on. Limits on connections belong here, around the listener;
+// the server's own timeouts in newHTTPServer.
+func (s *service) listen(addr string) (net.Addr, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	s.srv = newHTTPServer(s.mux, s.log)
+	s.served = make(chan error, 1)
+	go func() { s.served <- s.srv.Serve(ln) }()
+	return ln.Addr(), nil
+}
+
+// newHTTPServer is serve's HTTP server over h, with its timeouts.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// loadCoverage opens the coverage and lets questions through to a bot
+// over it. Called again, it reloads: questions already being answered
+// finish on the old index, new ones use the new one.
+func (e *environ) loadCoverage(s *service) error {
+	bot, from, mode, err := e.openBot(io.Discard)
+	if err != nil {
+		return err
+	}
+	s.gate.Open(bot)
+	if s.loaded {
+		s.log.Info("reloaded", "coverage", from)
+		fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", from)
+		return nil
+	}
+	s.loaded = true
+	s.log.Info("ready", "coverage", from, "mode", mode)
+	fmt.Fprintf(e.stdout, "answering from %s. %s\n", from, mode)
+	return nil
+}
+
+// runTasks starts every task.
+func (e *environ) runTasks(s *service) {
+	for _, t := range s.tasks {
+		s.start(t)
+		fmt.Fprintln(e.stdout, t.started)
+	}
+}
+
+// start runs t until the service stops. When t fails on its own, the
+// service stops.
+func (s *service) start(t task) {
+	s.running.Add(1)
+	go func() {
+		defer s.running.Done()
+		if err := t.run(s.taskCtx); err != nil && s.taskCtx.Err() == nil {
+			select {
+			case s.failed <- fmt.Errorf("%s: %w", t.name, err):
+			default: // another task's failure already stops the service
+			}
+		}
+	}()
+}
+
+// waitForStop waits until the process is told to stop (ctx ends), the
+// server fails, or a task fails for good, and returns why, nil for the
+// first. Meanwhile SIGHUP reloads the coverage (after "bot ingest" added
+// articles, or --corpus files changed); a failed reload keeps the old
+// coverage. Other reasons to reload (a feed watcher) belong here too.
+func (e *environ) waitForStop(ctx context.Context, s *service) error {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-s.served:
+			return fmt.Errorf("serve: %w", err)
+		case err := <-s.failed:
+			s.log.Error("an adapter stopped for good; stopping", "err", err)
+			return err
+		case <-hup:
+			if err := e.loadCoverage(s); err != nil {
+				s.log.Error("reload failed; still answering from the previous coverage", "err", err)
+			}
+		}
+	}
+}
+
+// shutdown stops taking questions and lets answers in flight finish: the
+// tasks stop taking questions when their context ends and wait for their
+// answers in progress (each within its own grace); the HTTP server takes
+// no new connections and its requests in flight (whose contexts are not
+// the process's) finish within s.grace.
+func (s *service) shutdown() {
+	s.log.Info("stopping: answers in flight may finish", "grace", s.grace.String())
+	s.gate.Close()
+	s.stopTasks()
+	ctx, cancel := context.WithTimeout(context.Background(), s.grace)
 	defer cancel()
-	return srv.Shutdown(ctx)
+	if err := s.srv.Shutdown(ctx); err != nil {
+		s.log.Warn("stopped before every answer finished", "err", err)
+	}
+	s.running.Wait()
+}
+
+// close releases what the service opened (the conversations), once it
+// has shut down.
+func (s *service) close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
 }
 
 // countRequests counts the HTTP API's requests by status, as the http
@@ -230,23 +363,4 @@ func (s *statusWriter) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
-}
-
-func or(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-func durationSetting(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
-	v := getenv(name)
-	if v == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, errConfig(name, v, "a positive duration such as 30s")
-	}
-	return d, nil
 }

@@ -212,9 +212,15 @@ func TestConfigFileAndRedaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"NEWSBOT_API_TOKEN          [set, redacted]", "OPENAI_API_KEY             [set, redacted]", "NEWSBOT_MODEL              from-env", "NEWSBOT_CORPUS             a:b"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("config output lacks %q:\n%s", want, out)
+	lines := configLines(out)
+	for name, want := range map[string]string{
+		"NEWSBOT_API_TOKEN": "[set, redacted] (config file)",
+		"OPENAI_API_KEY":    "[set, redacted] (config file)",
+		"NEWSBOT_MODEL":     "from-env (environment)",
+		"NEWSBOT_CORPUS":    "a:b (config file)",
+	} {
+		if !strings.HasPrefix(lines[name], want) {
+			t.Errorf("config shows %s as %q, want %q:\n%s", name, lines[name], want, out)
 		}
 	}
 	if strings.Contains(out, "hunter2") || strings.Contains(out, "sk-live-123") {
@@ -366,5 +372,23 @@ func TestServeReloadsOnSIGHUP(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("serve exited with %v", err)
+	}
+}
+
+// A coverage that cannot be loaded stops serve, which had already started
+// its server, with the reason; nothing is left running.
+func TestServeStopsWhenCoverageFails(t *testing.T) {
+	done := make(chan error, 1)
+	go func() {
+		_, err := runBot(t, map[string]string{"NEWSBOT_LOG_LEVEL": "error"}, "", "--data", t.TempDir(), "serve", "--addr", "127.0.0.1:0")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "bot ingest") {
+			t.Errorf("err = %v, want the hint to run bot ingest", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve kept running without its coverage")
 	}
 }

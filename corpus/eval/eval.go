@@ -28,8 +28,8 @@ type Span struct {
 	Text    string `json:"text"`
 }
 
-// ReadQuestions reads questions.jsonl.
-func ReadQuestions(r io.Reader) ([]Question, error) {
+// readQuestions reads questions.jsonl from r.
+func readQuestions(r io.Reader) ([]Question, error) {
 	var qs []Question
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
@@ -58,7 +58,7 @@ func LoadQuestions(path string) ([]Question, error) {
 		return nil, fmt.Errorf("read questions: %w", err)
 	}
 	defer f.Close()
-	qs, err := ReadQuestions(f)
+	qs, err := readQuestions(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -1,7 +1,6 @@
 package eval_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -53,12 +52,7 @@ func TestBeatsBM25Floor(t *testing.T) {
 				arts = append(arts, r.Articles...)
 			}
 			ix := index.Build(arts)
-			fh, err := os.Open(filepath.Join(dir, "questions.jsonl"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer fh.Close()
-			qs, err := eval.ReadQuestions(fh)
+			qs, err := eval.LoadQuestions(filepath.Join(dir, "questions.jsonl"))
 			if err != nil {
 				t.Fatal(err)
 			}
