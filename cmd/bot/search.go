@@ -64,7 +64,7 @@ func (e *environ) search(ctx context.Context, args []string) error {
 			return err
 		}
 		for i, h := range src.Index.Search(q, *k) {
-			fmt.Fprintf(e.stdout, "%2d. %.3f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Article.ID, h.Start, h.End, collapse(h.Text()))
+			fmt.Fprintf(e.stdout, "%2d. %.3f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Article.ID, h.Start, h.End, collapse(newsbot.Printable(h.Text())))
 		}
 		return nil
 	}

@@ -134,9 +134,17 @@ func (e *encoder) str(s string) {
 	e.bytes([]byte(s))
 }
 
-func (ix *Index) encode(w io.Writer) error {
+func (ix *Index) encode(w io.Writer) error { return ix.encodeVersion(w, 2) }
+
+// encodeVersion writes the format of a version: 2, or 1 (without Wire and
+// Language) for the tests that read old files.
+func (ix *Index) encodeVersion(w io.Writer, version int) error {
 	e := &encoder{w: w}
-	e.bytes([]byte(magic))
+	if version == 1 {
+		e.bytes([]byte(magicV1))
+	} else {
+		e.bytes([]byte(magic))
+	}
 	e.uint(uint64(len(ix.articles)))
 	for i, a := range ix.articles {
 		e.str(a.ID)
@@ -152,8 +160,10 @@ func (ix *Index) encode(w io.Writer) error {
 		}
 		e.str(a.Author)
 		e.str(a.Place)
-		e.str(a.Wire)
-		e.str(a.Language)
+		if version != 1 {
+			e.str(a.Wire)
+			e.str(a.Language)
+		}
 		e.str(a.Source)
 		e.uint(uint64(a.TextStart))
 		e.str(a.Body)
