@@ -82,8 +82,7 @@ func TestRedirects(t *testing.T) {
 	}))
 	defer inner.Close()
 	innerPort := inner.URL[strings.LastIndex(inner.URL, ":")+1:]
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/robots.txt":
 			http.NotFound(w, r)
