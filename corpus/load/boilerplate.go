@@ -33,6 +33,10 @@ import (
 //     "Click here to ...", "Follow us on ...") in at most 160 characters;
 //   - a copyright line (at most 200 characters, "©" or "Copyright"
 //     followed by a year or "All rights reserved");
+//   - a line that is only a date, or a date with its label ("Updated
+//     5:27 am CST, Wednesday, November 20, 2019", "Posted: Fri 6:45 PM"),
+//     a byline ("By Jane Reporter": the Author has it), and a gallery's
+//     counter ("Image 1 of 8");
 //   - a paragraph that repeats the headline.
 //
 // A paragraph that repeats an earlier one stays: recipes, lists and
@@ -83,6 +87,10 @@ var (
 	callToClick = regexp.MustCompile(`(?i)^(?:subscribe (?:to|for|now|today)|sign up (?:for|to|now|here|today)|click here|follow us|get (?:our|the latest)|download (?:our|the) app|join (?:us|our))|^Follow [\p{Lu}@].{0,60} on (?:Twitter|Facebook|Instagram|X|LinkedIn|Threads|Bluesky)`)
 	copyright   = regexp.MustCompile(`(?i)(?:©|\(c\)|copyright)\s*(?:\d{4}|[^.]*all rights reserved)|all rights reserved`)
 	continues   = regexp.MustCompile(`(?i)^(?:the )?(?:story|article) continues(?: below| after)?`)
+	dateLabel   = regexp.MustCompile(`(?i)^(?:posted|published|updated|last updated|modified|created|first published)(?: on| at)?\s*:?\s+\S`)
+	clockTime   = regexp.MustCompile(`\b\d{1,2}:\d{2}\b`)
+	byline      = regexp.MustCompile(`^(?:By|BY) \p{Lu}`)
+	gallery     = regexp.MustCompile(`(?i)^(?:image|photo|picture|slide)s? \d+ (?:of|/)`)
 )
 
 // buttonWords are the words of share, follow, subscribe and navigation
@@ -129,6 +137,14 @@ func isBoilerplateLine(line string) bool {
 	case n <= 200 && (creditLabel.MatchString(line) || creditSlash.MatchString(line)):
 		return true
 	case n <= 200 && !endsLikeSentence(line) && creditEnd.MatchString(line):
+		return true
+	case gallery.MatchString(line) && n <= 40:
+		return true
+	case n <= 120 && dateLabel.MatchString(line) && (embeddedDate.MatchString(line) || clockTime.MatchString(line)):
+		return true
+	case n <= 60 && !parseDate(strings.Trim(line, " |·•-")).IsZero():
+		return true
+	case byline.MatchString(line) && len(strings.Fields(line)) <= 8 && !strings.ContainsAny(line[len(line)-1:], ".!?:"):
 		return true
 	}
 	return isButtonRow(line)

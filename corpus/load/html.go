@@ -6,22 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/markusmobius/go-htmldate"
-	trafilatura "github.com/markusmobius/go-trafilatura"
+	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
 )
-
-// minExtractedRunes is the extractor's least main text (its
-// MinExtractedSize): below it, it gives the whole document's text.
-const minExtractedRunes = 250
 
 // parseHTML reads a web page, already checked to be text, as the Loader
 // documents. Invisible characters are removed before parsing and again
@@ -42,22 +38,20 @@ func parseHTML(data []byte) (corpus.Article, error) {
 	meta := readPageMeta(doc)
 	markHidden(doc)
 
-	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
-		EnableFallback:  true,
-		ExcludeComments: true,
-		// Dates from the reliable places only (the URL's path, <time>,
-		// <abbr>, elements marked as dates), never guessed from free text.
-		HtmlDateOptions: &htmldate.Options{UseOriginalDate: true, SkipExtensiveSearch: true},
-	})
+	// The main text, and what the extractor reads of the metadata
+	// (JSON-LD, Open Graph, Dublin Core, <title>, bylines in the page).
 	var body string
-	var tm trafilatura.Metadata
-	if err == nil && res != nil {
-		tm = res.Metadata
-		// Below its minimum size the extractor falls back to the whole
-		// document's text, <title> and all; the page's own main element
-		// (or its body) reads better then.
-		if res.ContentNode != nil && utf8.RuneCountInString(res.ContentText) >= minExtractedRunes {
-			body = htmlText(res.ContentNode)
+	var ex struct {
+		title, byline, site string
+		published           time.Time
+	}
+	if art, err := readability.FromDocument(doc, nil); err == nil {
+		ex.title, ex.byline, ex.site = art.Title(), art.Byline(), art.SiteName()
+		if t, err := art.PublishedTime(); err == nil {
+			ex.published = t
+		}
+		if art.Node != nil {
+			body = mainText(art.Node)
 		}
 	}
 	if strings.TrimSpace(cutHidden(body)) == "" {
@@ -71,19 +65,16 @@ func parseHTML(data []byte) (corpus.Article, error) {
 		}
 	}
 	a := corpus.Article{
-		Title:    cutHiddenLine(stripInvisible(tm.Title)),
-		Author:   pageAuthor(meta.get("author"), cutHiddenLine(stripInvisible(tm.Author))),
+		Title:    cutHiddenLine(stripInvisible(ex.title)),
+		Author:   pageAuthor(meta.get("author"), cutHiddenLine(stripInvisible(ex.byline))),
 		URL:      meta.canonicalURL(),
 		Language: meta.language(),
 	}
 	a.Body = cleanBody(dropBoilerplate(cutHidden(stripInvisible(body)), a.Title))
 	// The outlet is the site: its declared name, else the publisher the
-	// extractor reads (JSON-LD, Dublin Core...), else the host name of the
-	// page's canonical link.
-	if a.URL == "" {
-		a.URL = absoluteURL(tm.URL)
-	}
-	for _, name := range []string{meta.get("og:site_name"), cutHiddenLine(tm.Sitename), urlHost(a.URL), tm.Hostname} {
+	// extractor reads (JSON-LD...), else the host name of the page's
+	// canonical link.
+	for _, name := range []string{meta.get("og:site_name"), cutHiddenLine(ex.site), urlHost(a.URL)} {
 		if a.Outlet = outletName(name); a.Outlet != "" {
 			break
 		}
@@ -94,8 +85,8 @@ func parseHTML(data []byte) (corpus.Article, error) {
 		a.Author = strings.TrimSpace(rest)
 	}
 	a.Published = meta.published()
-	if a.Published.IsZero() && !tm.Date.IsZero() {
-		a.Published = tm.Date.UTC()
+	if a.Published.IsZero() && !ex.published.IsZero() {
+		a.Published = ex.published.UTC()
 	}
 	applyDateline(&a)
 	return a, nil
@@ -133,6 +124,9 @@ type pageMeta struct {
 	values          map[string]string // meta property, name or itemprop (lower case) → content; first wins
 	canonical       string
 	jsonLDPublished string
+	jsonLDCreated   string // JSON-LD dateCreated
+	itemPublished   string // an element's itemprop="datePublished"
+	timeElement     string // the first <time datetime>
 }
 
 func (m *pageMeta) get(key string) string { return strings.TrimSpace(m.values[key]) }
@@ -214,25 +208,29 @@ func (m *pageMeta) language() string {
 // published is the first publication date of the page's metadata that
 // parses.
 func (m *pageMeta) published() time.Time {
-	candidates := []string{
-		m.get("article:published_time"),
-		m.jsonLDPublished,
-		m.get("og:published_time"),
-		m.get("date"),
-		m.get("pubdate"),
-		m.get("publishdate"),
-		m.get("dc.date.issued"),
-		m.get("dc.date"),
-		m.get("dcterms.issued"),
-		m.get("dcterms.created"),
-		m.get("datepublished"),
+	candidates := []string{m.get("article:published_time"), m.jsonLDPublished}
+	for _, k := range publishedMetaNames {
+		candidates = append(candidates, m.get(k))
 	}
+	candidates = append(candidates, m.itemPublished, m.jsonLDCreated, m.timeElement)
 	for _, c := range candidates {
-		if t := parseDate(c); !t.IsZero() {
+		if t := parseDateIn(c); !t.IsZero() {
 			return t
 		}
 	}
 	return time.Time{}
+}
+
+// jsonLDDate finds a datePublished in JSON-LD that does not parse.
+var jsonLDDate = regexp.MustCompile(`"datePublished"\s*:\s*"([^"]{6,40})"`)
+
+// publishedMetaNames are the <meta> names, properties and itemprops of a
+// publication date, after article:published_time and JSON-LD.
+var publishedMetaNames = []string{
+	"og:published_time", "article:published", "datepublished", "date", "pubdate", "publishdate",
+	"publish-date", "publish_date", "published_time", "article.published", "dc.date.issued",
+	"dc.date", "dc.date.created", "dcterms.issued", "dcterms.created", "dcterms.date",
+	"sailthru.date", "parsely-pub-date", "release_date",
 }
 
 // readPageMeta reads the metadata elements of doc.
@@ -261,14 +259,34 @@ func readPageMeta(doc *html.Node) *pageMeta {
 					}
 				}
 			case atom.Time:
-				if strings.EqualFold(attr(n, "itemprop"), "datePublished") {
-					m.set("datepublished", attr(n, "datetime"))
+				if m.timeElement == "" {
+					m.timeElement = attr(n, "datetime")
 				}
 			case atom.Script:
-				if m.jsonLDPublished == "" && strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && n.FirstChild != nil {
+				if strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && n.FirstChild != nil {
 					var v any
-					if json.Unmarshal([]byte(n.FirstChild.Data), &v) == nil {
-						m.jsonLDPublished = findJSONLDString(v, "datePublished", 0)
+					if err := json.Unmarshal([]byte(n.FirstChild.Data), &v); err == nil {
+						if m.jsonLDPublished == "" {
+							m.jsonLDPublished = findJSONLDString(v, "datePublished", 0)
+						}
+						if m.jsonLDCreated == "" {
+							m.jsonLDCreated = findJSONLDString(v, "dateCreated", 0)
+						}
+					} else if m.jsonLDPublished == "" {
+						// JSON-LD as pages write it is often not quite JSON
+						// (a raw line break in a string, a trailing comma):
+						// its date is still plain to read.
+						if sub := jsonLDDate.FindStringSubmatch(n.FirstChild.Data); sub != nil {
+							m.jsonLDPublished = sub[1]
+						}
+					}
+				}
+			}
+			if n.DataAtom != atom.Meta && m.itemPublished == "" && strings.EqualFold(attr(n, "itemprop"), "datePublished") {
+				for _, v := range []string{attr(n, "datetime"), attr(n, "content"), textOf(n)} {
+					if !parseDateIn(v).IsZero() {
+						m.itemPublished = v
+						break
 					}
 				}
 			}
@@ -316,6 +334,23 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
+// textOf is the text inside n, white space collapsed.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
 func findElement(n *html.Node, a atom.Atom) *html.Node {
 	if n.Type == html.ElementNode && n.DataAtom == a {
 		return n
@@ -356,10 +391,83 @@ func htmlText(n *html.Node) string {
 	return strings.Join(t.paras, "\n\n")
 }
 
+// mainText is htmlText for an extracted main text: its blocks that are
+// only links are left out (see isLinkBlock).
+func mainText(n *html.Node) string {
+	t := &textRenderer{dropLinks: true}
+	t.walk(n)
+	t.flush()
+	return strings.Join(t.paras, "\n\n")
+}
+
+// isLinkBlock reports a block of a main text that is a link or a few and
+// nothing else: at least nine tenths of its text is link text, and it is
+// short (at most 12 words), or it is a list whose every item is so. Such
+// blocks are menus, "related" lists and teasers, not the article's
+// sentences (a sentence with a link in it has words outside the link).
+func isLinkBlock(n *html.Node) bool {
+	all, linked := linkText(n, false)
+	if all == 0 {
+		return false
+	}
+	switch elemAtom(n) {
+	case atom.Ul, atom.Ol, atom.Dl, atom.Nav, atom.Menu:
+		return float64(linked) >= 0.9*float64(all) && itemsAreLinks(n)
+	}
+	return float64(linked) >= 0.9*float64(all) && words(n) <= 12
+}
+
+// itemsAreLinks reports whether every item of a list is a short link.
+func itemsAreLinks(list *html.Node) bool {
+	items := 0
+	for c := list.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		items++
+		all, linked := linkText(c, false)
+		if all > 0 && (float64(linked) < 0.9*float64(all) || words(c) > 12) {
+			return false
+		}
+	}
+	return items > 0
+}
+
+// linkText counts the letters and digits of n's text, and those inside
+// links.
+func linkText(n *html.Node, inLink bool) (all, linked int) {
+	if n.Type == html.TextNode {
+		for _, r := range n.Data {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				all++
+			}
+		}
+		if inLink {
+			linked = all
+		}
+		return all, linked
+	}
+	if n.Type == html.ElementNode && skippedElements[elemAtom(n)] {
+		return 0, 0
+	}
+	inLink = inLink || n.Type == html.ElementNode && elemAtom(n) == atom.A
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		a, l := linkText(c, inLink)
+		all, linked = all+a, linked+l
+	}
+	return all, linked
+}
+
+// words counts the words of n's text.
+func words(n *html.Node) int { return len(strings.Fields(textOf(n))) }
+
 type textRenderer struct {
-	paras []string
-	cur   strings.Builder
-	pre   int
+	// dropLinks skips the blocks that are only a link or a few (see
+	// isLinkBlock): menus, link lists and teasers left in a main text.
+	dropLinks bool
+	paras     []string
+	cur       strings.Builder
+	pre       int
 }
 
 func (t *textRenderer) walk(n *html.Node) {
@@ -381,6 +489,9 @@ func (t *textRenderer) walk(n *html.Node) {
 		}
 	}
 	block := n.Type == html.ElementNode && blockElements[elemAtom(n)]
+	if block && t.dropLinks && isLinkBlock(n) {
+		return
+	}
 	if block {
 		t.flush()
 	}

@@ -91,26 +91,28 @@ const (
 // styles, and text hidden by them (display:none, font-size:0, white on
 // white, transparent, off-screen, clipped...; see hidden.go for the list)
 // is cut, as are hidden, aria-hidden and non-rendered elements. The main
-// text is extracted with go-trafilatura (github.com/markusmobius/
-// go-trafilatura, with its readability and DOM-distiller fallbacks; the
-// page's <article>, <main> or <body> when it finds too little), chosen by
-// measurement on a public benchmark (see the README); the Body is that
-// text with block elements as paragraphs separated by blank lines, <br> as
-// a line break, white space collapsed, character references decoded, and
-// boilerplate lines dropped (captions and credits, bare links, share and
-// subscribe rows, "Read more" lead-ins, citation and copyright lines, the
-// headline again: see dropBoilerplate). Metadata comes from the page: the
-// Title as the extractor reads it (og:title, JSON-LD headline, <title>,
-// <h1>); the Outlet is the site: og:site_name, else the publisher the
-// extractor finds, else the canonical link's host name; the Author from
-// the author <meta>, else the extractor's byline; the URL from <link
-// rel="canonical">, else og:url, else the extractor's (absolute http(s)
-// only); the Language from <html lang>, Content-Language or og:locale;
-// Published from article:published_time, JSON-LD datePublished,
-// og:published_time, the date, pubdate, publishdate, dc.date and dcterms
-// meta tags, or itemprop datePublished, else from the reliable places
-// go-htmldate reads (the URL's path, <time>, <abbr>, elements marked as
-// dates), never from free text.
+// text is extracted with go-readability v2 (codeberg.org/readeck/
+// go-readability/v2, the maintained successor of the archived
+// go-shiori/go-readability; the page's <article>, <main> or <body> when it
+// finds none), chosen by measurement on a public benchmark (see the
+// README); the Body is that text with block elements as paragraphs
+// separated by blank lines, <br> as a line break, white space collapsed,
+// character references decoded, blocks that are only links left out
+// (menus, "related" lists: see isLinkBlock), and boilerplate lines dropped
+// (captions and credits, bare links, share and subscribe rows, "Read more"
+// lead-ins, citation, copyright and date lines, bylines, the headline
+// again: see dropBoilerplate). Metadata comes from the page: the Title as
+// the extractor reads it (og:title, JSON-LD headline, <title>); the Outlet
+// is the site: og:site_name, else the site name the extractor finds, else
+// the canonical link's host name; the Author from the author <meta>, else
+// the extractor's byline; the URL from <link rel="canonical">, else og:url
+// (absolute http(s) only); the Language from <html lang>,
+// Content-Language or og:locale; Published from article:published_time,
+// JSON-LD datePublished, the publication-date <meta> tags (og, Dublin
+// Core, sailthru, parsely and more: publishedMetaNames), an element with
+// itemprop="datePublished", JSON-LD dateCreated, the first <time
+// datetime>, else the date the extractor finds in the metadata; never from
+// the text or the URL.
 //
 // A story's dateline or byline naming a news agency ("GENEVA (Reuters) –",
 // "By Reuters") makes that agency the Wire when the Outlet is another site

@@ -138,7 +138,7 @@ func TestLoadFixtures(t *testing.T) {
 		"“We are closer than we were,” said one negotiator",                 // entities decoded
 		"quotas for the dry season, when",                                   // source line break collapsed
 		"dams upstream.\nFarmers on both banks",                             // <br>
-		"40 percent",                                                        // &nbsp; a space, as the extractor gives it
+		"40\u00a0percent",                                                   // &nbsp; kept verbatim
 		"had already passed without comment.",                               // last paragraph
 		"GENEVA (Reuters) – Negotiators from the three river states failed", // dateline in the body
 	} {

@@ -65,7 +65,11 @@ var metaDateNames = map[string]bool{
 
 var dateLike = regexp.MustCompile(`\d{4}-\d{2}-\d{2}|\d{1,2} \w+ \d{4}|\w+ \d{1,2},? \d{4}|\d{4}/\d{2}/\d{2}`)
 
-func looksLikeDate(s string) bool { return dateLike.MatchString(s) }
+// looksLikeDate reports a date, not a zero one ("0001-01-01T00:00:00Z",
+// which some sites write for none).
+func looksLikeDate(s string) bool {
+	return dateLike.MatchString(s) && !strings.HasPrefix(strings.TrimSpace(s), "0001-")
+}
 
 func jsonLDDate(v any, depth int) bool {
 	if depth > 8 {
