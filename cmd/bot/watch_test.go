@@ -254,3 +254,33 @@ func TestIngestURL(t *testing.T) {
 		t.Errorf("ask: %v\n%s", err, out)
 	}
 }
+
+// TestWatchOnce: bot watch --once polls the feeds into the data
+// directory, says what it added, and exits 2 when a feed failed.
+func TestWatchOnce(t *testing.T) {
+	site := newFeedSite(t)
+	site.addRSS("floods")
+	data := t.TempDir()
+	env := map[string]string{"NEWSBOT_DATA": data, "NEWSBOT_FETCH_ALLOW_PRIVATE": "true", "NEWSBOT_LOG_LEVEL": "error"}
+	out, err := runBot(t, env, "", "watch", "--once", "--feed", site.URL+"/rss.xml")
+	if err != nil || !strings.Contains(out, "polled 1 feeds: 1 articles added, 0 feeds failed") {
+		t.Fatalf("watch --once: %v\n%s", err, out)
+	}
+	out, err = runBot(t, env, "", "watch", "--once", "--feed", site.URL+"/rss.xml", "--feed", site.URL+"/broken.xml")
+	if err == nil || !strings.Contains(out, "0 articles added, 1 feeds failed") {
+		t.Errorf("a failing feed: %v\n%s", err, out)
+	}
+	// What the watch added is answered from the data directory.
+	out, err = runBot(t, map[string]string{"NEWSBOT_DATA": data}, "", "ask", "What flooded Valencia?")
+	if err != nil || !strings.Contains(out, "Heavy rain flooded") {
+		t.Errorf("ask: %v\n%s", err, out)
+	}
+	// Feeds and --corpus do not go together.
+	if _, err := runBot(t, env, "", "--corpus", data, "watch", "--once", "--feed", site.URL+"/rss.xml"); err == nil || !strings.Contains(err.Error(), "--corpus") {
+		t.Errorf("with --corpus: %v", err)
+	}
+	// Without a feed, watch says what to set.
+	if _, err := runBot(t, map[string]string{"NEWSBOT_DATA": data}, "", "watch", "--once"); err == nil || !strings.Contains(err.Error(), "NEWSBOT_FEEDS") {
+		t.Errorf("no feeds: %v", err)
+	}
+}
