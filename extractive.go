@@ -92,12 +92,15 @@ func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
+	var prev rune
 	for _, r := range s {
+		last := prev
+		prev = r
 		if unicode.IsSpace(r) {
 			space = true
 			continue
 		}
-		if isIgnorable(r) {
+		if isIgnorable(r) && !keepsSelector(last, r) {
 			continue
 		}
 		if space && b.Len() > 0 {
@@ -124,4 +127,13 @@ func isIgnorable(r rune) bool {
 	}
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
 		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
+}
+
+// keepsSelector reports whether r is the one presentation selector that the
+// character before it needs (U+FE0E or U+FE0F after a symbol or a keycap's
+// digit, "#" or "*"), as corpus.KeepsSelector does: a hidden message needs
+// a run of selectors, or selectors after letters.
+func keepsSelector(prev, r rune) bool {
+	return (r == 0xFE0E || r == 0xFE0F) &&
+		(unicode.IsSymbol(prev) || prev >= '0' && prev <= '9' || prev == '#' || prev == '*')
 }

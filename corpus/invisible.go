@@ -35,3 +35,14 @@ func IsInvisible(r rune) bool {
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
 		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
 }
+
+// KeepsSelector reports whether r is the one presentation selector that
+// the character before it, prev, needs to show as its emoji or text form:
+// U+FE0E or U+FE0F right after a symbol ("❤️") or a keycap's digit, "#"
+// or "*" ("1️⃣"). Text shown to people keeps it, though IsInvisible reports
+// it, and drops every other variation selector: a hidden message needs
+// one selector a byte, and so a run of them, or selectors after letters.
+func KeepsSelector(prev, r rune) bool {
+	return (r == 0xFE0E || r == 0xFE0F) &&
+		(unicode.IsSymbol(prev) || prev >= '0' && prev <= '9' || prev == '#' || prev == '*')
+}

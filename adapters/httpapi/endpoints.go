@@ -84,8 +84,8 @@ func (a *API) ask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, AskResponse{
-		Question: ans.Question, Text: ans.Text, Citations: citations(ans), NoAnswer: ans.NoAnswer,
-		Mode: ans.Mode, Fallback: ans.Fallback != newsbot.FallbackNone, FallbackReason: string(ans.Fallback), Note: ans.Note,
+		Question: ans.Question, Text: delink(ans.Text, ans), Citations: citations(ans), NoAnswer: ans.NoAnswer,
+		Mode: ans.Mode, Fallback: ans.Fallback != newsbot.FallbackNone, FallbackReason: string(ans.Fallback), Note: delink(ans.Note, ans),
 	})
 }
 
@@ -209,6 +209,22 @@ func date(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
+// delink makes the host names in text that a chat front end could take
+// for links inert (newsbot.Delink), except the URLs of a's sources. The
+// answer's text and note pass it; the citations' sentences, titles and
+// outlets are data, kept byte for byte (a sentence is exactly its
+// article's bytes [start:end]): a client that shows them must treat them
+// as untrusted text.
+func delink(text string, a newsbot.Answer) string {
+	var sources []string
+	for _, c := range a.Citations {
+		if c.URL != "" {
+			sources = append(sources, c.URL)
+		}
+	}
+	return newsbot.Delink(text, sources)
+}
+
 // fullText is the chat completion's text: the answer, its note, its sources.
 func fullText(a newsbot.Answer) string {
 	s := a.Text
@@ -269,7 +285,7 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, completion{
 			ID: id, Object: "chat.completion", Created: created, Model: a.cfg.Model,
-			Choices:   []choice{{Message: &message{Role: "assistant", Content: fullText(ans)}, FinishReason: &stop}},
+			Choices:   []choice{{Message: &message{Role: "assistant", Content: delink(fullText(ans), ans)}, FinishReason: &stop}},
 			Citations: citations(ans),
 		})
 		return
@@ -287,6 +303,7 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 			started = true
 		}
 		b, _ := json.Marshal(v)
+		extendWrite(w)
 		fmt.Fprintf(w, "data: %s\n\n", b)
 		if flusher != nil {
 			flusher.Flush()
@@ -310,7 +327,7 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 		if !started {
 			send(chunk(&message{Role: "assistant"}, nil, nil))
 		}
-		send(chunk(&message{Content: p.Text}, nil, nil))
+		send(chunk(&message{Content: newsbot.Delink(p.Text, nil)}, nil, nil))
 		streamed.WriteString(p.Text)
 	}
 	ans, rid, err := a.run(w, r, req, stream)
@@ -338,7 +355,7 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 		rest = rest[min(streamed.Len(), len(rest)):]
 	}
 	if rest != "" {
-		send(chunk(&message{Content: rest}, nil, nil))
+		send(chunk(&message{Content: delink(rest, ans)}, nil, nil))
 	}
 	send(chunk(&message{}, &stop, citations(ans)))
 	fmt.Fprint(w, "data: [DONE]\n\n")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -324,6 +325,15 @@ func (s *settings) count(name string) int {
 	}
 	s.mustBeUnset(name)
 	return 0
+}
+
+// prefixes returns a setting of IP ranges; nil when unset.
+func (s *settings) prefixes(name string) []netip.Prefix {
+	if v, ok := s.get(name).v.([]netip.Prefix); ok {
+		return v
+	}
+	s.mustBeUnset(name)
+	return nil
 }
 
 // paths returns a list setting.

@@ -7,6 +7,7 @@ import (
 
 	"strings"
 
+	"github.com/newsbot-dev/newsbot/adapters/repl"
 	"github.com/newsbot-dev/newsbot/corpus/datadir"
 	"github.com/newsbot-dev/newsbot/corpus/fetch"
 	"github.com/newsbot-dev/newsbot/corpus/index"
@@ -63,7 +64,7 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 	}
 	reports, status := in.Reports, in.Status
 
-	var added, dup, repl, refused int
+	var added, dup, replaced, refused int
 	k := 0
 	for _, r := range reports {
 		var a, d, rp int
@@ -78,17 +79,19 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 			}
 			k++
 		}
-		added, dup, repl = added+a, dup+d, repl+rp
+		added, dup, replaced = added+a, dup+d, replaced+rp
+		// File names and reasons are printed through repl.CleanLine: a
+		// file name can hold escape sequences.
 		if len(r.Articles) > 0 || len(r.Problems) == 0 {
-			fmt.Fprintf(e.stdout, "%s: %s\n", r.Path, counts(a, d, rp))
+			fmt.Fprintf(e.stdout, "%s: %s\n", repl.CleanLine(r.Path), counts(a, d, rp))
 		}
 		for _, p := range r.Problems {
 			refused++
-			fmt.Fprintf(e.stdout, "%s: refused: %s\n", r.Where(p), p.Reason)
+			fmt.Fprintf(e.stdout, "%s: refused: %s\n", repl.CleanLine(r.Where(p)), repl.CleanLine(p.Reason))
 		}
 	}
 	fmt.Fprintf(e.stdout, "ingested into %s: %d added, %d duplicates, %d replaced, %d refused; the index holds %d articles\n",
-		data, added, dup, repl, refused, in.Index.Len())
+		repl.CleanLine(data), added, dup, replaced, refused, in.Index.Len())
 	if refused > 0 {
 		return exitError{2, fmt.Errorf("%d files or records were refused (see above); the rest were ingested", refused)}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -149,6 +150,33 @@ func urlsKind() kind {
 			urls = append(urls, u)
 		}
 		return urls, nil
+	}}
+}
+
+// prefixesKind is IP addresses or CIDR ranges separated by commas, such
+// as 10.0.0.0/8,192.0.2.7: a []netip.Prefix (an address is a range of
+// one).
+func prefixesKind() kind {
+	const want = "IP addresses or CIDR ranges separated by commas, such as 10.0.0.0/8,192.0.2.7"
+	return kind{want: want, parse: func(s string) (any, error) {
+		var out []netip.Prefix
+		for _, f := range strings.Split(s, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				continue
+			}
+			if p, err := netip.ParsePrefix(f); err == nil {
+				out = append(out, p.Masked())
+				continue
+			}
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, errors.New("not " + want)
+			}
+			a = a.Unmap()
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+		}
+		return out, nil
 	}}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	newsbot "github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/repl"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
 	"github.com/newsbot-dev/newsbot/corpus/index"
@@ -64,7 +65,7 @@ func (e *environ) search(ctx context.Context, args []string) error {
 			return err
 		}
 		for i, h := range src.Index.Search(q, *k) {
-			fmt.Fprintf(e.stdout, "%2d. %.3f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Article.ID, h.Start, h.End, collapse(newsbot.Printable(h.Text())))
+			fmt.Fprintf(e.stdout, "%2d. %.3f  %s [%d:%d]\n    %s\n", i+1, h.Score, repl.CleanLine(h.Article.ID), h.Start, h.End, repl.CleanLine(collapse(h.Text())))
 		}
 		return nil
 	}
@@ -72,8 +73,6 @@ func (e *environ) search(ctx context.Context, args []string) error {
 	in := bufio.NewReaderSize(e.stdin, 64<<10)
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	for line := 1; ; line++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -99,7 +98,7 @@ func (e *environ) search(ctx context.Context, args []string) error {
 					resp.Results = append(resp.Results, result{h.Article.ID, h.Start, h.End, h.Text(), h.Score})
 				}
 			}
-			if err := enc.Encode(resp); err != nil {
+			if err := encodeJSONLine(out, resp); err != nil {
 				return err
 			}
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	newsbot "github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 	"github.com/newsbot-dev/newsbot/adapters/httpapi"
 	"github.com/newsbot-dev/newsbot/adapters/prometheus"
 	"github.com/newsbot-dev/newsbot/corpus/datadir"
@@ -78,7 +79,7 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 	if err := e.addWatcher(s); err != nil {
 		return err
 	}
-	addr, err := s.listen(e.set.str("NEWSBOT_ADDR"))
+	addr, err := s.listen(e.set.str("NEWSBOT_ADDR"), e.maxConnections())
 	if err != nil {
 		return err
 	}
@@ -145,12 +146,13 @@ func (e *environ) newService() *service {
 		apiRate = rate.Inf
 	}
 	api := httpapi.New(httpapi.Config{
-		Token:   e.set.str("NEWSBOT_API_TOKEN"),
-		Rate:    apiRate,
-		Burst:   e.set.count("NEWSBOT_HTTP_BURST"),
-		Ready:   s.gate.Ready,
-		Metrics: s.metrics.Handler(),
-		Log:     s.log,
+		Token:          e.set.str("NEWSBOT_API_TOKEN"),
+		Rate:           apiRate,
+		Burst:          e.set.count("NEWSBOT_HTTP_BURST"),
+		Ready:          s.gate.Ready,
+		Metrics:        s.metrics.Handler(),
+		Log:            s.log,
+		TrustedProxies: e.set.prefixes("NEWSBOT_TRUSTED_PROXIES"),
 	}, newsbot.Observe(s.gate, "http", s.metrics, s.log))
 	s.mux.Handle("/", countRequests(api, s.metrics))
 	return s
@@ -215,28 +217,52 @@ func (e *environ) addWatcher(s *service) error {
 	return nil
 }
 
-// listen starts the HTTP server on addr and returns the address it
-// listens on. Limits on connections belong here, around the listener;
-// the server's own timeouts in newHTTPServer.
-func (s *service) listen(addr string) (net.Addr, error) {
+// listen starts the HTTP server on addr, with at most maxConns
+// connections open at once, and returns the address it listens on.
+func (s *service) listen(addr string, maxConns int) (net.Addr, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s.srv = newHTTPServer(s.mux, s.log)
+	capped := chat.LimitServer(s.srv, ln, chat.ServerLimits{MaxConnections: maxConns})
 	s.served = make(chan error, 1)
-	go func() { s.served <- s.srv.Serve(ln) }()
+	go func() { s.served <- s.srv.Serve(capped) }()
 	return ln.Addr(), nil
 }
 
-// newHTTPServer is serve's HTTP server over h, with its timeouts.
+// newHTTPServer is serve's HTTP server over h. Its timeouts are those of
+// every server of the bot (chat.LimitServer, applied by listen): 10 s to
+// read a request's headers, 30 s to read all of it, 30 s for each write
+// (the API gives each write of an answer its own 30 s, so answers that
+// take minutes still finish), 30 s for an idle keep-alive connection.
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		Handler:  h,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }
+
+// maxConnections is NEWSBOT_MAX_CONNECTIONS, else 10,000 or, when the
+// process may open fewer files (RLIMIT_NOFILE, whose soft limit Go raises
+// to the hard one at start), that limit less 512 for the process's own
+// files and outgoing connections (the index, the data directory, the model
+// server, Slack and Discord), and at least 64.
+func (e *environ) maxConnections() int {
+	if e.set.given("NEWSBOT_MAX_CONNECTIONS") {
+		return e.set.count("NEWSBOT_MAX_CONNECTIONS")
+	}
+	n := chat.DefaultMaxConnections
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && lim.Cur < uint64(n)+connReserve {
+		n = max(64, int(lim.Cur)-connReserve)
+	}
+	return n
+}
+
+// connReserve is the files bot serve keeps for itself under its open-file
+// limit, beyond its HTTP server's connections.
+const connReserve = 512
 
 // loadCoverage opens the coverage and lets questions through to a bot
 // over it. Called again, it reloads: questions already being answered
@@ -357,6 +383,11 @@ func (s *statusWriter) WriteHeader(code int) {
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection: the API lifts
+// the read deadline once it has read a body, and sets a write deadline
+// for each write of an answer.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // Flush lets streamed answers through.
 func (s *statusWriter) Flush() {

@@ -176,6 +176,12 @@ func table() []setting {
 			doc: "questions an API client may ask at once"},
 		{name: "NEWSBOT_SHUTDOWN_TIMEOUT", group: groupServe, kind: durationKind(), def: "30s",
 			doc: "how long answers in flight may finish on SIGTERM"},
+		{name: "NEWSBOT_MAX_CONNECTIONS", group: groupServe, kind: countKind(),
+			unsetNote: "10000, or the open-file limit less 512 when that is lower",
+			doc:       "HTTP connections open at once; past it a new one takes the place of the longest idle"},
+		{name: "NEWSBOT_TRUSTED_PROXIES", group: groupServe, kind: prefixesKind(),
+			unsetNote: "none: a client is its TCP peer",
+			doc:       "reverse proxies whose `X-Forwarded-For` names the API client (rate limits are per client)"},
 
 		// Slack.
 		{name: "SLACK_BOT_TOKEN", group: groupSlack, kind: checkedKind("a bot token", slack.CheckBotToken), secret: true,

@@ -49,7 +49,7 @@ func defaultDataDir(getenv func(string) string) string {
 // files, else the data directory's ingested index when --data was given or
 // feeds are watched (empty until the watch adds to it), else the built-in
 // coverage. log receives a line about each file refused while indexing
-// --corpus files.
+// --corpus files, made safe for a terminal (cleanWriter).
 func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 	var data string
 	corpus := e.set.paths("NEWSBOT_CORPUS")
@@ -63,5 +63,5 @@ func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 		}
 		data = d
 	}
-	return datadir.Open(data, corpus, log)
+	return datadir.Open(data, corpus, cleanWriter{log})
 }

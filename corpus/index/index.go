@@ -46,6 +46,9 @@ type Index struct {
 	avgT    float64
 
 	scratch sync.Pool // of *scratch: per-search arrays, reused
+
+	slotsOnce sync.Once
+	slots     chan struct{} // Retrieve's searches running, at most one a core
 }
 
 // sentence is one sentence of an article.

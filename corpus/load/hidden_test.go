@@ -178,3 +178,12 @@ func TestVariationSelectorsRemoved(t *testing.T) {
 		}
 	}
 }
+
+// TestEmojiKeepTheirSelector: the one presentation selector an emoji or a
+// keycap needs stays; a run of selectors after it does not.
+func TestEmojiKeepTheirSelector(t *testing.T) {
+	got := stripInvisible("Fans \u2764\uFE0F the team, 1\uFE0F\u20E3 goal\uFE0F\uFE0E\U000E0101 in")
+	if want := "Fans \u2764\uFE0F the team, 1\uFE0F\u20E3 goal in"; got != want {
+		t.Errorf("stripInvisible = %q, want %q", got, want)
+	}
+}

@@ -86,7 +86,7 @@ func (l *Loader) loadJSONL(rep *Report, r io.Reader) {
 				// A blank line separates nothing; skip it.
 			default:
 				records++
-				a, reason := parseRecord(line, maxBody)
+				a, reason := l.parseRecord(line)
 				if reason != "" {
 					rep.Problems = append(rep.Problems, lineProblem(lineNo, reason))
 					break
@@ -208,7 +208,7 @@ func readLine(br *bufio.Reader, buf *[]byte, limit int) (line []byte, n int, err
 
 // parseRecord reads one JSON Lines record. It returns the reason when the
 // record is refused.
-func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
+func (l *Loader) parseRecord(line []byte) (corpus.Article, string) {
 	if !utf8.Valid(line) {
 		return corpus.Article{}, invalidUTF8(line).Error()
 	}
@@ -232,9 +232,6 @@ func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
 	if strings.TrimSpace(body) == "" {
 		return corpus.Article{}, "empty body"
 	}
-	if len(body) > maxBody {
-		return corpus.Article{}, fmt.Sprintf("article body is %s, over the %s limit", formatSize(int64(len(body))), formatSize(int64(maxBody)))
-	}
 	a := corpus.Article{
 		ID:        strings.TrimSpace(string(rec.ID)),
 		Title:     oneLine(rec.Title),
@@ -250,11 +247,10 @@ func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
 	if a.Place == "" {
 		a.Place = rec.Place
 	}
-	if a.ID == "" {
-		a.ID = contentID(body)
-	}
 	applyDateline(&a)
-	BoundMetadata(&a)
+	if err := l.finish(&a); err != nil {
+		return corpus.Article{}, err.Error()
+	}
 	return a, ""
 }
 

@@ -34,6 +34,10 @@ const (
 	defaultMaxArticleBytes = 2 << 20
 	// defaultMaxFileBytes bounds one file: 1 GiB.
 	defaultMaxFileBytes int64 = 1 << 30
+	// defaultMaxMetadataBytes bounds each metadata field: 2 KiB, ten times
+	// a long headline and about the longest URL that browsers and servers
+	// all accept.
+	defaultMaxMetadataBytes = 2 << 10
 )
 
 // Loader reads articles from files. Its zero value is ready to use.
@@ -157,6 +161,13 @@ const (
 // index and every output skip the invisible ones). Any of these formats
 // may be gzip-compressed with ".gz" after its extension (".html.gz").
 //
+// Every format: each metadata field (ID, Title, Outlet, URL, Author,
+// Place), as read and trimmed, is at most MaxMetadataBytes; an article with
+// a longer one is refused (its file, or its JSON Lines record), naming the
+// field, like an over-long body. No real headline, outlet or link comes
+// near the limit, so refusing rather than cutting loses nothing a person
+// would want and never shows a shortened link or headline as the source's.
+//
 // Bad input is refused with a Problem and loses nothing else: a binary file
 // (a NUL byte, or more than one byte in ten a control character, in its
 // first 8 KiB), UTF-16, invalid UTF-8, an empty or white-space-only file, a
@@ -169,6 +180,10 @@ type Loader struct {
 	// MaxFileBytes bounds one file (compressed size for .gz); 0 means
 	// 1 GiB. A larger file is refused.
 	MaxFileBytes int64
+	// MaxMetadataBytes bounds each metadata field of an article (ID,
+	// Title, Outlet, URL, Author, Place); 0 means 2 KiB. An article with a
+	// longer one is refused.
+	MaxMetadataBytes int
 }
 
 // Report is what loading one file gave: the articles read from it, and the
@@ -381,15 +396,39 @@ func (l *Loader) parseDocument(f format, name string, data []byte) (corpus.Artic
 	if a.Body == "" {
 		return corpus.Article{}, errNoText
 	}
+	if err := l.finish(&a); err != nil {
+		return corpus.Article{}, err
+	}
+	a.Source = name
+	return a, nil
+}
+
+// finish is the last step of every format: it checks the article against
+// the size limits, body and metadata (a field over MaxMetadataBytes refuses
+// the article), gives it an ID from its content when the source gave none,
+// and bounds its metadata (BoundMetadata). Every article loaded passes
+// through it.
+func (l *Loader) finish(a *corpus.Article) error {
 	if max := l.maxArticleBytes(); len(a.Body) > max {
-		return corpus.Article{}, fmt.Errorf("article body is %s, over the %s limit", formatSize(int64(len(a.Body))), formatSize(int64(max)))
+		return fmt.Errorf("article body is %s, over the %s limit", formatSize(int64(len(a.Body))), formatSize(int64(max)))
+	}
+	max := l.maxMetadataBytes()
+	for _, f := range []struct{ name, value string }{
+		{"id", a.ID}, {"title", a.Title}, {"outlet", a.Outlet},
+		{"URL", a.URL}, {"author", a.Author}, {"place", a.Place},
+	} {
+		if len(f.value) > max {
+			return fmt.Errorf("%s is %s; metadata is limited to %s a field", f.name, formatSize(int64(len(f.value))), formatSize(int64(max)))
+		}
 	}
 	if a.ID == "" {
 		a.ID = contentID(a.Body)
 	}
-	BoundMetadata(&a)
-	a.Source = name
-	return a, nil
+	// Within the limits, each field is made one line and bounded to what
+	// a person reads (a title cut at a word, an outlet that is no name
+	// dropped).
+	BoundMetadata(a)
+	return nil
 }
 
 // contentID is the ID of an article whose source gives none: the first 16
@@ -404,6 +443,13 @@ func (l *Loader) maxArticleBytes() int {
 		return defaultMaxArticleBytes
 	}
 	return l.MaxArticleBytes
+}
+
+func (l *Loader) maxMetadataBytes() int {
+	if l == nil || l.MaxMetadataBytes <= 0 {
+		return defaultMaxMetadataBytes
+	}
+	return l.MaxMetadataBytes
 }
 
 func (l *Loader) maxFileBytes() int64 {
