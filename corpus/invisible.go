@@ -18,8 +18,8 @@ import (
 // free variation selectors, the Khmer inherent vowels, and the unassigned
 // code points Unicode reserves as default-ignorable (the rest of
 // U+E0000–U+E0FFF, U+FFF0–U+FFF8, U+2065). A variation selector only picks
-// a glyph's form (an emoji's colour presentation), so nothing a reader
-// needs is lost.
+// a glyph's form: the one an emoji needs for its colour form is kept in
+// text shown to people (see KeepsSelector); the tokenizer skips them all.
 //
 // Loading plain text, Markdown and HTML removes such characters; JSON Lines
 // bodies keep them (their byte offsets are fixed), so the tokenizer skips
