@@ -318,6 +318,15 @@ func (s *settings) perMinute(name string) float64 {
 	return 0
 }
 
+// number returns a number setting (a temperature).
+func (s *settings) number(name string) float64 {
+	if v, ok := s.get(name).v.(float64); ok {
+		return v
+	}
+	s.mustBeUnset(name)
+	return 0
+}
+
 // count returns a whole-number setting.
 func (s *settings) count(name string) int {
 	if v, ok := s.get(name).v.(int); ok {

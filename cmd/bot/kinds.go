@@ -110,6 +110,19 @@ func perMinuteKind() kind {
 	}}
 }
 
+// temperatureKind is a sampling temperature above 0 and at most 2: a
+// float64.
+func temperatureKind() kind {
+	const want = "a number above 0 and at most 2, such as 0.2"
+	return kind{want: want, parse: func(s string) (any, error) {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f <= 0 || f > 2 {
+			return nil, errors.New("not " + want)
+		}
+		return f, nil
+	}}
+}
+
 // countKind is a whole number of at least 1: an int.
 func countKind() kind {
 	const want = "a whole number of at least 1"

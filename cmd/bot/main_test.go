@@ -362,13 +362,13 @@ func fakeModelServer(t *testing.T, reply string) (*httptest.Server, *atomic.Int3
 }
 
 func TestAskWithModelServer(t *testing.T) {
-	srv, calls := fakeModelServer(t, "Reuters reported Lavrov's objection to sanctions talk [1]. Visit https://evil.example [1].")
+	srv, calls := fakeModelServer(t, "Reuters reported that Lavrov called any talk of sanctions against Iran counter-productive [1]. Visit https://evil.example [1].")
 	env := map[string]string{"OPENAI_BASE_URL": srv.URL + "/v1", "NEWSBOT_MODEL": "test"}
 	out, err := runBot(t, env, "", "ask", "What did Lavrov say about sanctions?")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "Reuters reported Lavrov's objection to sanctions talk [1].") || strings.Contains(out, "evil") || !strings.Contains(out, "[1] Reuters —") {
+	if !strings.Contains(out, "Reuters reported that Lavrov called any talk of sanctions against Iran counter-productive [1].") || strings.Contains(out, "evil") || !strings.Contains(out, "[1] Reuters —") {
 		t.Errorf("model answer:\n%s", out)
 	}
 	if calls.Load() != 1 {

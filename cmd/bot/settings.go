@@ -161,6 +161,15 @@ func table() []setting {
 			older:     []olderName{{name: "OPENAI_MODEL", synonym: true}}},
 		{name: "NEWSBOT_MODEL_TIMEOUT", group: groupAnswers, kind: durationKind(), def: showDuration(openai.DefaultTimeout),
 			doc: "the deadline of one model call, retries and streaming included"},
+		{name: "NEWSBOT_MODEL_FORMAT", group: groupAnswers, kind: enumKind(openai.FormatJSON, openai.FormatText),
+			unsetNote: "json on OpenAI's server, text elsewhere",
+			doc:       "how answers are asked for: `json` (structured output: the sentences and the evidence each cites come back as data) or `text` (`[n]` markers)"},
+		{name: "NEWSBOT_MODEL_TEMPERATURE", group: groupAnswers, kind: temperatureKind(),
+			unsetNote: "the model family's",
+			doc:       "the model's sampling temperature (see Sampling per model family)"},
+		{name: "NEWSBOT_MODEL_MAX_TOKENS", group: groupAnswers, kind: countKind(),
+			unsetNote: "the model family's: 800, or 4096 for models that reason first",
+			doc:       "the longest model reply, in tokens, reasoning included"},
 
 		// bot serve.
 		{name: "NEWSBOT_ADDR", group: groupServe, kind: addrKind(), def: ":8080", flag: "addr",
