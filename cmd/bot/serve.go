@@ -20,6 +20,8 @@ import (
 	"github.com/newsbot-dev/newsbot/adapters/chat"
 	"github.com/newsbot-dev/newsbot/adapters/httpapi"
 	"github.com/newsbot-dev/newsbot/adapters/prometheus"
+	"github.com/newsbot-dev/newsbot/corpus/datadir"
+	"github.com/newsbot-dev/newsbot/corpus/index"
 	"golang.org/x/time/rate"
 )
 
@@ -38,6 +40,10 @@ HTTP endpoints:
 The /v1 endpoints need "Authorization: Bearer TOKEN" when NEWSBOT_API_TOKEN is
 set, take bodies of at most 64 KiB, and allow each client NEWSBOT_HTTP_RATE
 questions a minute, NEWSBOT_HTTP_BURST at once.
+
+With feeds configured (NEWSBOT_FEEDS) it also polls them every
+NEWSBOT_WATCH_INTERVAL into the data directory, as "bot watch" does, and
+answers from what they add without a restart.
 
 On SIGTERM or Ctrl-C it stops taking questions and lets answers in flight
 finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT, then exits 0. On SIGHUP it reloads
@@ -68,6 +74,9 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 	s := e.newService()
 	defer s.close()
 	if err := e.addChatAdapters(s); err != nil {
+		return err
+	}
+	if err := e.addWatcher(s); err != nil {
 		return err
 	}
 	addr, err := s.listen(e.set.str("NEWSBOT_ADDR"), e.maxConnections())
@@ -173,6 +182,38 @@ func (e *environ) addChatAdapters(s *service) error {
 		}
 		s.tasks = append(s.tasks, task{name: a.name, started: "answering in " + a.name, run: a.run})
 	}
+	return nil
+}
+
+// addWatcher makes the feed watch a task when feeds are configured: it
+// polls them into the data directory, and when a poll adds articles, new
+// questions go to a bot over the new index (questions being answered
+// finish on the old one), so a new story is answerable within one
+// interval. Its polls are counted in the metrics.
+func (e *environ) addWatcher(s *service) error {
+	if len(e.feeds()) == 0 {
+		return nil
+	}
+	w, err := e.newWatcher(s.metrics)
+	if err != nil {
+		return err
+	}
+	w.Updated = func(ix *index.Index) {
+		label := watchedLabel(ix, w.Data, len(w.Feeds))
+		bot, _, err := e.newBot(datadir.Coverage{Index: ix, Label: label})
+		if err != nil {
+			s.log.Error("watch: new articles not answerable: the bot could not be rebuilt", "err", err)
+			return
+		}
+		s.gate.Open(bot)
+		s.log.Info("reloaded", "coverage", label)
+		fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", label)
+	}
+	s.tasks = append(s.tasks, task{
+		name:    "the feed watch",
+		started: fmt.Sprintf("watching %d feeds every %s", len(w.Feeds), showDuration(w.Interval)),
+		run:     w.Run,
+	})
 	return nil
 }
 

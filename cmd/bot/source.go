@@ -46,12 +46,16 @@ func defaultDataDir(getenv func(string) string) string {
 }
 
 // open finds the coverage to answer from (see datadir.Open): --corpus
-// files, else the data directory's ingested index when --data was given,
-// else the built-in coverage. log receives a line about each file refused
-// while indexing --corpus files, made safe for a terminal (cleanWriter).
+// files, else the data directory's ingested index when --data was given or
+// feeds are watched (empty until the watch adds to it), else the built-in
+// coverage. log receives a line about each file refused while indexing
+// --corpus files, made safe for a terminal (cleanWriter).
 func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 	var data string
 	corpus := e.set.paths("NEWSBOT_CORPUS")
+	if len(corpus) == 0 && len(e.feeds()) > 0 {
+		return e.watchedCoverage()
+	}
 	if e.set.given("NEWSBOT_DATA") || len(corpus) > 0 {
 		d, err := e.dataDir()
 		if err != nil {

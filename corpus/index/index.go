@@ -10,6 +10,7 @@
 package index
 
 import (
+	"iter"
 	"runtime"
 	"sync"
 
@@ -71,6 +72,21 @@ func (ix *Index) Len() int { return len(ix.articles) }
 
 // Sentences returns the number of sentences in the index.
 func (ix *Index) Sentences() int { return len(ix.sents) }
+
+// Articles yields the index's articles, in the order they were added (a
+// replaced article where the one it replaced was, or at the end).
+func (ix *Index) Articles() iter.Seq[corpus.Article] {
+	return func(yield func(corpus.Article) bool) {
+		if ix == nil {
+			return
+		}
+		for _, a := range ix.articles {
+			if !yield(a) {
+				return
+			}
+		}
+	}
+}
 
 // Article returns the article with the given ID.
 func (ix *Index) Article(id string) (corpus.Article, bool) {

@@ -46,6 +46,7 @@ func (ix *Index) Retrieve(ctx context.Context, question string, k int) ([]newsbo
 			Paragraph: h.Paragraph + 1,
 			Index:     h.Index + 1,
 			Outlet:    a.Outlet,
+			Wire:      a.Wire,
 			Title:     a.Title,
 			URL:       a.URL,
 			Author:    a.Author,

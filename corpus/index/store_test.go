@@ -94,12 +94,12 @@ func TestOpenRefusesCraftedIndex(t *testing.T) {
 			ix.terms[1] = ix.terms[0]
 		}},
 		{name: "a count of articles no file could hold", file: raw(uint64(1) << 40)},
-		{name: "a count of sentences the file cannot hold", file: raw(1, "id", "", "", "", 0, "", "", "", 0, "body", 0, 1000)},
-		{name: "nanoseconds of a second or more", file: raw(1, "id", "", "", "", 1, 0, 1_000_000_000, "", "", "", 0, "body", 0, 0, 0)},
-		{name: "a date flag other than 0 or 1", file: raw(1, "id", "", "", "", 2, "", "", "", 0, "body", 0, 0, 0)},
-		{name: "a title length over its field", file: raw(1, "id", "", "", "", 0, "", "", "", 0, "body", 1<<16, 0, 0)},
-		{name: "a paragraph over its field", file: raw(1, "id", "", "", "", 0, "", "", "", 0, "body", 0, 1, 0, 4, 1<<16, 1, 0)},
-		{name: "a count in a sentence over its field", file: raw(1, "id", "", "", "", 0, "", "", "", 0, "body", 0, 1, 0, 4, 0, 1, 1, "body", 1, 1, 0, 1<<16, 0, 0)},
+		{name: "a count of sentences the file cannot hold", file: raw(1, "id", "", "", "", 0, "", "", "", "", "", 0, "body", 0, 1000)},
+		{name: "nanoseconds of a second or more", file: raw(1, "id", "", "", "", 1, 0, 1_000_000_000, "", "", "", "", "", 0, "body", 0, 0, 0)},
+		{name: "a date flag other than 0 or 1", file: raw(1, "id", "", "", "", 2, "", "", "", "", "", 0, "body", 0, 0, 0)},
+		{name: "a title length over its field", file: raw(1, "id", "", "", "", 0, "", "", "", "", "", 0, "body", 1<<16, 0, 0)},
+		{name: "a paragraph over its field", file: raw(1, "id", "", "", "", 0, "", "", "", "", "", 0, "body", 0, 1, 0, 4, 1<<16, 1, 0)},
+		{name: "a count in a sentence over its field", file: raw(1, "id", "", "", "", 0, "", "", "", "", "", 0, "body", 0, 1, 0, 4, 0, 1, 1, "body", 1, 1, 0, 1<<16, 0, 0)},
 		{name: "bytes after the last term", file: raw(0, 0, 7)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -128,7 +128,7 @@ func TestOpenRefusesCraftedIndex(t *testing.T) {
 	if _, err := decode(encoded(t, Build(testArticles()))); err != nil {
 		t.Fatalf("the uncrafted index: %v", err)
 	}
-	if _, err := decode(raw(1, "id", "", "", "", 1, 0, 999_999_999, "", "", "", 0, "body", 0, 1, 0, 4, 0, 1, 1, "body", 1, 1, 0, 1, 0, 1, 0)); err != nil {
+	if _, err := decode(raw(1, "id", "", "", "", 1, 0, 999_999_999, "", "", "", "", "", 0, "body", 0, 1, 0, 4, 0, 1, 1, "body", 1, 1, 0, 1, 0, 1, 0)); err != nil {
 		t.Fatalf("the raw index the raw cases start from: %v", err)
 	}
 }
