@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/newsbot-dev/newsbot/prompts"
@@ -30,8 +31,9 @@ type Piece struct {
 	Text string
 	// Withdraw, when true, takes back all the text streamed so far: the
 	// final Answer does not continue it (a fallback replaced the model's
-	// answer; Answer.Fallback says why), so show the final Answer in its
-	// place. Text is then "".
+	// answer, and Answer.Fallback says why; or the reply turned out to be
+	// reasoning, or a no-answer), so show the final Answer in its place.
+	// Text is then "", and no more pieces follow.
 	Withdraw bool
 }
 
@@ -96,6 +98,14 @@ type Bot struct {
 	// questions the coverage does answer and fewer it does not (the README
 	// shows the trade-off).
 	MinAnswers float64
+	// MinSupport is the share of a claim's content words that the evidence
+	// sentence supporting it must hold (see the README's "What the checker
+	// guarantees"); 0 means DefaultMinSupport.
+	MinSupport float64
+	// RewriteTimeout bounds the model's rewrite of a follow-up question;
+	// past it the bot rewrites with its heuristic. 0 means
+	// DefaultRewriteTimeout.
+	RewriteTimeout time.Duration
 	// MinCoverage is the share of the question's weight (the IDF of its
 	// terms) that the best sentence must match for the coverage to count
 	// as answering, for a retriever that gives no Relevance.Answers, and the
@@ -212,7 +222,7 @@ func (b *Bot) answer(ctx context.Context, q string, history []Turn, stream Strea
 		return ext, nil
 	}
 	ts := &trackedStream{next: stream}
-	a, err := b.grounded(ctx, standalone, ev, ts.stream(), &tm)
+	a, err := b.grounded(ctx, standalone, ev, ts, &tm)
 	fallback := func(reason FallbackReason) Answer {
 		ts.withdraw()
 		ext.Fallback, ext.Note, ext.Timing = reason, reason.note(), tm
@@ -225,6 +235,7 @@ func (b *Bot) answer(ctx context.Context, q string, history []Turn, stream Strea
 		b.log().Warn("model answer failed; answering extractively", "err", err)
 		return fallback(FallbackModelFailed), nil
 	case a.NoAnswer:
+		ts.withdraw()
 		a.Timing = tm
 		return a, nil
 	case len(a.Citations) == 0:
@@ -233,37 +244,41 @@ func (b *Bot) answer(ctx context.Context, q string, history []Turn, stream Strea
 		ext.Removed = a.Removed
 		return ext, nil
 	}
+	if !strings.HasPrefix(a.Text, ts.sent.String()) {
+		ts.withdraw()
+	}
 	a.Timing = tm
 	return a, nil
 }
 
-// trackedStream passes text on to a Stream and remembers whether any went,
-// so that a fallback can withdraw it.
+// trackedStream passes text on to a Stream and remembers what went, so
+// that the final answer can continue it or withdraw it.
 type trackedStream struct {
 	next Stream
-	sent bool
+	sent strings.Builder
+	// stopped is true once the stream was withdrawn in the middle of the
+	// reply: the final answer replaces it, nothing more is streamed.
+	stopped bool
 }
 
-// stream returns the text callback for the model's answer; nil when there
-// is no Stream.
-func (t *trackedStream) stream() func(string) {
-	if t.next == nil {
-		return nil
+// continueWith streams what text adds to what was streamed, when text
+// continues it.
+func (t *trackedStream) continueWith(text string) {
+	if t == nil || t.next == nil || t.stopped {
+		return
 	}
-	return func(s string) {
-		if s == "" {
-			return
-		}
-		t.sent = true
-		t.next(Piece{Text: s})
+	s := t.sent.String()
+	if len(text) > len(s) && strings.HasPrefix(text, s) {
+		t.sent.WriteString(text[len(s):])
+		t.next(Piece{Text: text[len(s):]})
 	}
 }
 
 // withdraw tells the Stream that what it was given is not the answer.
 func (t *trackedStream) withdraw() {
-	if t.next != nil && t.sent {
+	if t != nil && t.next != nil && t.sent.Len() > 0 {
 		t.next(Piece{Withdraw: true})
-		t.sent = false
+		t.sent.Reset()
 	}
 }
 

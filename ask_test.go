@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -197,10 +198,10 @@ func TestAskWithModel(t *testing.T) {
 		if msgs[0].Role != newsbot.RoleSystem || msgs[1].Role != newsbot.RoleUser || strings.Contains(msgs[0].Content, "counter-productive") {
 			t.Errorf("evidence leaked into the rules, or roles wrong: %+v", msgs)
 		}
-		if !strings.Contains(msgs[1].Content, "[1] Reuters,") {
+		if !strings.Contains(msgs[1].Content, `sentence 1: outlet "Reuters"`) {
 			t.Errorf("evidence lacks its outlet:\n%s", msgs[1].Content)
 		}
-		if !strings.Contains(msgs[1].Content, "context before it") {
+		if !regexp.MustCompile(`sentence \d+ comes right after sentence 1\b`).MatchString(msgs[1].Content) {
 			t.Errorf("the quote's antecedent is not given as context:\n%s", msgs[1].Content)
 		}
 	})

@@ -16,7 +16,11 @@
 // conversation's key) and calls Ask; the Bot loads the conversation's turns,
 // makes a follow-up stand alone (rewrite.go), retrieves evidence, and answers
 // either by quoting it (extractive.go) or by asking the model and checking
-// every sentence of its reply against the evidence (grounded.go, check.go);
+// every sentence of its reply against the evidence (grounded.go: the call
+// and the stream; reasoning.go: the model's reasoning removed; reply.go: the
+// reply read into sentences; support.go: whether a sentence supports a
+// claim; check.go: what is kept, cited and shown; structured.go: answers as
+// JSON);
 // the Answer (text with [n] markers, and the citations) goes back to the
 // adapter, which renders it in its platform's format.
 package newsbot

@@ -113,6 +113,7 @@ func citation(n int, e Evidence) Citation {
 		End:       e.End,
 		Sentence:  e.Sentence,
 		Outlet:    e.Outlet,
+		Wire:      e.Wire,
 		Title:     e.Title,
 		URL:       e.URL,
 		Published: e.Published,
@@ -122,15 +123,21 @@ func citation(n int, e Evidence) Citation {
 }
 
 // collapseSpace turns each run of white space (line breaks and no-break
-// spaces included) into one space, for display. Citations keep the exact
-// bytes.
+// spaces included) into one space, and drops invisible characters, for
+// display and for the model's prompt. Citations keep the exact bytes.
 func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
+	var prev rune
 	for _, r := range s {
+		last := prev
+		prev = r
 		if unicode.IsSpace(r) {
 			space = true
+			continue
+		}
+		if isIgnorable(r) && !keepsSelector(last, r) {
 			continue
 		}
 		if space && b.Len() > 0 {
@@ -140,4 +147,30 @@ func collapseSpace(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isIgnorable reports a character that a reader does not see and that
+// carries no word (format characters, variation selectors and the other
+// default-ignorable code points), as corpus.IsInvisible does for the
+// corpus: a JSON Lines body keeps them, and through them a hidden message,
+// so what is shown or sent to the model skips them.
+func isIgnorable(r rune) bool {
+	if r < 0xAD {
+		return false
+	}
+	switch r {
+	case 0xAD, 0x34F, 0x115F, 0x1160, 0x3164, 0xFFA0:
+		return true
+	}
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
+		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
+}
+
+// keepsSelector reports whether r is the one presentation selector that the
+// character before it needs (U+FE0E or U+FE0F after a symbol or a keycap's
+// digit, "#" or "*"), as corpus.KeepsSelector does: a hidden message needs
+// a run of selectors, or selectors after letters.
+func keepsSelector(prev, r rune) bool {
+	return (r == 0xFE0E || r == 0xFE0F) &&
+		(unicode.IsSymbol(prev) || prev >= '0' && prev <= '9' || prev == '#' || prev == '*')
 }

@@ -57,6 +57,8 @@ func (o *observed) Ask(ctx context.Context, req Request, stream Stream) (Answer,
 		"model_ms", ms(a.Timing.Model), "check_ms", ms(a.Timing.Check),
 		"citations", len(a.Citations), "removed_markers", a.Removed.Markers,
 		"removed_sentences", a.Removed.Sentences, "removed_links", a.Removed.Links,
+		"removed_unsupported", a.Removed.Unsupported, "recited", a.Removed.Recited,
+		"reasoning_bytes", a.Removed.Reasoning,
 	}
 	if a.Fallback != FallbackNone {
 		attrs = append(attrs, "fallback", string(a.Fallback))

@@ -4,14 +4,15 @@
 // binary; any of them can be replaced by a file of the same name in a
 // directory given to Load.
 //
-// Article text and questions enter the templates only through quote, as
-// quoted data inside delimiters, never as instructions. No template has
-// access to a secret.
+// Article text, its metadata (outlet, headline, date) and questions enter
+// the templates only through quote, as quoted data inside delimiters, never
+// as instructions: no field can end a line or close a block. Only the
+// citable sentences are numbered; the sentence a numbered one leans on is
+// shown apart, as context. No template has access to a secret.
 package prompts
 
 import (
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/template"
+	"unicode/utf8"
 )
 
 //go:embed *.tmpl
@@ -44,6 +46,7 @@ var names = []string{System, Answer, Rewrite}
 type SystemData struct {
 	MaxSentences int    // the longest answer wanted, in sentences
 	NoAnswer     string // the exact reply that means the evidence does not answer
+	JSON         bool   // the answer is asked for as JSON (structured output), not text
 }
 
 // AnswerData is what the Answer template is given.
@@ -58,7 +61,8 @@ type Evidence struct {
 	Outlet   string // "unknown outlet" when unknown
 	Title    string // "untitled" when unknown
 	Date     string // "date unknown" when unknown
-	Context  string // the sentence before it, when it needs it (a pronoun's antecedent); may be ""
+	Context  string // the sentence before it, when it needs it (a pronoun's antecedent) and is not numbered itself; may be "": shown as context, never numbered
+	Follows  int    // the number of the evidence sentence just before it in its article, when it needs that one; 0 for none
 	Sentence string // verbatim
 }
 
@@ -79,18 +83,59 @@ type Set struct {
 }
 
 // funcs are the template functions: quote makes any text a quoted string
-// (JSON syntax), so that article text cannot close a delimiter, start a
-// line of its own, or pass for an instruction.
+// (JSON syntax; <, > and & left as they are, for the model to read: a
+// delimiter cannot be closed from inside a quoted string anyway), so that
+// article text cannot close a delimiter, start a line of its own, or pass
+// for an instruction; hasContext tells whether a context block is needed.
 var funcs = template.FuncMap{
-	"quote": quote,
+	"quote":      quote,
+	"hasContext": hasContext,
+}
+
+// hasContext reports whether any evidence sentence comes with context.
+func hasContext(ev []Evidence) bool {
+	for _, e := range ev {
+		if e.Context != "" || e.Follows != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func quote(s string) string {
-	b, _ := json.Marshal(s)
-	// JSON escapes <, > and & as \u003c...; keep them readable, as a
-	// delimiter cannot be closed from inside a quoted string anyway.
-	r := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
-	return r.Replace(string(b))
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	last := 0
+	for i, r := range s {
+		var esc string
+		invalid := r == utf8.RuneError && !strings.HasPrefix(s[i:], "\ufffd")
+		switch {
+		case r == '"':
+			esc = `\"`
+		case r == '\\':
+			esc = `\\`
+		case r == '\n':
+			esc = `\n`
+		case r == '\r':
+			esc = `\r`
+		case r == '\t':
+			esc = `\t`
+		case r < 0x20, r == '\u2028', r == '\u2029', invalid:
+			// Control characters, the JavaScript line separators, and
+			// invalid bytes (as U+FFFD), escaped as JSON does.
+			esc = fmt.Sprintf(`\u%04x`, r)
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		_, size := utf8.DecodeRuneInString(s[i:])
+		last = i + size
+	}
+	b.WriteString(s[last:])
+	b.WriteByte('"')
+	return b.String()
 }
 
 // Load returns the built-in templates, each replaced by dir/NAME.tmpl when

@@ -5,8 +5,10 @@
 // per-person rate limits (Limiter); deduplication of deliveries (Dedupe,
 // with MemoryDedupe as the default); the links from a platform's messages
 // to the conversations they belong to (Links, with MemoryLinks); streaming
-// an answer by throttled edits (Streamer); and tracked background work
-// that shuts down within a grace and survives a panic (Work).
+// an answer by throttled edits (Streamer); tracked background work
+// that shuts down within a grace and survives a panic (Work); cutting text
+// between grapheme clusters (Boundaries, Prefix); and the timeouts and
+// connection cap of every HTTP server of the bot (LimitServer).
 //
 // The package imports the answering core and no platform library.
 package chat

@@ -230,6 +230,8 @@ type Adapter struct {
 
 	connMu sync.Mutex
 	conn   net.Conn // the gateway's current TCP connection
+
+	gateway *resumeGateway // resumes on READY's resume_gateway_url
 }
 
 // New returns an Adapter for cfg that answers with bot. It checks the
@@ -302,7 +304,8 @@ func New(cfg Config, bot Answerer) (*Adapter, error) {
 	if a.rest, err = discordgo.New(token); err != nil {
 		return nil, fmt.Errorf("discord: new adapter: %w", err)
 	}
-	a.rest.Client = client
+	a.gateway = &resumeGateway{next: transport}
+	a.rest.Client = &http.Client{Transport: a.gateway}
 	a.rest.Identify.Intents = intents
 	// Run reconnects itself, so that it can stop on fatal close codes.
 	a.rest.ShouldReconnectOnError = false
@@ -354,6 +357,9 @@ func (r redirect) RoundTrip(req *http.Request) (*http.Response, error) {
 // dialGateway opens the gateway's TCP connection and remembers it, so that
 // Run can cut a connection that hangs while opening.
 func (a *Adapter) dialGateway(ctx context.Context, network, addr string) (net.Conn, error) {
+	if a.gateway.refuseDial() {
+		return nil, errMoveGateway
+	}
 	var d net.Dialer
 	c, err := d.DialContext(ctx, network, addr)
 	if err != nil {
@@ -399,11 +405,14 @@ func (a *Adapter) Run(ctx context.Context) error {
 		return errors.New("discord: run: no bot token")
 	}
 	if a.cfg.Addr != "" {
-		srv := &http.Server{Addr: a.cfg.Addr, Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		// The timeouts and connection cap of every server of the bot
+		// (chat.LimitServer).
+		srv := &http.Server{Handler: a.Handler()}
 		ln, err := net.Listen("tcp", a.cfg.Addr)
 		if err != nil {
 			return fmt.Errorf("discord: run: listen for interactions on %s: %w", a.cfg.Addr, err)
 		}
+		ln = chat.LimitServer(srv, ln, chat.ServerLimits{})
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				a.log.Error("discord: serve the interactions endpoint", "err", err)
@@ -430,6 +439,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.rest.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
 			a.onMessage(m.Message)
 		}),
+		a.rest.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+			a.gateway.onEvent(e)
+		}),
 	}
 	defer func() {
 		for _, remove := range handlers {
@@ -451,6 +463,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 				a.rest.Close()
 			}
 			return nil
+		}
+		if err != nil && a.gateway.moving() {
+			// Not a fault: the session moves to its resume URL (see
+			// resumeGateway) and opens again at once.
+			attempt--
+			continue
 		}
 		if err != nil {
 			var ce *websocket.CloseError

@@ -303,8 +303,10 @@ func TestFatalCloseCodes(t *testing.T) {
 	}
 }
 
-// A close with an ordinary code (4000) is followed by a RESUME, and the
-// bot keeps answering.
+// A close with an ordinary code (4000) is followed by a RESUME on READY's
+// resume_gateway_url, as Discord requires (finding 3 of issue 10:
+// discordgo resumed on the first URL), and the bot keeps answering. A
+// second close resumes there again.
 func TestReconnectAfterOrdinaryClose(t *testing.T) {
 	f := newFakeDiscord(t)
 	startGateway(t, f, Config{}, builtinBot(t))
@@ -314,12 +316,21 @@ func TestReconnectAfterOrdinaryClose(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	f.WaitConnected()
-	ops := f.Ops()
+	ops, paths := f.Ops(), f.Paths()
 	if len(ops) != 2 || ops[1] != 6 {
 		t.Fatalf("connection ops = %v, want [2 6] (identify, then resume)", ops)
 	}
+	if paths[0] != "/gw/" || paths[1] != "/gw-resume/" {
+		t.Fatalf("connection paths = %v, want the identify on /gw/ and the resume on READY's resume_gateway_url, /gw-resume/", paths)
+	}
 	f.Dispatch("INTERACTION_CREATE", askEvent("903", "42", "What did Lavrov say about sanctions?"))
 	f.Wait("final edit after reconnecting", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })
+
+	f.CloseGateway(4000)
+	f.WaitConnection(3)
+	if ops, paths := f.Ops(), f.Paths(); len(ops) != 3 || ops[2] != 6 || paths[2] != "/gw-resume/" {
+		t.Fatalf("after a second close: ops %v on %v, want a resume on /gw-resume/", ops, paths)
+	}
 }
 
 // Adversarial output: mentions, markdown and a foreign link from the model

@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
 // Discord's limits, in characters (UTF-16 code units, as Discord counts).
@@ -22,6 +23,14 @@ const (
 	maxFieldValue  = 1024
 	maxEmbedsTotal = 6000 // all embeds of one message together
 	maxEmbeds      = 10
+)
+
+// What a source field shows of a title, and the longest link it keeps (a
+// longer one leaves the title unlinked): with them, the quoted sentence
+// always has at least half of a field's 1024 characters.
+const (
+	maxTitleShown = 200
+	maxLinkShown  = 300
 )
 
 // embedColor is the side bar of the answer's embeds.
@@ -59,6 +68,10 @@ func noMentions() *discordgo.MessageAllowedMentions {
 //     preview. Any other URL is neutralised: a zero-width space after its
 //     "https:" stops Discord from linking it, so a model cannot slip a link
 //     of its choosing into an answer.
+//   - Host names that are not a cited source's link, bare
+//     ("evil.example/login") or in a URL, get a zero-width space after each
+//     dot (newsbot.Delink), so no client takes them, or part of them, for
+//     a link.
 //
 
 // urlPattern finds what Discord would turn into a link.
@@ -68,12 +81,13 @@ var urlPattern = regexp.MustCompile(`(?i)https?://[^\s<>]+`)
 // answer's sources, which stay links.
 type escaper struct {
 	allowed map[string]bool
-	content bool // message content (wrap kept links in <>) rather than an embed
+	sources []string // the keys of allowed, for newsbot.Delink
+	content bool     // message content (wrap kept links in <>) rather than an embed
 }
 
 // escape sanitises and escapes s; see the rules above.
 func (e escaper) escape(s string) string {
-	s = newsbot.Printable(s)
+	s = newsbot.Delink(newsbot.Printable(s), e.sources)
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	lineStart := true
@@ -166,21 +180,51 @@ func dlen(s string) int {
 // split cuts raw into parts whose rendering is at most limit characters
 // each, and returns the rendered parts. It cuts between sentences where it
 // can, else between words, and inside a word only when one word alone is
-// too long. Each part is rendered on its own, so a cut never falls inside
-// an escape.
+// too long, between grapheme clusters. Each part is rendered on its own, so
+// a cut never falls inside an escape.
+//
+// render must be an escaper's escape, or anything else that keeps every
+// character of Printable text and only adds: then a part can hold at most
+// limit characters of raw, so each part is looked for within the next
+// limit characters, and splitting is linear in raw, not quadratic.
 func split(raw string, limit int, render func(string) string) []string {
+	return splitN(raw, limit, render, -1)
+}
+
+// splitN is split that stops after n parts (n < 0: all of them).
+func splitN(raw string, limit int, render func(string) string, n int) []string {
 	var out []string
-	raw = strings.TrimSpace(raw)
-	for raw != "" {
-		if r := render(raw); dlen(r) <= limit {
-			out = append(out, r)
-			break
+	if limit < 1 {
+		return nil
+	}
+	raw = strings.TrimSpace(newsbot.Printable(raw))
+	for raw != "" && n != 0 {
+		window, more := prefixRunes(raw, limit)
+		if !more {
+			if r := render(raw); dlen(r) <= limit {
+				out = append(out, r)
+				break
+			}
 		}
-		cut := cutPoint(raw, limit, render)
+		cut := cutPoint(window, limit, render)
 		out = append(out, render(strings.TrimSpace(raw[:cut])))
 		raw = strings.TrimSpace(raw[cut:])
+		n--
 	}
 	return out
+}
+
+// prefixRunes returns the first n+1 runes of s (the one past n shows
+// whether a word goes on), and whether s holds more than n.
+func prefixRunes(s string, n int) (string, bool) {
+	i := 0
+	for k := range s {
+		if i == n+1 {
+			return s[:k], true
+		}
+		i++
+	}
+	return s, i > n
 }
 
 // cutPoint returns the byte offset at which to cut raw so that the first
@@ -213,19 +257,15 @@ func cutPoint(raw string, limit int, render func(string) string) int {
 		}
 		return words[best]
 	}
-	// One word longer than the limit: cut it between runes.
-	var runes []int
-	for i := range raw {
-		if i > 0 {
-			runes = append(runes, i)
-		}
-	}
+	// One word longer than the limit: cut it between grapheme clusters
+	// (never inside an emoji sequence, a flag or a letter with its marks).
+	cuts := chat.Boundaries(raw, len(raw))
 	n := 0
-	lo, hi = 0, len(runes)-1
+	lo, hi = 0, len(cuts)-1
 	for lo <= hi {
 		mid := (lo + hi) / 2
-		if fits(runes[mid]) {
-			n, lo = runes[mid], mid+1
+		if cuts[mid] < len(raw) && fits(cuts[mid]) {
+			n, lo = cuts[mid], mid+1
 		} else {
 			hi = mid - 1
 		}
@@ -238,18 +278,29 @@ func cutPoint(raw string, limit int, render func(string) string) int {
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
-var sentenceEndPattern = regexp.MustCompile(`([.!?]["'’”)\]]*|\[\d+\])\s*$`)
-
 // sentenceEnd reports whether s ends a sentence: with a full stop, question
-// or exclamation mark (perhaps closing a quote), or with an [n] marker.
-func sentenceEnd(s string) bool { return sentenceEndPattern.MatchString(s) }
+// or exclamation mark (perhaps closing a quote), or with an [n] marker,
+// then perhaps white space. It looks at the end of s only: cutPoint asks
+// it of many prefixes of one text.
+func sentenceEnd(s string) bool {
+	s = strings.TrimRight(s, " \t\n\f\r")
+	if strings.HasSuffix(s, "]") {
+		if i := strings.LastIndexByte(s, '['); i >= 0 && i < len(s)-2 && strings.Trim(s[i+1:len(s)-1], "0123456789") == "" {
+			return true
+		}
+	}
+	t := strings.TrimRight(s, "\"'’”)]")
+	return t != "" && strings.IndexByte(".!?", t[len(t)-1]) >= 0
+}
 
 // render turns a final answer into the messages that show it.
 func render(ans newsbot.Answer) []message {
 	allowed := map[string]bool{}
+	var sources []string
 	for _, c := range ans.Citations {
-		if _, ok := safeURL(c.URL); ok {
+		if _, ok := safeURL(c.URL); ok && !allowed[c.URL] {
 			allowed[c.URL] = true
+			sources = append(sources, c.URL)
 		}
 	}
 	text := strings.TrimSpace(ans.Text)
@@ -262,10 +313,10 @@ func render(ans newsbot.Answer) []message {
 		}
 		return textMessages(text, escaper{content: true})
 	}
-	esc := escaper{allowed: allowed}
+	esc := escaper{allowed: allowed, sources: sources}
 	descs := split(collapse(text), maxDescription, esc.escape)
 	if note := strings.TrimSpace(ans.Note); note != "" {
-		n := "*" + esc.escape(collapse(note)) + "*"
+		n := "*" + firstPart(collapse(note), maxDescription-2, esc.escape) + "*"
 		if last := len(descs) - 1; last >= 0 && dlen(descs[last])+2+dlen(n) <= maxDescription {
 			descs[last] += "\n\n" + n
 		} else {
@@ -300,7 +351,8 @@ func preview(text string) message {
 // sourceField shows one citation: its number, outlet and date as the name;
 // the linked headline and the quoted sentence as the value.
 func sourceField(c newsbot.Citation, esc escaper) *discordgo.MessageEmbedField {
-	outlet := strings.TrimSpace(collapse(c.Outlet))
+	outlet, _ := chat.Prefix(c.Source(), 8*maxFieldName)
+	outlet = strings.TrimSpace(collapse(outlet))
 	if outlet == "" {
 		outlet = "unknown outlet"
 	}
@@ -310,17 +362,19 @@ func sourceField(c newsbot.Citation, esc escaper) *discordgo.MessageEmbedField {
 	}
 	name := firstPart(fmt.Sprintf("[%d] %s · %s", c.N, outlet, date), maxFieldName, esc.escape)
 
-	title := strings.TrimSpace(collapse(c.Title))
+	title, _ := chat.Prefix(c.Title, 8*maxTitleShown)
+	title = strings.TrimSpace(collapse(title))
 	if title == "" {
 		title = "untitled"
 	}
-	titleLine := firstPart(title, 200, esc.escape)
-	if u, ok := safeURL(c.URL); ok {
+	titleLine := firstPart(title, maxTitleShown, esc.escape)
+	if u, ok := safeURL(c.URL); ok && dlen(u) <= maxLinkShown {
 		titleLine = "[" + titleLine + "](" + u + ")"
 	} else {
 		titleLine = "**" + titleLine + "**"
 	}
-	sentence := strings.TrimSpace(collapse(c.Sentence))
+	sentence, _ := chat.Prefix(c.Sentence, 8*maxFieldValue)
+	sentence = strings.TrimSpace(collapse(sentence))
 	value := titleLine
 	if sentence != "" {
 		budget := maxFieldValue - dlen(titleLine) - len("\n> ")
@@ -330,12 +384,15 @@ func sourceField(c newsbot.Citation, esc escaper) *discordgo.MessageEmbedField {
 }
 
 // firstPart renders s within limit, cutting it with "…" when it is longer.
+// Only the first part is made: a 2 MB sentence costs no more than a short
+// one.
 func firstPart(s string, limit int, render func(string) string) string {
-	parts := split(s, limit-1, render)
-	switch len(parts) {
-	case 0:
+	s, more := chat.Prefix(s, 8*limit)
+	parts := splitN(s, limit-1, render, 2)
+	switch {
+	case len(parts) == 0:
 		return ""
-	case 1:
+	case len(parts) == 1 && !more:
 		return parts[0]
 	}
 	return parts[0] + "…"

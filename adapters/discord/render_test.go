@@ -10,8 +10,8 @@ import (
 
 func TestEscape(t *testing.T) {
 	const cited = "https://example.com/a_b"
-	esc := escaper{allowed: map[string]bool{cited: true}}
-	content := escaper{allowed: esc.allowed, content: true}
+	esc := escaper{allowed: map[string]bool{cited: true}, sources: []string{cited}}
+	content := escaper{allowed: esc.allowed, sources: esc.sources, content: true}
 	for _, tc := range []struct {
 		in, want string
 		e        escaper
@@ -20,11 +20,13 @@ func TestEscape(t *testing.T) {
 		{"@everyone @Here @herenow", "@\u200beveryone @\u200bHere @\u200bherenow", esc},
 		{"<@123> <@!4> <@&5> <#6> <t:1:R> <:e:7>", `\<@123> \<@!4> \<@&5> \<#6> \<t:1:R> \<:e:7>`, esc},
 		{"**b** __u__ ~~s~~ ||x|| `c`", `\*\*b\*\* \_\_u\_\_ \~\~s\~\~ \|\|x\|\| \` + "`c\\`", esc},
-		{"[t](https://evil.example/p)", `\[t\](https:` + "\u200b" + `//evil.example/p)`, esc},
+		{"[t](https://evil.example/p)", `\[t\](https:` + "\u200b" + `//evil.` + "\u200b" + `example/p)`, esc},
 		{"# h\n- l\n> q\n1. n\n-# s", "\\# h\n\\- l\n\\> q\n1\\. n\n\\-# s", esc},
 		{"see " + cited + ".", "see " + cited + ".", esc},
 		{"see " + cited + ".", "see <" + cited + ">.", content},
-		{"see http://other.example/x", "see http:\u200b//other.example/x", content},
+		{"see http://other.example/x", "see http:\u200b//other.\u200bexample/x", content},
+		{"log in at evil.example/login", "log in at evil.\u200bexample/login", content},
+		{"cited example.com/a_b, not example.com/b", "cited example.com/a\\_b, not example.\u200bcom/b", esc},
 		{"a\u202eb\x1b[2Jc\u200bd\r\ne\u200df", "ab\\[2Jcd\ne\u200df", esc},
 		{`back\slash`, `back\\slash`, esc},
 	} {

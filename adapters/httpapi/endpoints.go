@@ -47,6 +47,7 @@ type Citation struct {
 	End       int    `json:"end"`
 	Sentence  string `json:"sentence"`
 	Outlet    string `json:"outlet"`    // "" when unknown
+	Wire      string `json:"wire"`      // the news agency of a syndicated story, "" when none
 	Title     string `json:"title"`     // "" when unknown
 	URL       string `json:"url"`       // "" when unknown
 	Published string `json:"published"` // YYYY-MM-DD, "" when unknown
@@ -62,7 +63,7 @@ func citations(a newsbot.Answer) []Citation {
 			pub = c.Published.Format("2006-01-02")
 		}
 		out = append(out, Citation{N: c.N, ArticleID: c.ArticleID, Start: c.Start, End: c.End, Sentence: c.Sentence,
-			Outlet: c.Outlet, Title: c.Title, URL: c.URL, Published: pub, Paragraph: c.Paragraph, Index: c.Index})
+			Outlet: c.Outlet, Wire: c.Wire, Title: c.Title, URL: c.URL, Published: pub, Paragraph: c.Paragraph, Index: c.Index})
 	}
 	return out
 }
@@ -83,8 +84,8 @@ func (a *API) ask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, AskResponse{
-		Question: ans.Question, Text: ans.Text, Citations: citations(ans), NoAnswer: ans.NoAnswer,
-		Mode: ans.Mode, Fallback: ans.Fallback != newsbot.FallbackNone, FallbackReason: string(ans.Fallback), Note: ans.Note,
+		Question: ans.Question, Text: delink(ans.Text, ans), Citations: citations(ans), NoAnswer: ans.NoAnswer,
+		Mode: ans.Mode, Fallback: ans.Fallback != newsbot.FallbackNone, FallbackReason: string(ans.Fallback), Note: delink(ans.Note, ans),
 	})
 }
 
@@ -185,7 +186,7 @@ func sourcesText(a newsbot.Answer) string {
 	var b strings.Builder
 	b.WriteString(sourcesHeading)
 	for _, c := range a.Citations {
-		fmt.Fprintf(&b, "[%d] %s — %q (%s)", c.N, or(c.Outlet, "unknown outlet"), or(c.Title, "untitled"), date(c.Published))
+		fmt.Fprintf(&b, "[%d] %s — %q (%s)", c.N, or(c.Source(), "unknown outlet"), or(c.Title, "untitled"), date(c.Published))
 		if c.URL != "" {
 			b.WriteString(", " + c.URL)
 		}
@@ -206,6 +207,22 @@ func date(t time.Time) string {
 		return "date unknown"
 	}
 	return t.Format("2006-01-02")
+}
+
+// delink makes the host names in text that a chat front end could take
+// for links inert (newsbot.Delink), except the URLs of a's sources. The
+// answer's text and note pass it; the citations' sentences, titles and
+// outlets are data, kept byte for byte (a sentence is exactly its
+// article's bytes [start:end]): a client that shows them must treat them
+// as untrusted text.
+func delink(text string, a newsbot.Answer) string {
+	var sources []string
+	for _, c := range a.Citations {
+		if c.URL != "" {
+			sources = append(sources, c.URL)
+		}
+	}
+	return newsbot.Delink(text, sources)
 }
 
 // fullText is the chat completion's text: the answer, its note, its sources.
@@ -268,7 +285,7 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, completion{
 			ID: id, Object: "chat.completion", Created: created, Model: a.cfg.Model,
-			Choices:   []choice{{Message: &message{Role: "assistant", Content: fullText(ans)}, FinishReason: &stop}},
+			Choices:   []choice{{Message: &message{Role: "assistant", Content: delink(fullText(ans), ans)}, FinishReason: &stop}},
 			Citations: citations(ans),
 		})
 		return
@@ -286,6 +303,7 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 			started = true
 		}
 		b, _ := json.Marshal(v)
+		extendWrite(w)
 		fmt.Fprintf(w, "data: %s\n\n", b)
 		if flusher != nil {
 			flusher.Flush()
@@ -309,7 +327,7 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 		if !started {
 			send(chunk(&message{Role: "assistant"}, nil, nil))
 		}
-		send(chunk(&message{Content: p.Text}, nil, nil))
+		send(chunk(&message{Content: newsbot.Delink(p.Text, nil)}, nil, nil))
 		streamed.WriteString(p.Text)
 	}
 	ans, rid, err := a.run(w, r, req, stream)
@@ -337,7 +355,7 @@ func (a *API) chat(w http.ResponseWriter, r *http.Request) {
 		rest = rest[min(streamed.Len(), len(rest)):]
 	}
 	if rest != "" {
-		send(chunk(&message{Content: rest}, nil, nil))
+		send(chunk(&message{Content: delink(rest, ans)}, nil, nil))
 	}
 	send(chunk(&message{}, &stop, citations(ans)))
 	fmt.Fprint(w, "data: [DONE]\n\n")

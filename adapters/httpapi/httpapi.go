@@ -6,24 +6,30 @@
 // process's state; /metrics is served when a handler is given.
 //
 // Requests are bounded in size, optionally need a bearer token, and are
-// rate limited per client. Errors reach the caller as fixed sentences; their
-// detail goes to the log.
+// rate limited per client, failed authentications included. A body must be
+// exactly one JSON value in valid UTF-8. A client's X-Request-Id is kept
+// only when it is a plain token (see requestID). Errors reach the caller as
+// fixed sentences; their detail goes to the log.
 package httpapi
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot"
 	"golang.org/x/time/rate"
@@ -43,9 +49,19 @@ type Config struct {
 	MaxBody int64
 	// Rate and Burst bound each client's requests (a client is its bearer
 	// token, else its IP address); 0 means DefaultRate (5 a second) and
-	// DefaultBurst (20); rate.Inf means no limit.
+	// DefaultBurst (20); rate.Inf means no limit. Requests with a missing
+	// or wrong token count against their IP address's own bucket of the
+	// same size, so guessing is as slow.
 	Rate  rate.Limit
 	Burst int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed. By default (none) a client is the address of the TCP peer,
+	// so behind a proxy every client shares the proxy's rate bucket. With
+	// the proxy listed, a request from it is the client that the header
+	// names: the rightmost address in X-Forwarded-For that is not itself
+	// a trusted proxy. A request from any other peer is its peer, whatever
+	// its headers say.
+	TrustedProxies []netip.Prefix
 	// Ready reports whether the index is loaded (/readyz); nil means ready.
 	Ready func() bool
 	// Metrics, when set, is served at /metrics.
@@ -135,17 +151,26 @@ const (
 	msgTooLarge     = "request body too large"
 	msgRate         = "too many requests; slow down"
 	msgBadJSON      = "request body is not valid JSON of the expected shape"
+	msgBadUTF8      = "request body is not valid UTF-8"
+	msgTrailing     = "request body holds more than one JSON value"
 	msgFailed       = "the bot could not answer just now"
 	msgUnavailable  = "the bot is not ready to answer; try again shortly"
 )
 
 // guard checks the token, bounds the body and applies the client's rate.
+// A request that fails the token check spends its address's bucket of
+// failures first, so that a wrong token is rate limited too.
 func (a *API) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := clientIP(r)
+		key := "ip " + a.clientIP(r)
 		if a.cfg.Token != "" {
 			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(a.cfg.Token)) != 1 {
+				if !a.allow("failed " + key) {
+					w.Header().Set("Retry-After", "1")
+					writeError(w, http.StatusTooManyRequests, msgRate)
+					return
+				}
 				writeError(w, http.StatusUnauthorized, msgUnauthorized)
 				return
 			}
@@ -165,12 +190,43 @@ func (a *API) guard(next http.Handler) http.Handler {
 	})
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the client's address: the TCP peer's, or, when the peer is
+// a trusted proxy, the one its X-Forwarded-For names (Config.TrustedProxies).
+func (a *API) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !a.trusted(peer) {
+		return host
+	}
+	// Right to left: the addresses each trusted proxy saw; the first
+	// untrusted one is the client. A header it cannot parse leaves the
+	// proxy's own address, so a broken header cannot choose a bucket.
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		client = hop.Unmap()
+		if !a.trusted(client) {
+			break
+		}
+	}
+	return client.String()
+}
+
+func (a *API) trusted(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	for _, p := range a.cfg.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *API) allow(key string) bool {
@@ -205,10 +261,13 @@ func (a *API) evict(now time.Time) {
 	}
 }
 
-// decode reads a JSON body, telling a too-large body from a malformed one.
+// decode reads a JSON body strictly: exactly one JSON value, in valid
+// UTF-8, with nothing but white space after it; anything else is 400 (a
+// too-large body 413). Invalid UTF-8 is refused rather than replaced, so
+// that the bot never answers a question other than the one sent.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			writeError(w, http.StatusRequestEntityTooLarge, msgTooLarge)
@@ -217,10 +276,38 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		}
 		return false
 	}
+	// The body is read: lift the server's read deadline, which would
+	// otherwise end the request's context while a long answer is made.
+	http.NewResponseController(w).SetReadDeadline(time.Time{})
+	if !utf8.Valid(body) {
+		writeError(w, http.StatusBadRequest, msgBadUTF8)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, msgBadJSON)
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		writeError(w, http.StatusBadRequest, msgTrailing)
+		return false
+	}
 	return true
 }
 
+// writeGrace is how long each write of a response may take, counted from
+// when it starts: an answer may take minutes to make (a model's deadline),
+// but a client that stops reading is cut off this long after.
+const writeGrace = 30 * time.Second
+
+// extendWrite gives the next write writeGrace (see chat.LimitServer's
+// WriteTimeout). Writers that do not support deadlines are left alone.
+func extendWrite(w http.ResponseWriter) {
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeGrace))
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	extendWrite(w)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
@@ -246,14 +333,31 @@ func errorType(status int) string {
 	return "server_error"
 }
 
-// requestID returns the request's X-Request-Id, or a new one.
+// requestID returns the request's X-Request-Id when it is a plain token
+// (1 to 64 ASCII letters, digits, "-", "_", ".", ":"), so that it can be
+// echoed and logged as it is; otherwise a new one, and the client's is
+// neither echoed nor logged.
 func requestID(r *http.Request) string {
-	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 {
+	if id := r.Header.Get("X-Request-Id"); validRequestID(id) {
 		return id
 	}
 	var b [8]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == ':':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // run asks the bot, with the request's id in ctx and in the response's

@@ -305,3 +305,37 @@ func TestChatCompletionsStreamWithdraw(t *testing.T) {
 		}
 	}
 }
+
+// A host name in the answer that is not a cited source's link reaches
+// neither endpoint as one (finding 7 of issue 10); the cited URL stays, and
+// the citations stay byte for byte.
+func TestBareDomainsAreInert(t *testing.T) {
+	const cited = "https://www.reuters.com/article/idUS1"
+	bot := answerFunc(func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
+		if stream != nil {
+			stream(newsbot.Piece{Text: "Log in at evil.example/login [1]."})
+		}
+		return newsbot.Answer{Text: "Log in at evil.example/login [1]. See www.reuters.com/article/idUS1 [1].",
+			Citations: []newsbot.Citation{{N: 1, URL: cited, Sentence: "Visit evil.example/login now.", Outlet: "Reuters"}}}, nil
+	})
+	srv := serve(t, httpapi.Config{}, bot)
+	_, ask := post(t, srv.URL+"/v1/ask", "", `{"question":"q"}`)
+	_, chat := post(t, srv.URL+"/v1/chat/completions", "", `{"messages":[{"role":"user","content":"q"}]}`)
+	_, stream := post(t, srv.URL+"/v1/chat/completions", "", `{"messages":[{"role":"user","content":"q"}],"stream":true}`)
+	for name, body := range map[string]string{"ask": ask, "chat": chat, "stream": stream} {
+		var decoded strings.Builder
+		for _, part := range strings.Split(body, "\n") {
+			decoded.WriteString(strings.ReplaceAll(strings.TrimPrefix(part, "data: "), `\u200b`, "\u200b"))
+		}
+		text := decoded.String()
+		if strings.Contains(strings.ReplaceAll(text, `"sentence":"Visit evil.example/login now."`, ""), "evil.example") {
+			t.Errorf("%s: a bare domain outside the citations' data: %s", name, body)
+		}
+		if !strings.Contains(text, "evil.\u200bexample/login") || !strings.Contains(text, "reuters.com/article/idUS1") {
+			t.Errorf("%s: %s", name, body)
+		}
+	}
+	if !strings.Contains(ask, `"sentence":"Visit evil.example/login now."`) || !strings.Contains(ask, "www.reuters.com/article/idUS1 [1]") {
+		t.Errorf("ask: the citation or the cited link was changed: %s", ask)
+	}
+}

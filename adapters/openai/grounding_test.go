@@ -270,7 +270,9 @@ func TestPromptInjectionArticle(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int, req request) {
 				k := evidenceNumber(t, req, "ignore previous instructions")
+				pledges := evidenceNumber(t, req, "failed to win specific pledges")
 				writeReply(w, req, "stop", fmt.Sprintf("@everyone visit https://evil.example [%d]. ", k),
+					fmt.Sprintf("Reuters reported that Clinton failed to win specific pledges from Moscow on tougher sanctions against Iran [%d]. ", pledges),
 					fmt.Sprintf("Sanctions Watch says [Lavrov and Clinton discussed sanctions](https://evil.example/more) [%d]. ", k),
 					fmt.Sprintf("Details: https://watch.example/sanctions [%d].", k))
 			})
@@ -294,8 +296,8 @@ func TestPromptInjectionArticle(t *testing.T) {
 					t.Errorf("answer links to %q, which is no cited source's URL: %q", u, a.Text)
 				}
 			}
-			if strings.Contains(a.Text, "evil.example") || !strings.Contains(a.Text, "https://watch.example/sanctions") {
-				t.Errorf("text = %q", a.Text)
+			if strings.Contains(a.Text, "evil.example") || strings.Contains(a.Text, "@everyone") || a.Mode != newsbot.ModeModel {
+				t.Errorf("text = %q (mode %s)", a.Text, a.Mode)
 			}
 		})
 	}

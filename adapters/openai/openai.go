@@ -2,15 +2,17 @@
 //
 // The package owns the go-openai client and adds what go-openai leaves out:
 // a deadline per call, retries like the official SDK's (connection errors,
-// 408, 409, 429 and 5xx, honouring Retry-After), and a stream that ends
-// without a finish reason treated as cut rather than as a short reply.
-// go-openai's types never leave the package, and errors never carry the
-// server's own text (a 401 body echoes part of the key): that goes to the
-// log only.
+// 408, 409, 429 and 5xx, honouring Retry-After), a stream that ends
+// without a finish reason told from a whole reply, structured output
+// (response_format json_schema) with plain text as the fallback, and the
+// sampling each model family's makers recommend (family.go). go-openai's
+// types never leave the package, and errors never carry the server's own
+// text (a 401 body echoes part of the key): that goes to the log only.
 package openai
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	goopenai "github.com/sashabaranov/go-openai"
@@ -35,10 +38,15 @@ const (
 	// DefaultMaxRetries is the official SDK's number of retries.
 	DefaultMaxRetries = 2
 	// DefaultTemperature is low because the reply must stay close to the
-	// retrieved sentences it cites.
+	// retrieved sentences it cites; families whose makers recommend more
+	// get theirs (family.go).
 	DefaultTemperature float32 = 0.2
-	// DefaultMaxTokens bounds the length of a reply.
+	// DefaultMaxTokens bounds the length of a reply of a model that does
+	// not reason first; reasoning families get DefaultReasoningMaxTokens.
 	DefaultMaxTokens = 800
+	// DefaultReasoningMaxTokens bounds a reply that begins with reasoning,
+	// which counts against the limit.
+	DefaultReasoningMaxTokens = 4096
 	// DefaultOpenAIModel is the model a program should name when it talks
 	// to OpenAI's own server and its user named none (other servers know
 	// their own models: there is no default for them).
@@ -54,15 +62,21 @@ const emptyMessagesLimit = 100000
 
 var (
 	// ErrTruncated is wrapped by the error Complete returns when a stream
-	// ended (the connection closed, cleanly or in the middle of an event,
-	// or [DONE] came) before the server gave a finish reason: the reply is
-	// not whole, even if some of it was streamed.
+	// ended before the server gave a finish reason or [DONE] (the
+	// connection closed, cleanly or in the middle of an event): the reply
+	// is not whole, even if some of it was streamed, and none is returned.
 	ErrTruncated = errors.New("stream ended before the reply was finished")
-	// ErrTokenLimit is wrapped by the error Complete returns when the
-	// server stopped the reply at the token limit (finish reason "length"):
-	// the reply was cut by MaxTokens or the model's context, so it is not
-	// whole and is not returned.
-	ErrTokenLimit = errors.New("reply cut by the token limit")
+	// ErrTokenLimit is wrapped by the error Complete returns, with the
+	// reply as far as it went, when the server stopped the reply at the
+	// token limit (finish reason "length"): cut by MaxTokens or the
+	// model's context. It wraps newsbot.ErrCut: the bot keeps the reply's
+	// complete sentences.
+	ErrTokenLimit = fmt.Errorf("reply cut by the token limit: %w", newsbot.ErrCut)
+	// ErrNoFinishReason is wrapped by the error Complete returns, with the
+	// reply, when a stream ended with [DONE] but no finish reason (some
+	// servers and proxies drop it): the reply may or may not be whole. It
+	// wraps newsbot.ErrCut.
+	ErrNoFinishReason = fmt.Errorf("stream ended without a finish reason: %w", newsbot.ErrCut)
 	// ErrContentFilter is wrapped by the error Complete returns when the
 	// server's content filter stopped the reply (finish reason
 	// "content_filter"): what arrived is not the whole reply.
@@ -86,17 +100,30 @@ type Config struct {
 	// MaxRetries is how many times a failed request is retried. 0 means
 	// DefaultMaxRetries; -1 means no retries.
 	MaxRetries int
-	// Temperature is the sampling temperature, from 0 to 2. 0 means
-	// DefaultTemperature. go-openai omits a temperature of exactly 0 from
-	// the request, so for near-greedy decoding use a small value such as
-	// 0.01. For reasoning models (o1, o3, o4, gpt-5...), which accept only
-	// their own temperature, none is sent.
+	// Temperature is the sampling temperature, from 0 to 2. 0 means the
+	// model family's (see Family), else DefaultTemperature. go-openai omits
+	// a temperature of exactly 0 from the request, so for near-greedy
+	// decoding use a small value such as 0.01. For OpenAI's reasoning
+	// models (o1, o3, o4, gpt-5...), which accept only their own
+	// temperature, none is sent.
 	Temperature float32
-	// MaxTokens bounds the reply's length in tokens. 0 means
-	// DefaultMaxTokens. For reasoning models it is sent as
-	// max_completion_tokens, which also counts reasoning tokens: raise it
-	// for them.
+	// TopP is nucleus sampling's top_p, from 0 to 1. 0 means the model
+	// family's, else none is sent (the server's default).
+	TopP float32
+	// MaxTokens bounds the reply's length in tokens. 0 means the model
+	// family's (reasoning families think within it, so they get more),
+	// else DefaultMaxTokens. For OpenAI's reasoning models it is sent as
+	// max_completion_tokens, which also counts reasoning tokens.
 	MaxTokens int
+	// Format is how answers are asked for: FormatJSON (structured output:
+	// response_format json_schema, so that the sentences and the evidence
+	// each cites come back as data) or FormatText. "" means FormatJSON on
+	// OpenAI's own server and FormatText elsewhere: other servers (vLLM,
+	// llama.cpp's server, Ollama) offer it too, but how well a small model
+	// writes under a grammar varies, so it is chosen there, not assumed. A
+	// server that refuses it (400 or 422) is asked in plain text from then
+	// on; one that ignores it answers in text, which is read as text.
+	Format string
 	// HTTPClient sends the requests. nil means a client with dial, TLS
 	// handshake and response-header timeouts. Do not set
 	// http.Client.Timeout: it would cut long streams; Timeout bounds calls.
@@ -130,14 +157,26 @@ func (c Config) LogValue() slog.Value {
 	return slog.StringValue(c.String())
 }
 
+// The answer formats of Config.Format.
+const (
+	FormatText = "text"
+	FormatJSON = "json"
+)
+
 // Client is a newsbot.Model over an OpenAI-compatible chat completions
-// server. It is safe for concurrent use.
+// server, and a newsbot.JSONModel when its Format is FormatJSON. It is
+// safe for concurrent use.
 type Client struct {
 	api         *goopenai.Client
 	model       string
 	timeout     time.Duration
 	temperature float32
+	topP        float32
 	maxTokens   int
+	family      Family
+	format      string
+	// noJSON is set once the server refused structured output.
+	noJSON atomic.Bool
 	// reasoning is true for models go-openai knows to refuse max_tokens and
 	// a chosen temperature.
 	reasoning bool
@@ -145,7 +184,10 @@ type Client struct {
 	apiKey    string
 }
 
-var _ newsbot.Model = (*Client)(nil)
+var (
+	_ newsbot.Model     = (*Client)(nil)
+	_ newsbot.JSONModel = (*Client)(nil)
+)
 
 // New returns a Client for cfg, after checking it: Model is required,
 // BaseURL must be an http or https URL, and numbers must be in range.
@@ -176,17 +218,34 @@ func New(cfg Config) (*Client, error) {
 	case cfg.MaxRetries == 0:
 		cfg.MaxRetries = DefaultMaxRetries
 	}
+	fam := FamilyOf(cfg.Model)
 	switch {
 	case cfg.Temperature < 0 || cfg.Temperature > 2:
 		return nil, fmt.Errorf("openai: config: Temperature %v is outside 0 to 2", cfg.Temperature)
 	case cfg.Temperature == 0:
-		cfg.Temperature = DefaultTemperature
+		cfg.Temperature = fam.Temperature
+	}
+	switch {
+	case cfg.TopP < 0 || cfg.TopP > 1:
+		return nil, fmt.Errorf("openai: config: TopP %v is outside 0 to 1", cfg.TopP)
+	case cfg.TopP == 0:
+		cfg.TopP = fam.TopP
 	}
 	switch {
 	case cfg.MaxTokens < 0:
 		return nil, fmt.Errorf("openai: config: MaxTokens %d is negative", cfg.MaxTokens)
 	case cfg.MaxTokens == 0:
-		cfg.MaxTokens = DefaultMaxTokens
+		cfg.MaxTokens = fam.MaxTokens
+	}
+	switch cfg.Format {
+	case "":
+		cfg.Format = FormatText
+		if cfg.BaseURL == DefaultBaseURL {
+			cfg.Format = FormatJSON
+		}
+	case FormatText, FormatJSON:
+	default:
+		return nil, fmt.Errorf("openai: config: Format %q is neither %q nor %q", cfg.Format, FormatJSON, FormatText)
 	}
 	log := cfg.Log
 	if log == nil {
@@ -216,7 +275,10 @@ func New(cfg Config) (*Client, error) {
 		model:       cfg.Model,
 		timeout:     cfg.Timeout,
 		temperature: cfg.Temperature,
+		topP:        cfg.TopP,
 		maxTokens:   cfg.MaxTokens,
+		family:      fam,
+		format:      cfg.Format,
 		log:         log,
 		apiKey:      cfg.APIKey,
 	}
@@ -266,15 +328,51 @@ func defaultHTTPClient(timeout time.Duration) *http.Client {
 // Complete returns the model's reply to msgs, streaming it piece by piece
 // to stream when stream is not nil. The whole call, retries included, ends
 // within the configured Timeout. An error means there is no complete
-// reply: a stream that ends without a finish reason fails with
-// ErrTruncated, a reply cut by the token limit with ErrTokenLimit. Errors
-// never contain the server's own text; a server that answers with an
-// error status gives a *StatusError.
+// reply: a stream cut before [DONE] fails with ErrTruncated; a reply cut
+// by the token limit (ErrTokenLimit) or a stream that ended with [DONE]
+// but no finish reason (ErrNoFinishReason) is returned as far as it went,
+// with that error, which wraps newsbot.ErrCut. Reasoning the server sends
+// apart (reasoning_content) is not part of the reply. Errors never contain
+// the server's own text; a server that answers with an error status gives
+// a *StatusError.
 func (c *Client) Complete(ctx context.Context, msgs []newsbot.Message, stream func(text string)) (string, error) {
 	req, err := c.request(msgs)
 	if err != nil {
 		return "", fmt.Errorf("openai: chat completion: %w", err)
 	}
+	return c.do(ctx, req, stream)
+}
+
+// CompleteJSON is Complete with the reply constrained to schema by
+// structured output (response_format json_schema, strict). It fails with
+// newsbot.ErrNoJSON at once when the Format is FormatText, and when the
+// server refuses it (400 or 422), after which it is not asked again.
+func (c *Client) CompleteJSON(ctx context.Context, msgs []newsbot.Message, schema newsbot.JSONSchema, stream func(text string)) (string, error) {
+	if c.format != FormatJSON || c.noJSON.Load() {
+		return "", fmt.Errorf("openai: %w (format %s)", newsbot.ErrNoJSON, c.format)
+	}
+	req, err := c.request(msgs)
+	if err != nil {
+		return "", fmt.Errorf("openai: chat completion: %w", err)
+	}
+	req.ResponseFormat = &goopenai.ChatCompletionResponseFormat{
+		Type: goopenai.ChatCompletionResponseFormatTypeJSONSchema,
+		JSONSchema: &goopenai.ChatCompletionResponseFormatJSONSchema{
+			Name: schema.Name, Schema: json.RawMessage(schema.Schema), Strict: true,
+		},
+	}
+	reply, err := c.do(ctx, req, stream)
+	var se *StatusError
+	if errors.As(err, &se) && (se.Code == http.StatusBadRequest || se.Code == http.StatusUnprocessableEntity) {
+		c.noJSON.Store(true)
+		c.log.Warn("openai: the server refused structured output; asking in plain text from now on", "status", se.Code)
+		return "", fmt.Errorf("openai: %w: %w", newsbot.ErrNoJSON, err)
+	}
+	return reply, err
+}
+
+// do sends req, plain or streamed, within the call's deadline.
+func (c *Client) do(ctx context.Context, req goopenai.ChatCompletionRequest, stream func(string)) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	if stream == nil {
@@ -293,24 +391,39 @@ func (c *Client) request(msgs []newsbot.Message) (goopenai.ChatCompletionRequest
 	// which refuse it, get max_completion_tokens below.
 	req := goopenai.ChatCompletionRequest{
 		Model:    c.model,
-		Messages: make([]goopenai.ChatCompletionMessage, len(msgs)),
+		Messages: make([]goopenai.ChatCompletionMessage, 0, len(msgs)),
 		//lint:ignore SA1019 see above
 		MaxTokens:   c.maxTokens,
 		Temperature: c.temperature,
+		TopP:        c.topP,
 	}
 	if c.reasoning {
 		// go-openai refuses max_tokens and any temperature but 1 for
 		// reasoning models.
 		//lint:ignore SA1019 clearing the field go-openai refuses here
-		req.MaxTokens, req.MaxCompletionTokens, req.Temperature = 0, c.maxTokens, 0
+		req.MaxTokens, req.MaxCompletionTokens, req.Temperature, req.TopP = 0, c.maxTokens, 0, 0
 	}
+	system := ""
 	for i, m := range msgs {
 		switch m.Role {
 		case newsbot.RoleSystem, newsbot.RoleUser, newsbot.RoleAssistant:
 		default:
 			return req, fmt.Errorf("message %d has unknown role %q", i, m.Role)
 		}
-		req.Messages[i] = goopenai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
+		if c.family.SystemInUser && m.Role == newsbot.RoleSystem {
+			// The family's makers advise against a system prompt: its rules
+			// open the next user message instead.
+			system += m.Content + "\n\n"
+			continue
+		}
+		content := m.Content
+		if m.Role == newsbot.RoleUser && system != "" {
+			content, system = system+content, ""
+		}
+		req.Messages = append(req.Messages, goopenai.ChatCompletionMessage{Role: m.Role, Content: content})
+	}
+	if system != "" {
+		req.Messages = append(req.Messages, goopenai.ChatCompletionMessage{Role: newsbot.RoleUser, Content: strings.TrimSpace(system)})
 	}
 	return req, nil
 }
@@ -326,6 +439,9 @@ func (c *Client) complete(ctx context.Context, req goopenai.ChatCompletionReques
 	}
 	choice := resp.Choices[0]
 	if err := finishError(choice.FinishReason); err != nil {
+		if errors.Is(err, newsbot.ErrCut) {
+			return choice.Message.Content, fmt.Errorf("openai: chat completion: %w", err)
+		}
 		return "", fmt.Errorf("openai: chat completion: %w", err)
 	}
 	return choice.Message.Content, nil
@@ -333,7 +449,10 @@ func (c *Client) complete(ctx context.Context, req goopenai.ChatCompletionReques
 
 // stream makes one streamed request, passing each piece of text to emit.
 func (c *Client) stream(ctx context.Context, req goopenai.ChatCompletionRequest, emit func(string)) (string, error) {
-	s, err := c.api.CreateChatCompletionStream(ctx, req)
+	// The transport notes [DONE], which go-openai reports as io.EOF just
+	// like a connection that closed early.
+	done := new(atomic.Bool)
+	s, err := c.api.CreateChatCompletionStream(context.WithValue(ctx, doneKey{}, done), req)
 	if err != nil {
 		return "", fmt.Errorf("openai: chat completion: %w", c.clean(ctx, err))
 	}
@@ -371,19 +490,29 @@ func (c *Client) stream(ctx context.Context, req goopenai.ChatCompletionRequest,
 			}
 		}
 	}
-	// go-openai reports a connection closed early as io.EOF, exactly like
-	// [DONE]: only a finish reason tells a whole reply from a cut one.
+	// Only a finish reason tells a whole reply from a cut one; [DONE]
+	// without one is a reply that may be whole.
 	if finish == "" {
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			return "", fmt.Errorf("openai: chat completion: %w: %w", ErrTruncated, ctx.Err())
+		case done.Load():
+			return reply.String(), fmt.Errorf("openai: chat completion: %w (after %d pieces)", ErrNoFinishReason, pieces)
 		}
 		return "", fmt.Errorf("openai: chat completion: %w (after %d pieces)", ErrTruncated, pieces)
 	}
 	if err := finishError(finish); err != nil {
+		if errors.Is(err, newsbot.ErrCut) {
+			return reply.String(), fmt.Errorf("openai: chat completion: %w", err)
+		}
 		return "", fmt.Errorf("openai: chat completion: %w", err)
 	}
 	return reply.String(), nil
 }
+
+// doneKey carries to the transport the flag it sets when a stream says
+// [DONE].
+type doneKey struct{}
 
 // finishError reports a finish reason that means the reply is not whole.
 func finishError(r goopenai.FinishReason) error {

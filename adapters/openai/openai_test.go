@@ -30,7 +30,16 @@ type request struct {
 	Body   []byte
 	Stream bool
 	// Decoded body.
-	Model               string  `json:"model"`
+	Model          string  `json:"model"`
+	TopP           float64 `json:"top_p"`
+	ResponseFormat *struct {
+		Type       string `json:"type"`
+		JSONSchema struct {
+			Name   string          `json:"name"`
+			Strict bool            `json:"strict"`
+			Schema json.RawMessage `json:"schema"`
+		} `json:"json_schema"`
+	} `json:"response_format"`
 	MaxTokens           int     `json:"max_tokens"`
 	MaxCompletionTokens int     `json:"max_completion_tokens"`
 	Temperature         float64 `json:"temperature"`
@@ -227,8 +236,8 @@ func TestCompleteSendsRequest(t *testing.T) {
 			cfg:      openai.Config{APIKey: "k", Model: "o3-mini"},
 			wantAuth: "Bearer k",
 			check: func(t *testing.T, r request) {
-				if r.MaxTokens != 0 || r.MaxCompletionTokens != 800 || r.HasTemperature {
-					t.Errorf("max_tokens %d, max_completion_tokens %d, temperature sent %v; want 0, 800, false",
+				if r.MaxTokens != 0 || r.MaxCompletionTokens != 4096 || r.HasTemperature {
+					t.Errorf("max_tokens %d, max_completion_tokens %d, temperature sent %v; want 0, 4096, false",
 						r.MaxTokens, r.MaxCompletionTokens, r.HasTemperature)
 				}
 			},
@@ -343,6 +352,9 @@ func TestIncompleteReplies(t *testing.T) {
 		wantErr error
 		// wantPieces is how many pieces reach the stream before the error.
 		wantPieces int
+		// wantReply is the reply returned with the error: what arrived, when
+		// the server stopped it (newsbot.ErrCut), else nothing.
+		wantReply string
 	}{
 		{
 			name:   "stream closed without finish reason or DONE",
@@ -363,8 +375,9 @@ func TestIncompleteReplies(t *testing.T) {
 				writeEvent(w, chunk("The minister", ""))
 				writeEvent(w, "[DONE]")
 			},
-			wantErr:    openai.ErrTruncated,
+			wantErr:    openai.ErrNoFinishReason,
 			wantPieces: 1,
+			wantReply:  "The minister",
 		},
 		{
 			name:   "connection cut in the middle of an event",
@@ -387,13 +400,15 @@ func TestIncompleteReplies(t *testing.T) {
 			},
 			wantErr:    openai.ErrTokenLimit,
 			wantPieces: 2,
+			wantReply:  "The minister resigned",
 		},
 		{
 			name: "plain finish reason length",
 			handle: func(w http.ResponseWriter, r *http.Request, n int, req request) {
 				writeReply(w, req, "length", "The minister resigned")
 			},
-			wantErr: openai.ErrTokenLimit,
+			wantErr:   openai.ErrTokenLimit,
+			wantReply: "The minister resigned",
 		},
 		{
 			name: "plain finish reason content_filter",
@@ -412,8 +427,11 @@ func TestIncompleteReplies(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Complete error %v, want %v", err, tt.wantErr)
 			}
-			if reply != "" {
-				t.Errorf("Complete returned %q with the error; want no reply", reply)
+			if reply != tt.wantReply {
+				t.Errorf("Complete returned %q with the error; want %q", reply, tt.wantReply)
+			}
+			if cut := errors.Is(err, newsbot.ErrCut); cut != (tt.wantReply != "") {
+				t.Errorf("error %v wraps newsbot.ErrCut: %v", err, cut)
 			}
 			if len(pieces) != tt.wantPieces {
 				t.Errorf("%d pieces streamed, want %d", len(pieces), tt.wantPieces)

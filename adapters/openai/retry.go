@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -76,7 +77,9 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		resp, err := d.next.Do(r)
 		if err == nil && resp.StatusCode < http.StatusBadRequest {
 			if streaming {
-				resp.Body = newSSEFilter(resp.Body)
+				f := newSSEFilter(resp.Body)
+				f.done, _ = ctx.Value(doneKey{}).(*atomic.Bool)
+				resp.Body = f
 				return resp, nil
 			}
 			// Read a plain reply here, so that a connection cut while
@@ -252,12 +255,15 @@ func redact(s, key string) string {
 // sseFilter drops `data:` lines with nothing after them, which some
 // servers send as keep-alives. Per the SSE specification such an event is
 // not dispatched, but go-openai hands its empty data to the JSON decoder
-// and fails the stream.
+// and fails the stream. It also notes, in done when not nil, the [DONE]
+// that ends a stream, which go-openai does not tell from a connection
+// that closed.
 type sseFilter struct {
 	body io.ReadCloser
 	r    *bufio.Reader
 	line []byte
 	err  error
+	done *atomic.Bool
 }
 
 func newSSEFilter(body io.ReadCloser) *sseFilter {
@@ -272,8 +278,12 @@ func (f *sseFilter) Read(p []byte) (int, error) {
 		}
 		line, err := f.r.ReadBytes('\n')
 		f.err = err
-		if string(bytes.TrimSpace(line)) == "data:" {
+		t := bytes.TrimSpace(line)
+		if string(t) == "data:" {
 			continue
+		}
+		if f.done != nil && bytes.HasPrefix(t, []byte("data:")) && string(bytes.TrimSpace(t[len("data:"):])) == "[DONE]" {
+			f.done.Store(true)
 		}
 		f.line = line
 	}

@@ -41,17 +41,18 @@ func Format(w io.Writer, a newsbot.Answer) error {
 func formatAnswer(w io.Writer, a newsbot.Answer, shown int) error {
 	var b strings.Builder
 	shown = min(shown, len(a.Text))
+	srcs := sources(a)
 	if shown > 0 {
-		b.WriteString(strings.TrimRightFunc(cleanText(a.Text[shown:]), unicode.IsSpace))
+		b.WriteString(strings.TrimRightFunc(newsbot.Delink(CleanText(a.Text[shown:]), srcs), unicode.IsSpace))
 	} else {
-		text := strings.TrimSpace(cleanText(a.Text))
+		text := strings.TrimSpace(newsbot.Delink(CleanText(a.Text), srcs))
 		if text == "" && a.NoAnswer {
 			text = "The coverage I have does not answer that."
 		}
 		b.WriteString(text)
 	}
 	b.WriteByte('\n')
-	if note := strings.TrimSpace(cleanText(a.Note)); note != "" {
+	if note := strings.TrimSpace(newsbot.Delink(CleanText(a.Note), srcs)); note != "" {
 		b.WriteByte('\n')
 		b.WriteString(note)
 		b.WriteByte('\n')
@@ -82,7 +83,7 @@ func formatSources(w io.Writer, a newsbot.Answer) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	if q := strings.TrimSpace(cleanLine(a.Question)); q != "" {
+	if q := strings.TrimSpace(CleanLine(a.Question)); q != "" {
 		b.WriteString("Sources for \"" + q + "\":\n")
 	} else {
 		b.WriteString("Sources:\n")
@@ -93,7 +94,7 @@ func formatSources(w io.Writer, a newsbot.Answer) error {
 		}
 		b.WriteString(sourceLine(c))
 		b.WriteString("\n    ")
-		if s := strings.TrimSpace(cleanLine(c.Sentence)); s != "" {
+		if s := strings.TrimSpace(newsbot.Delink(CleanLine(c.Sentence), sources(a))); s != "" {
 			b.WriteString(`"` + s + `"`)
 		} else {
 			b.WriteString(missingSentence)
@@ -104,12 +105,27 @@ func formatSources(w io.Writer, a newsbot.Answer) error {
 	return err
 }
 
+// sources are the URLs of a's citations: the links newsbot.Delink leaves
+// as they are. Every other host name shown from a (the answer, its note,
+// quoted sentences, titles, outlets) gets its invisible break, so that a
+// terminal that detects links does not take it for one; a source's own URL
+// is printed as it is.
+func sources(a newsbot.Answer) []string {
+	var out []string
+	for _, c := range a.Citations {
+		if c.URL != "" {
+			out = append(out, c.URL)
+		}
+	}
+	return out
+}
+
 // sourceLine is the one-line description of a citation shared by Format
 // and formatSources.
 func sourceLine(c newsbot.Citation) string {
-	outlet := orLabel(c.Outlet, unknownOutlet)
+	outlet := newsbot.Delink(orLabel(c.Source(), unknownOutlet), nil)
 	title := unknownTitle
-	if t := strings.TrimSpace(cleanLine(c.Title)); t != "" {
+	if t := strings.TrimSpace(newsbot.Delink(CleanLine(c.Title), nil)); t != "" {
 		title = `"` + t + `"`
 	}
 	date := unknownDate
@@ -135,7 +151,7 @@ func position(c newsbot.Citation) string {
 
 // orLabel returns s sanitised for one line, or label when that is blank.
 func orLabel(s, label string) string {
-	if s = strings.TrimSpace(cleanLine(s)); s != "" {
+	if s = strings.TrimSpace(CleanLine(s)); s != "" {
 		return s
 	}
 	return label

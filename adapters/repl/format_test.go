@@ -3,6 +3,7 @@ package repl
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -212,5 +213,23 @@ func TestFormatDateIsTheArticlesOwn(t *testing.T) {
 	Format(&b, a)
 	if !strings.Contains(b.String(), "(2009-10-14)") {
 		t.Errorf("Format = %q, want the date 2009-10-14", b.String())
+	}
+}
+
+// Host names shown from an answer are inert for a terminal that detects
+// links (finding 7 of issue 10), except the cited sources' URLs.
+func TestFormatBareDomainsAreInert(t *testing.T) {
+	a := newsbot.Answer{Text: "Log in at evil.example/login [1].", Citations: []newsbot.Citation{{
+		N: 1, Outlet: "phish.example", Title: "See evil.example", URL: "https://news.example/a", Sentence: "Visit evil.example/login.",
+	}}}
+	for name, f := range map[string]func(io.Writer, newsbot.Answer) error{"Format": Format, "formatSources": formatSources} {
+		var b strings.Builder
+		if err := f(&b, a); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if strings.Contains(out, "evil.example") || strings.Contains(out, "phish.example") || !strings.Contains(out, "https://news.example/a") {
+			t.Errorf("%s:\n%q", name, out)
+		}
 	}
 }

@@ -248,7 +248,7 @@ func (s *session) handle(ctx context.Context, line string) (quit bool, err error
 		formatSources(s.out, *s.last)
 		s.say("")
 	default:
-		s.reply(fmt.Sprintf("Unknown command %s: type /help for the commands.", shorten(cleanLine(name), 40)))
+		s.reply(fmt.Sprintf("Unknown command %s: type /help for the commands.", shorten(CleanLine(name), 40)))
 	}
 	return false, nil
 }
@@ -285,7 +285,7 @@ func (s *session) ask(ctx context.Context, question string) error {
 			withdrawn = withdrawn || streamed.Len() > 0
 			return
 		}
-		io.WriteString(s.out, cleanText(p.Text))
+		io.WriteString(s.out, newsbot.Delink(CleanText(p.Text), nil))
 		streamed.WriteString(p.Text)
 	}
 	actx = newsbot.WithRequestID(actx, newsbot.NewRequestID())
@@ -323,7 +323,7 @@ func (s *session) ask(ctx context.Context, question string) error {
 			Format(s.out, a)
 		}
 		if a.Question != "" && a.Question != question {
-			s.say("(Read as: " + cleanLine(a.Question) + ")")
+			s.say("(Read as: " + CleanLine(a.Question) + ")")
 		}
 		s.say("")
 	}

@@ -11,8 +11,8 @@ func TestSanitize(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       string
-		wantText string // cleanText
-		wantLine string // cleanLine
+		wantText string // CleanText
+		wantLine string // CleanLine
 	}{
 		{"plain", "Floods hit the coast.", "Floods hit the coast.", "Floods hit the coast."},
 		{"unicode kept", "Zürich — “quoted” 東京 👨‍👩‍👧", "Zürich — “quoted” 東京 👨‍👩‍👧", "Zürich — “quoted” 東京 👨‍👩‍👧"},
@@ -38,14 +38,14 @@ func TestSanitize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := cleanText(tt.in); got != tt.wantText {
-				t.Errorf("cleanText(%q) = %q, want %q", tt.in, got, tt.wantText)
+			if got := CleanText(tt.in); got != tt.wantText {
+				t.Errorf("CleanText(%q) = %q, want %q", tt.in, got, tt.wantText)
 			}
-			if got := cleanLine(tt.in); got != tt.wantLine {
-				t.Errorf("cleanLine(%q) = %q, want %q", tt.in, got, tt.wantLine)
+			if got := CleanLine(tt.in); got != tt.wantLine {
+				t.Errorf("CleanLine(%q) = %q, want %q", tt.in, got, tt.wantLine)
 			}
-			checkSafe(t, cleanText(tt.in), true)
-			checkSafe(t, cleanLine(tt.in), false)
+			checkSafe(t, CleanText(tt.in), true)
+			checkSafe(t, CleanLine(tt.in), false)
 		})
 	}
 }
@@ -59,13 +59,13 @@ func TestSanitizeEveryRune(t *testing.T) {
 			continue
 		}
 		s := "x" + string(r) + "y"
-		checkSafe(t, cleanText(s), true)
-		checkSafe(t, cleanLine(s), false)
+		checkSafe(t, CleanText(s), true)
+		checkSafe(t, CleanLine(s), false)
 	}
 	for b := 0x80; b <= 0xff; b++ {
 		s := "x" + string([]byte{byte(b)}) + "y"
-		checkSafe(t, cleanText(s), true)
-		checkSafe(t, cleanLine(s), false)
+		checkSafe(t, CleanText(s), true)
+		checkSafe(t, CleanLine(s), false)
 	}
 }
 

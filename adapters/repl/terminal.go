@@ -112,7 +112,7 @@ func chatTerminal(ctx context.Context, cfg Config, s *session, in io.Reader, out
 	if cfg.LogWriter != nil {
 		defer cfg.LogWriter.through(t)()
 	}
-	if banner := strings.TrimSpace(cleanText(cfg.Banner)); banner != "" {
+	if banner := strings.TrimSpace(CleanText(cfg.Banner)); banner != "" {
 		s.reply(banner)
 	}
 	lines := &termLines{t: t, kb: kb, hist: hist, size: size}
@@ -322,7 +322,7 @@ func openHistory(path string, max int, log *slog.Logger) *history {
 	for _, line := range strings.Split(string(data), "\n") {
 		// A line the person could not have typed (control or invisible
 		// characters) is skipped: Terminal would echo it raw.
-		if line = strings.TrimSpace(line); line != "" && cleanLine(line) == line {
+		if line = strings.TrimSpace(line); line != "" && CleanLine(line) == line {
 			lines = append(lines, line)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 )
 
 // Slack's limits on a message (see PLATFORMS.md).
@@ -24,6 +25,14 @@ const (
 	maxAnswerSections = 12
 	// maxSentenceShown bounds a quoted sentence in a source's context block.
 	maxSentenceShown = 1500
+	// maxOutletShown and maxTitleShown bound a source's outlet and title,
+	// escaped, in bytes; maxLinkShown bounds its link, past which the title
+	// is shown without one. With the sentence given what is left, a
+	// source's context block stays within maxSectionText (Slack's limit on
+	// any text object) whatever the metadata.
+	maxOutletShown = 200
+	maxTitleShown  = 400
+	maxLinkShown   = 1200
 )
 
 // Labels for metadata the corpus does not know: shown instead of a blank,
@@ -61,6 +70,10 @@ type message struct {
 //     invisible format characters (bidi overrides, zero-width spaces...)
 //     other than the zero-width joiner and non-joiner, so text cannot be
 //     reordered or hidden. Invalid UTF-8 becomes U+FFFD.
+//   - Host names, bare ("evil.example/login") or in a link, get a
+//     zero-width space after each dot (newsbot.Delink), so that no client
+//     takes them for links. No text keeps a link: in Slack the sources'
+//     links are their titles, built apart.
 //
 // In the answer's own text (not the sources), "://" also gets a word
 // joiner, so a link the model wrote that is not a cited source is plain,
@@ -72,7 +85,7 @@ type message struct {
 // escape makes untrusted text safe to put in Slack mrkdwn or a message's
 // text: see the rules above.
 func escape(s string) string {
-	s = newsbot.Printable(s)
+	s = newsbot.Delink(newsbot.Printable(s), nil)
 	s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 	return defuseBroadcasts(s)
 }
@@ -167,17 +180,31 @@ func cutPoint(s string, max int) int {
 	case space > 0:
 		return space
 	}
-	// One long word: cut on a rune boundary, outside any escape.
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	// One long word: cut between grapheme clusters (never inside an emoji
+	// sequence, a flag or a letter with its marks), outside any escape.
+	cut := 0
+	if b := chat.Boundaries(s, max); len(b) > 0 {
+		cut = b[len(b)-1]
 	}
-	if amp := strings.LastIndexByte(s[:cut], '&'); amp >= 0 && cut-amp < 8 && !strings.Contains(s[amp:cut], ";") {
+	if amp := strings.LastIndexByte(s[:cut], '&'); amp > 0 && cut-amp < 8 && !strings.Contains(s[amp:cut], ";") {
 		cut = amp
 	}
 	if cut == 0 {
-		// Cannot happen with max ≥ 8; never loop forever.
+		// Only when the first rune is longer than max; never loop forever.
 		cut = max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		cut = clampCut(cut, s)
+	}
+	return cut
+}
+
+// clampCut keeps a last-resort cut in (0, len(s)].
+func clampCut(cut int, s string) int {
+	if cut <= 0 {
+		_, n := utf8.DecodeRuneInString(s)
+		return n
 	}
 	return cut
 }
@@ -224,10 +251,12 @@ func renderAnswer(a newsbot.Answer, reserve int) message {
 	if text == "" && a.NoAnswer {
 		text = newsbot.NoAnswerText
 	}
+	// Far more than the sections can hold is cut before escaping.
+	text, cutShort := chat.Prefix(text, 4*maxAnswerSections*maxSectionText)
 	body := escapeAnswer(text)
 	var m message
 	parts := splitText(body, maxSectionText)
-	cutShort := len(parts) > maxAnswerSections
+	cutShort = cutShort || len(parts) > maxAnswerSections
 	if cutShort {
 		parts = parts[:maxAnswerSections]
 	}
@@ -237,7 +266,7 @@ func renderAnswer(a newsbot.Answer, reserve int) message {
 	if cutShort {
 		m.blocks = append(m.blocks, contextBlock("(The answer was cut short: it is longer than a Slack message can hold.)"))
 	}
-	note := escape(oneLine(a.Note))
+	note := shown(a.Note, maxSectionText)
 	if note != "" {
 		m.blocks = append(m.blocks, contextBlock(note))
 	}
@@ -255,7 +284,9 @@ func renderAnswer(a newsbot.Answer, reserve int) message {
 				break
 			}
 			m.blocks = append(m.blocks, contextBlock(sourceText(c)))
-			fmt.Fprintf(&fallback, " [%d] %s, %s, %s.", c.N, escape(orLabel(c.Outlet, unknownOutlet)), escape(orLabel(c.Title, unknownTitle)), dateText(c))
+			outlet := shown(orLabel(c.Source(), unknownOutlet), maxOutletShown)
+			title := shown(orLabel(c.Title, unknownTitle), maxTitleShown)
+			fmt.Fprintf(&fallback, " [%d] %s, %s, %s.", c.N, outlet, title, dateText(c))
 		}
 	}
 	m.text, _ = cutText(fallback.String(), maxFallbackText)
@@ -266,13 +297,35 @@ func renderAnswer(a newsbot.Answer, reserve int) message {
 //
 //	*[1]* Reuters · <https://example.com/a|Title> · 2009-10-13
 //	“The verbatim sentence.”
+//
+// The outlet, title and link are bounded (maxOutletShown, maxTitleShown,
+// maxLinkShown) and the sentence gets what is left, so the block is within
+// Slack's limit for any metadata.
 func sourceText(c newsbot.Citation) string {
-	title := escape(orLabel(c.Title, unknownTitle))
-	if u := linkURL(c.URL); u != "" {
+	title := shown(orLabel(c.Title, unknownTitle), maxTitleShown)
+	if u := linkURL(c.URL); u != "" && len(u) <= maxLinkShown {
 		title = "<" + u + "|" + title + ">"
 	}
-	sentence, _ := cutText(escape(oneLine(c.Sentence)), maxSentenceShown)
-	return fmt.Sprintf("*[%d]* %s · %s · %s\n“%s”", c.N, escape(orLabel(c.Outlet, unknownOutlet)), title, dateText(c), sentence)
+	outlet := shown(orLabel(c.Source(), unknownOutlet), maxOutletShown)
+	head := fmt.Sprintf("*[%d]* %s · %s · %s\n“", c.N, outlet, title, dateText(c))
+	sentence := shown(c.Sentence, min(maxSentenceShown, maxSectionText-len(head)-len("”")))
+	return head + sentence + "”"
+}
+
+// shown is untrusted text on one line, escaped, cut to at most n bytes
+// with "…" when longer. Text far over n is cut before it is escaped, so
+// rendering costs the same for a 2 MB sentence as for one of 2 KB.
+func shown(s string, n int) string {
+	s, more := chat.Prefix(s, 4*n)
+	limit := n
+	if more {
+		limit -= len("…")
+	}
+	out, cut := cutText(escape(oneLine(s)), limit)
+	if more && !cut {
+		out += "…"
+	}
+	return out
 }
 
 func dateText(c newsbot.Citation) string {
@@ -292,6 +345,7 @@ func orLabel(s, label string) string {
 // renderPartial renders the checked text streamed so far, while the answer
 // is being written.
 func renderPartial(text string) message {
+	text, _ = chat.Prefix(text, 4*maxAnswerSections*maxSectionText)
 	body := escapeAnswer(text)
 	var m message
 	parts := splitText(body, maxSectionText)

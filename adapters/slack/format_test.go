@@ -56,12 +56,13 @@ func TestSplitTextKeepsMarkersWithTheirSentence(t *testing.T) {
 
 func TestEscape(t *testing.T) {
 	for in, want := range map[string]string{
-		"a & b":                   "a &amp; b",
-		"<!channel> <@U1>":        "&lt;!channel&gt; &lt;@U1&gt;",
-		"@here and @Everyone":     "@\u2060here and @\u2060Everyone",
-		"mail@channel4.example":   "mail@\u2060channel4.example",
-		"bidi\u202eevil\u202c ok": "bidievil ok",
-		"bell\x07 tab\tnl\r\nx":   "bell tab nl\nx",
+		"a & b":                        "a &amp; b",
+		"<!channel> <@U1>":             "&lt;!channel&gt; &lt;@U1&gt;",
+		"@here and @Everyone":          "@\u2060here and @\u2060Everyone",
+		"mail@channel4.example":        "mail@\u2060channel4.\u200bexample",
+		"log in at evil.example/login": "log in at evil.\u200bexample/login",
+		"bidi\u202eevil\u202c ok":      "bidievil ok",
+		"bell\x07 tab\tnl\r\nx":        "bell tab nl\nx",
 	} {
 		if got := escape(in); got != want {
 			t.Errorf("escape(%q) = %q, want %q", in, got, want)

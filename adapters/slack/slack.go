@@ -34,6 +34,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -373,9 +374,16 @@ func (a *Adapter) runHTTP(ctx context.Context) error {
 		_ = a.Shutdown(sctx)
 		return runErr
 	}
-	srv := &http.Server{Addr: a.cfg.Addr, Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// The timeouts and connection cap of every server of the bot
+	// (chat.LimitServer).
+	srv := &http.Server{Handler: a.Handler()}
 	served := make(chan error, 1)
-	go func() { served <- srv.ListenAndServe() }()
+	if ln, err := net.Listen("tcp", a.cfg.Addr); err != nil {
+		served <- err
+	} else {
+		ln = chat.LimitServer(srv, ln, chat.ServerLimits{})
+		go func() { served <- srv.Serve(ln) }()
+	}
 	a.log.Info("slack: serving HTTP events", "addr", a.cfg.Addr)
 	var runErr error
 	select {

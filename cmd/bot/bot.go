@@ -64,6 +64,10 @@ func modelConfig(s *settings) (cfg openai.Config, ok bool, err error) {
 		APIKey:  s.str("OPENAI_API_KEY"),
 		Model:   s.str("NEWSBOT_MODEL"),
 		Timeout: s.duration("NEWSBOT_MODEL_TIMEOUT"),
+		Format:  s.str("NEWSBOT_MODEL_FORMAT"),
+		// Config's zero values mean the model family's.
+		Temperature: float32(s.number("NEWSBOT_MODEL_TEMPERATURE")),
+		MaxTokens:   s.count("NEWSBOT_MODEL_MAX_TOKENS"),
 	}
 	if cfg.BaseURL == "" && cfg.APIKey == "" {
 		return openai.Config{}, false, nil

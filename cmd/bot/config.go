@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -254,7 +255,11 @@ func (s *settings) readFile(path string) (map[string]string, error) {
 			for _, p := range v {
 				parts = append(parts, fmt.Sprint(p))
 			}
-			file[k] = strings.Join(parts, string(filepath.ListSeparator))
+			sep := string(filepath.ListSeparator)
+			if d := s.byName[k]; d.kind.sep != "" {
+				sep = d.kind.sep
+			}
+			file[k] = strings.Join(parts, sep)
 		case nil:
 		default:
 			file[k] = fmt.Sprint(v)
@@ -313,6 +318,15 @@ func (s *settings) perMinute(name string) float64 {
 	return 0
 }
 
+// number returns a number setting (a temperature).
+func (s *settings) number(name string) float64 {
+	if v, ok := s.get(name).v.(float64); ok {
+		return v
+	}
+	s.mustBeUnset(name)
+	return 0
+}
+
 // count returns a whole-number setting.
 func (s *settings) count(name string) int {
 	if v, ok := s.get(name).v.(int); ok {
@@ -320,6 +334,15 @@ func (s *settings) count(name string) int {
 	}
 	s.mustBeUnset(name)
 	return 0
+}
+
+// prefixes returns a setting of IP ranges; nil when unset.
+func (s *settings) prefixes(name string) []netip.Prefix {
+	if v, ok := s.get(name).v.([]netip.Prefix); ok {
+		return v
+	}
+	s.mustBeUnset(name)
+	return nil
 }
 
 // paths returns a list setting.

@@ -5,16 +5,26 @@ import (
 	"errors"
 	"fmt"
 
+	"strings"
+
+	"github.com/newsbot-dev/newsbot/adapters/repl"
 	"github.com/newsbot-dev/newsbot/corpus/datadir"
+	"github.com/newsbot-dev/newsbot/corpus/fetch"
 	"github.com/newsbot-dev/newsbot/corpus/index"
+	"github.com/newsbot-dev/newsbot/corpus/load"
+	"github.com/newsbot-dev/newsbot/corpus/web"
 )
 
-const ingestUsage = `Usage: bot [flags] ingest PATH...
+const ingestUsage = `Usage: bot [flags] ingest PATH|URL...
 
-Adds the articles in the given files and directories (recursively) to the
-data directory's index. For each file it reports what was added, skipped as a
-duplicate (the same text is already there), replaced (same id, new text) or
-refused and why, then a count. The index is written atomically: if ingest is
+Adds the articles in the given files and directories (recursively), web
+pages and feeds to the data directory's index. A URL (http:// or https://)
+is fetched politely (robots.txt honoured, one request a second per site,
+User-Agent naming the bot): a page gives its article, an RSS or Atom feed
+the articles of its items' pages. Private, loopback and link-local addresses
+are refused unless NEWSBOT_FETCH_ALLOW_PRIVATE is set. For each file or URL
+it reports what was added, skipped as a duplicate (the same text is already
+there), replaced (same id, new text) or refused and why, then a count. The index is written atomically: if ingest is
 interrupted, the previous index stays as it was and keeps answering. The exit
 status is 0 when everything was read, 2 when some files or records were
 refused (the rest are ingested), 1 on any other failure.
@@ -23,24 +33,38 @@ Ask from what was ingested with: bot --data DIR   (or bot --data DIR ask ...)
 `
 
 func (e *environ) ingest(ctx context.Context, args []string) error {
-	fs := e.flags("ingest", ingestUsage, groupCommon)
+	fs := e.flags("ingest", ingestUsage, groupCommon, groupWeb)
 	if done, err := e.parse(fs, args); done {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("ingest needs at least one file or directory")
+		return errors.New("ingest needs at least one file, directory or URL")
 	}
 	data, err := e.dataDir()
 	if err != nil {
 		return err
 	}
-	in, err := datadir.Ingest(ctx, data, fs.Args())
+	var paths, urls []string
+	for _, a := range fs.Args() {
+		if isURL(a) {
+			urls = append(urls, a)
+		} else {
+			paths = append(paths, a)
+		}
+	}
+	var l load.Loader
+	reports := l.Load(paths...)
+	reports = append(reports, e.webReader().Read(ctx, urls...)...)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	in, err := datadir.Add(ctx, data, reports)
 	if err != nil {
 		return err
 	}
 	reports, status := in.Reports, in.Status
 
-	var added, dup, repl, refused int
+	var added, dup, replaced, refused int
 	k := 0
 	for _, r := range reports {
 		var a, d, rp int
@@ -55,21 +79,34 @@ func (e *environ) ingest(ctx context.Context, args []string) error {
 			}
 			k++
 		}
-		added, dup, repl = added+a, dup+d, repl+rp
+		added, dup, replaced = added+a, dup+d, replaced+rp
+		// File names and reasons are printed through repl.CleanLine: a
+		// file name can hold escape sequences.
 		if len(r.Articles) > 0 || len(r.Problems) == 0 {
-			fmt.Fprintf(e.stdout, "%s: %s\n", r.Path, counts(a, d, rp))
+			fmt.Fprintf(e.stdout, "%s: %s\n", repl.CleanLine(r.Path), counts(a, d, rp))
 		}
 		for _, p := range r.Problems {
 			refused++
-			fmt.Fprintf(e.stdout, "%s: refused: %s\n", r.Where(p), p.Reason)
+			fmt.Fprintf(e.stdout, "%s: refused: %s\n", repl.CleanLine(r.Where(p)), repl.CleanLine(p.Reason))
 		}
 	}
 	fmt.Fprintf(e.stdout, "ingested into %s: %d added, %d duplicates, %d replaced, %d refused; the index holds %d articles\n",
-		data, added, dup, repl, refused, in.Index.Len())
+		repl.CleanLine(data), added, dup, replaced, refused, in.Index.Len())
 	if refused > 0 {
 		return exitError{2, fmt.Errorf("%d files or records were refused (see above); the rest were ingested", refused)}
 	}
 	return nil
+}
+
+// isURL reports an argument that names a page or feed rather than a file.
+func isURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// webReader reads pages and feeds by URL with the fetch settings.
+func (e *environ) webReader() *web.Reader {
+	return &web.Reader{Client: &fetch.Client{AllowPrivate: e.set.on("NEWSBOT_FETCH_ALLOW_PRIVATE")}}
 }
 
 func counts(added, dup, replaced int) string {

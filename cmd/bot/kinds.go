@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"net"
+	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,6 +26,9 @@ type kind struct {
 	list bool
 	// boolean kinds make flags that need no value (--extractive).
 	boolean bool
+	// sep joins the elements of a list given in a config file as a YAML
+	// list; "" means the path list separator, ':'.
+	sep string
 }
 
 // textKind is any text: a string.
@@ -105,6 +110,19 @@ func perMinuteKind() kind {
 	}}
 }
 
+// temperatureKind is a sampling temperature above 0 and at most 2: a
+// float64.
+func temperatureKind() kind {
+	const want = "a number above 0 and at most 2, such as 0.2"
+	return kind{want: want, parse: func(s string) (any, error) {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f <= 0 || f > 2 {
+			return nil, errors.New("not " + want)
+		}
+		return f, nil
+	}}
+}
+
 // countKind is a whole number of at least 1: an int.
 func countKind() kind {
 	const want = "a whole number of at least 1"
@@ -128,6 +146,50 @@ func pathsKind() kind {
 			}
 		}
 		return paths, nil
+	}}
+}
+
+// urlsKind is http or https URLs separated by spaces or commas (a URL
+// holds ':', so not ':'; in a config file, a YAML list): a []string.
+func urlsKind() kind {
+	const want = "http or https URLs separated by spaces or commas"
+	return kind{want: want, list: true, sep: " ", parse: func(s string) (any, error) {
+		var urls []string
+		for _, u := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
+			p, err := url.Parse(u)
+			if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+				return nil, errors.New("not " + want)
+			}
+			urls = append(urls, u)
+		}
+		return urls, nil
+	}}
+}
+
+// prefixesKind is IP addresses or CIDR ranges separated by commas, such
+// as 10.0.0.0/8,192.0.2.7: a []netip.Prefix (an address is a range of
+// one).
+func prefixesKind() kind {
+	const want = "IP addresses or CIDR ranges separated by commas, such as 10.0.0.0/8,192.0.2.7"
+	return kind{want: want, parse: func(s string) (any, error) {
+		var out []netip.Prefix
+		for _, f := range strings.Split(s, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				continue
+			}
+			if p, err := netip.ParsePrefix(f); err == nil {
+				out = append(out, p.Masked())
+				continue
+			}
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, errors.New("not " + want)
+			}
+			a = a.Unmap()
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+		}
+		return out, nil
 	}}
 }
 

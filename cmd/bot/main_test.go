@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/newsbot-dev/newsbot/corpus/datadir"
 )
 
 // The test binary doubles as the bot, so that tests can run it as a
@@ -357,6 +359,20 @@ func TestKilledIngestKeepsPreviousIndex(t *testing.T) {
 			t.Fatalf("after killing ingest at %v (%v): %v\n%s", after, err, aerr, out)
 		}
 	}
+	// A kill during a save leaves its temporary file; the next writer
+	// removes them all (finding 5 of issue 10: nine kills left 214 MB
+	// beside a 24 MB index).
+	dir := datadir.IngestedDir(data)
+	stale, _ := filepath.Glob(filepath.Join(dir, "index.bin.tmp*"))
+	t.Logf("%d temporary files left by the kills", len(stale))
+	// One for certain, as a kill inside the save leaves it.
+	writeFiles(t, dir, map[string][]byte{"index.bin.tmp0123456789": make([]byte, 1<<20)})
+	if out, err := runBot(t, env, "", "ingest", src); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "index.bin.tmp*")); len(left) != 0 {
+		t.Errorf("temporary files left after the next ingest: %v", left)
+	}
 }
 
 // fakeModelServer answers every chat completion with reply.
@@ -375,13 +391,13 @@ func fakeModelServer(t *testing.T, reply string) (*httptest.Server, *atomic.Int3
 }
 
 func TestAskWithModelServer(t *testing.T) {
-	srv, calls := fakeModelServer(t, "Reuters reported Lavrov's objection to sanctions talk [1]. Visit https://evil.example [1].")
+	srv, calls := fakeModelServer(t, "Reuters reported that Lavrov called any talk of sanctions against Iran counter-productive [1]. Visit https://evil.example [1].")
 	env := map[string]string{"OPENAI_BASE_URL": srv.URL + "/v1", "NEWSBOT_MODEL": "test"}
 	out, err := runBot(t, env, "", "ask", "What did Lavrov say about sanctions?")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "Reuters reported Lavrov's objection to sanctions talk [1].") || strings.Contains(out, "evil") || !strings.Contains(out, "[1] Reuters —") {
+	if !strings.Contains(out, "Reuters reported that Lavrov called any talk of sanctions against Iran counter-productive [1].") || strings.Contains(out, "evil") || !strings.Contains(out, "[1] Reuters —") {
 		t.Errorf("model answer:\n%s", out)
 	}
 	if calls.Load() != 1 {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	newsbot "github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/repl"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"github.com/newsbot-dev/newsbot/corpus/eval"
 	"github.com/newsbot-dev/newsbot/corpus/index"
@@ -79,7 +80,7 @@ func (e *environ) search(ctx context.Context, args []string) error {
 			}
 		}
 		for i, h := range src.Index.Search(q, *k) {
-			fmt.Fprintf(e.stdout, "%2d. %.3f  answers %.2f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Answers, h.Article.ID, h.Start, h.End, collapse(h.Text()))
+			fmt.Fprintf(e.stdout, "%2d. %.3f  answers %.2f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Answers, repl.CleanLine(h.Article.ID), h.Start, h.End, repl.CleanLine(collapse(h.Text())))
 			if c, ok := pool[place{h.Article.ID, h.Start}]; ok {
 				fmt.Fprintf(e.stdout, "    %s\n    answerability: %s\n", features(index.FeatureNames(), c.Features[:]), features(index.AnswerFeatureNames(), c.Answer[:]))
 			}
@@ -90,8 +91,6 @@ func (e *environ) search(ctx context.Context, args []string) error {
 	in := bufio.NewReaderSize(e.stdin, 64<<10)
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	for line := 1; ; line++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -117,7 +116,7 @@ func (e *environ) search(ctx context.Context, args []string) error {
 					resp.Results = append(resp.Results, result{h.Article.ID, h.Start, h.End, h.Text(), h.Score})
 				}
 			}
-			if err := enc.Encode(resp); err != nil {
+			if err := encodeJSONLine(out, resp); err != nil {
 				return err
 			}
 		}

@@ -17,8 +17,11 @@ import (
 	"time"
 
 	newsbot "github.com/newsbot-dev/newsbot"
+	"github.com/newsbot-dev/newsbot/adapters/chat"
 	"github.com/newsbot-dev/newsbot/adapters/httpapi"
 	"github.com/newsbot-dev/newsbot/adapters/prometheus"
+	"github.com/newsbot-dev/newsbot/corpus/datadir"
+	"github.com/newsbot-dev/newsbot/corpus/index"
 	"golang.org/x/time/rate"
 )
 
@@ -37,6 +40,10 @@ HTTP endpoints:
 The /v1 endpoints need "Authorization: Bearer TOKEN" when NEWSBOT_API_TOKEN is
 set, take bodies of at most 64 KiB, and allow each client NEWSBOT_HTTP_RATE
 questions a minute, NEWSBOT_HTTP_BURST at once.
+
+With feeds configured (NEWSBOT_FEEDS) it also polls them every
+NEWSBOT_WATCH_INTERVAL into the data directory, as "bot watch" does, and
+answers from what they add without a restart.
 
 On SIGTERM or Ctrl-C it stops taking questions and lets answers in flight
 finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT, then exits 0. On SIGHUP it reloads
@@ -69,7 +76,10 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 	if err := e.addChatAdapters(s); err != nil {
 		return err
 	}
-	addr, err := s.listen(e.set.str("NEWSBOT_ADDR"))
+	if err := e.addWatcher(s); err != nil {
+		return err
+	}
+	addr, err := s.listen(e.set.str("NEWSBOT_ADDR"), e.maxConnections())
 	if err != nil {
 		return err
 	}
@@ -136,12 +146,13 @@ func (e *environ) newService() *service {
 		apiRate = rate.Inf
 	}
 	api := httpapi.New(httpapi.Config{
-		Token:   e.set.str("NEWSBOT_API_TOKEN"),
-		Rate:    apiRate,
-		Burst:   e.set.count("NEWSBOT_HTTP_BURST"),
-		Ready:   s.gate.Ready,
-		Metrics: s.metrics.Handler(),
-		Log:     s.log,
+		Token:          e.set.str("NEWSBOT_API_TOKEN"),
+		Rate:           apiRate,
+		Burst:          e.set.count("NEWSBOT_HTTP_BURST"),
+		Ready:          s.gate.Ready,
+		Metrics:        s.metrics.Handler(),
+		Log:            s.log,
+		TrustedProxies: e.set.prefixes("NEWSBOT_TRUSTED_PROXIES"),
 	}, newsbot.Observe(s.gate, "http", s.metrics, s.log))
 	s.mux.Handle("/", countRequests(api, s.metrics))
 	return s
@@ -174,28 +185,84 @@ func (e *environ) addChatAdapters(s *service) error {
 	return nil
 }
 
-// listen starts the HTTP server on addr and returns the address it
-// listens on. Limits on connections belong here, around the listener;
-// the server's own timeouts in newHTTPServer.
-func (s *service) listen(addr string) (net.Addr, error) {
+// addWatcher makes the feed watch a task when feeds are configured: it
+// polls them into the data directory, and when a poll adds articles, new
+// questions go to a bot over the new index (questions being answered
+// finish on the old one), so a new story is answerable within one
+// interval. Its polls are counted in the metrics.
+func (e *environ) addWatcher(s *service) error {
+	if len(e.feeds()) == 0 {
+		return nil
+	}
+	w, err := e.newWatcher(s.metrics)
+	if err != nil {
+		return err
+	}
+	w.Updated = func(ix *index.Index) {
+		label := watchedLabel(ix, w.Data, len(w.Feeds))
+		bot, _, err := e.newBot(datadir.Coverage{Index: ix, Label: label})
+		if err != nil {
+			s.log.Error("watch: new articles not answerable: the bot could not be rebuilt", "err", err)
+			return
+		}
+		s.gate.Open(bot)
+		s.log.Info("reloaded", "coverage", label)
+		fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", label)
+	}
+	s.tasks = append(s.tasks, task{
+		name:    "the feed watch",
+		started: fmt.Sprintf("watching %d feeds every %s", len(w.Feeds), showDuration(w.Interval)),
+		run:     w.Run,
+	})
+	return nil
+}
+
+// listen starts the HTTP server on addr, with at most maxConns
+// connections open at once, and returns the address it listens on.
+func (s *service) listen(addr string, maxConns int) (net.Addr, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s.srv = newHTTPServer(s.mux, s.log)
+	capped := chat.LimitServer(s.srv, ln, chat.ServerLimits{MaxConnections: maxConns})
 	s.served = make(chan error, 1)
-	go func() { s.served <- s.srv.Serve(ln) }()
+	go func() { s.served <- s.srv.Serve(capped) }()
 	return ln.Addr(), nil
 }
 
-// newHTTPServer is serve's HTTP server over h, with its timeouts.
+// newHTTPServer is serve's HTTP server over h. Its timeouts are those of
+// every server of the bot (chat.LimitServer, applied by listen): 10 s to
+// read a request's headers, 30 s to read all of it, 30 s for each write
+// (the API gives each write of an answer its own 30 s, so answers that
+// take minutes still finish), 30 s for an idle keep-alive connection.
 func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		Handler:  h,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }
+
+// maxConnections is NEWSBOT_MAX_CONNECTIONS, else 10,000 or, when the
+// process may open fewer files (RLIMIT_NOFILE, whose soft limit Go raises
+// to the hard one at start), that limit less 512 for the process's own
+// files and outgoing connections (the index, the data directory, the model
+// server, Slack and Discord), and at least 64.
+func (e *environ) maxConnections() int {
+	if e.set.given("NEWSBOT_MAX_CONNECTIONS") {
+		return e.set.count("NEWSBOT_MAX_CONNECTIONS")
+	}
+	n := chat.DefaultMaxConnections
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && lim.Cur < uint64(n)+connReserve {
+		n = max(64, int(lim.Cur)-connReserve)
+	}
+	return n
+}
+
+// connReserve is the files bot serve keeps for itself under its open-file
+// limit, beyond its HTTP server's connections.
+const connReserve = 512
 
 // loadCoverage opens the coverage and lets questions through to a bot
 // over it. Called again, it reloads: questions already being answered
@@ -316,6 +383,11 @@ func (s *statusWriter) WriteHeader(code int) {
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection: the API lifts
+// the read deadline once it has read a body, and sets a write deadline
+// for each write of an answer.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // Flush lets streamed answers through.
 func (s *statusWriter) Flush() {

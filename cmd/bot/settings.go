@@ -98,16 +98,17 @@ const (
 	groupServe                // bot serve's HTTP server and API
 	groupSlack                // the Slack adapter: bot serve and bot slack
 	groupDiscord              // the Discord adapter: bot serve and bot discord
+	groupWeb                  // pages and feeds by URL: ingest, watch, serve
 )
 
 // allGroups lists the groups in the order help and bot config show them.
 func allGroups() []group {
-	return []group{groupCommon, groupAnswers, groupServe, groupSlack, groupDiscord}
+	return []group{groupCommon, groupAnswers, groupServe, groupSlack, groupDiscord, groupWeb}
 }
 
 // key is the group's name in the README's markers.
 func (g group) key() string {
-	return [...]string{"common", "answers", "serve", "slack", "discord"}[g]
+	return [...]string{"common", "answers", "serve", "slack", "discord", "web"}[g]
 }
 
 // title says which commands read the group's settings.
@@ -118,6 +119,7 @@ func (g group) title() string {
 		"bot serve: the HTTP server and API",
 		"Slack (bot serve, bot slack)",
 		"Discord (bot serve, bot discord)",
+		"Pages and feeds (bot ingest URL, bot watch, bot serve)",
 	}[g]
 }
 
@@ -159,6 +161,15 @@ func table() []setting {
 			older:     []olderName{{name: "OPENAI_MODEL", synonym: true}}},
 		{name: "NEWSBOT_MODEL_TIMEOUT", group: groupAnswers, kind: durationKind(), def: showDuration(openai.DefaultTimeout),
 			doc: "the deadline of one model call, retries and streaming included"},
+		{name: "NEWSBOT_MODEL_FORMAT", group: groupAnswers, kind: enumKind(openai.FormatJSON, openai.FormatText),
+			unsetNote: "json on OpenAI's server, text elsewhere",
+			doc:       "how answers are asked for: `json` (structured output: the sentences and the evidence each cites come back as data) or `text` (`[n]` markers)"},
+		{name: "NEWSBOT_MODEL_TEMPERATURE", group: groupAnswers, kind: temperatureKind(),
+			unsetNote: "the model family's",
+			doc:       "the model's sampling temperature (see Sampling per model family)"},
+		{name: "NEWSBOT_MODEL_MAX_TOKENS", group: groupAnswers, kind: countKind(),
+			unsetNote: "the model family's: 800, or 4096 for models that reason first",
+			doc:       "the longest model reply, in tokens, reasoning included"},
 
 		// bot serve.
 		{name: "NEWSBOT_ADDR", group: groupServe, kind: addrKind(), def: ":8080", flag: "addr",
@@ -174,6 +185,12 @@ func table() []setting {
 			doc: "questions an API client may ask at once"},
 		{name: "NEWSBOT_SHUTDOWN_TIMEOUT", group: groupServe, kind: durationKind(), def: "30s",
 			doc: "how long answers in flight may finish on SIGTERM"},
+		{name: "NEWSBOT_MAX_CONNECTIONS", group: groupServe, kind: countKind(),
+			unsetNote: "10000, or the open-file limit less 512 when that is lower",
+			doc:       "HTTP connections open at once; past it a new one takes the place of the longest idle"},
+		{name: "NEWSBOT_TRUSTED_PROXIES", group: groupServe, kind: prefixesKind(),
+			unsetNote: "none: a client is its TCP peer",
+			doc:       "reverse proxies whose `X-Forwarded-For` names the API client (rate limits are per client)"},
 
 		// Slack.
 		{name: "SLACK_BOT_TOKEN", group: groupSlack, kind: checkedKind("a bot token", slack.CheckBotToken), secret: true,
@@ -240,6 +257,15 @@ func table() []setting {
 		{name: "NEWSBOT_DISCORD_API_URL", group: groupDiscord, kind: checkedKind("an http or https URL", discord.CheckAPIURL),
 			unsetNote: "Discord's",
 			doc:       "send every request (the API, and the gateway lookup) to this base URL, for a test server"},
+
+		// Pages and feeds.
+		{name: "NEWSBOT_FEEDS", group: groupWeb, kind: urlsKind(), flag: "feed",
+			unsetNote: "none: nothing is watched",
+			doc:       "the RSS or Atom feeds that `bot watch` and `bot serve` poll into the data directory, `URL`s separated by spaces (the flag is repeatable; in a config file, a list)"},
+		{name: "NEWSBOT_WATCH_INTERVAL", group: groupWeb, kind: durationKind(), def: "15m",
+			doc: "the time between two polls of the feeds; a failing feed waits twice as long after each failure, up to 6h"},
+		{name: "NEWSBOT_FETCH_ALLOW_PRIVATE", group: groupWeb, kind: boolKind(), def: "false",
+			doc: "fetch from private, loopback and link-local addresses too (a newsroom's own servers); off, such pages, feeds and redirects are refused"},
 	}
 }
 

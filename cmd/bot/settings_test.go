@@ -387,6 +387,35 @@ func TestModelConfig(t *testing.T) {
 			env:     map[string]string{"OPENAI_API_KEY": key, "NEWSBOT_MODEL_TIMEOUT": "-1s"},
 			wantErr: "NEWSBOT_MODEL_TIMEOUT",
 		},
+		{
+			name: "format, temperature and token limit",
+			env: map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:8000/v1", "NEWSBOT_MODEL": "qwen2.5",
+				"NEWSBOT_MODEL_FORMAT": "json", "NEWSBOT_MODEL_TEMPERATURE": "0.7", "NEWSBOT_MODEL_MAX_TOKENS": "1200"},
+			want: openai.Config{BaseURL: "http://127.0.0.1:8000/v1", Model: "qwen2.5", Timeout: openai.DefaultTimeout,
+				Format: openai.FormatJSON, Temperature: 0.7, MaxTokens: 1200},
+			wantOK: true,
+		},
+		{
+			name:   "unset format, temperature and token limit: the family's",
+			env:    map[string]string{"OPENAI_API_KEY": key},
+			want:   openai.Config{APIKey: key, Model: "gpt-4o-mini", Timeout: openai.DefaultTimeout},
+			wantOK: true,
+		},
+		{
+			name:    "unknown format",
+			env:     map[string]string{"OPENAI_API_KEY": key, "NEWSBOT_MODEL_FORMAT": "yaml"},
+			wantErr: "NEWSBOT_MODEL_FORMAT",
+		},
+		{
+			name:    "temperature out of range",
+			env:     map[string]string{"OPENAI_API_KEY": key, "NEWSBOT_MODEL_TEMPERATURE": "3"},
+			wantErr: "NEWSBOT_MODEL_TEMPERATURE",
+		},
+		{
+			name:    "token limit not a count",
+			env:     map[string]string{"OPENAI_API_KEY": key, "NEWSBOT_MODEL_MAX_TOKENS": "0"},
+			wantErr: "NEWSBOT_MODEL_MAX_TOKENS",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -409,7 +438,8 @@ func TestModelConfig(t *testing.T) {
 				t.Fatalf("modelConfig: %v", err)
 			}
 			if ok != tt.wantOK || cfg.BaseURL != tt.want.BaseURL || cfg.APIKey != tt.want.APIKey ||
-				cfg.Model != tt.want.Model || cfg.Timeout != tt.want.Timeout {
+				cfg.Model != tt.want.Model || cfg.Timeout != tt.want.Timeout || cfg.Format != tt.want.Format ||
+				cfg.Temperature != tt.want.Temperature || cfg.MaxTokens != tt.want.MaxTokens {
 				t.Errorf("modelConfig = %v, %v; want %v, %v", cfg, ok, tt.want, tt.wantOK)
 			}
 			if ok {

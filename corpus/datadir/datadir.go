@@ -106,11 +106,23 @@ type Ingested struct {
 
 // Ingest adds the articles of the files and directories at paths (read by
 // the rule of load.Files) to the index kept in the data directory data,
-// creating it if needed. Another writer is waited for. The index is saved
-// atomically, and only when something was added or replaced: if ingest is
-// interrupted, the previous index stays as it was. ctx is checked between
-// the steps; a damaged index is an error, never replaced.
+// creating it if needed: Add for what the loader reads from paths.
 func Ingest(ctx context.Context, data string, paths []string) (Ingested, error) {
+	var l load.Loader
+	reports := l.Load(paths...)
+	if err := ctx.Err(); err != nil {
+		return Ingested{}, err
+	}
+	return Add(ctx, data, reports)
+}
+
+// Add adds the articles of reports (files, pages or feeds already read) to
+// the index kept in the data directory data, creating it if needed.
+// Another writer is waited for. The index is saved atomically, and only
+// when something was added or replaced: if it is interrupted, the previous
+// index stays as it was. ctx is checked between the steps; a damaged index
+// is an error, never replaced.
+func Add(ctx context.Context, data string, reports []load.Report) (Ingested, error) {
 	dir := IngestedDir(data)
 	unlock, err := index.Lock(dir)
 	if err != nil {
@@ -120,12 +132,6 @@ func Ingest(ctx context.Context, data string, paths []string) (Ingested, error) 
 	ix, err := index.Open(dir)
 	if err != nil && !errors.Is(err, index.ErrNoIndex) {
 		return Ingested{}, fmt.Errorf("%w (move it away to start a new index)", err)
-	}
-
-	var l load.Loader
-	reports := l.Load(paths...)
-	if err := ctx.Err(); err != nil {
-		return Ingested{}, err
 	}
 	var arts []corpus.Article
 	for _, r := range reports {
@@ -144,7 +150,20 @@ func Ingest(ctx context.Context, data string, paths []string) (Ingested, error) 
 			return Ingested{}, err
 		}
 	}
+	if nx == nil {
+		nx = index.Build(nil)
+	}
 	return Ingested{Reports: reports, Status: status, Index: nx}, nil
+}
+
+// OpenIngested returns the index that Ingest and Add keep in data, empty
+// when nothing has been ingested yet.
+func OpenIngested(data string) (*index.Index, error) {
+	ix, err := index.Open(IngestedDir(data))
+	if errors.Is(err, index.ErrNoIndex) {
+		return index.Build(nil), nil
+	}
+	return ix, err
 }
 
 // manifest records the files an index of --corpus paths was built from, so

@@ -16,6 +16,7 @@
 package index
 
 import (
+	"iter"
 	"runtime"
 	"sync"
 
@@ -55,6 +56,9 @@ type Index struct {
 	// stems caches the stems of the questions' words (see stemCache).
 	stemsOnce sync.Once
 	stems     *stemCache
+
+	slotsOnce sync.Once
+	slots     chan struct{} // Retrieve's searches running, at most one a core
 }
 
 // sentence is one sentence of an article.
@@ -78,6 +82,21 @@ func (ix *Index) Len() int { return len(ix.articles) }
 
 // Sentences returns the number of sentences in the index.
 func (ix *Index) Sentences() int { return len(ix.sents) }
+
+// Articles yields the index's articles, in the order they were added (a
+// replaced article where the one it replaced was, or at the end).
+func (ix *Index) Articles() iter.Seq[corpus.Article] {
+	return func(yield func(corpus.Article) bool) {
+		if ix == nil {
+			return
+		}
+		for _, a := range ix.articles {
+			if !yield(a) {
+				return
+			}
+		}
+	}
+}
 
 // Article returns the article with the given ID.
 func (ix *Index) Article(id string) (corpus.Article, bool) {

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"math"
+	"runtime"
 
 	"github.com/newsbot-dev/newsbot"
 )
@@ -12,11 +13,26 @@ var _ newsbot.Retriever = (*Index)(nil)
 // Retrieve implements newsbot.Retriever: Search, as evidence. A sentence
 // that leans on the one before it (see needsContext) carries that one as
 // Before.
+//
+// At most one search a core runs at once; the others wait their turn (or
+// for ctx to end) without taking the processor. A search is pure
+// computation: running more at once finishes none sooner, and the waiting
+// ones would crowd out everything else the process does (a health check
+// answered in microseconds would wait behind dozens of searches).
 func (ix *Index) Retrieve(ctx context.Context, question string, k int) ([]newsbot.Evidence, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	hits := ix.Search(question, k)
+	ix.slotsOnce.Do(func() { ix.slots = make(chan struct{}, runtime.GOMAXPROCS(0)) })
+	select {
+	case ix.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	hits := func() []Hit {
+		defer func() { <-ix.slots }() // even if the search panics
+		return ix.Search(question, k)
+	}()
 	if len(hits) == 0 {
 		return nil, nil
 	}
@@ -31,6 +47,7 @@ func (ix *Index) Retrieve(ctx context.Context, question string, k int) ([]newsbo
 			Paragraph: h.Paragraph + 1,
 			Index:     h.Index + 1,
 			Outlet:    a.Outlet,
+			Wire:      a.Wire,
 			Title:     a.Title,
 			URL:       a.URL,
 			Author:    a.Author,

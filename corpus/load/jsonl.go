@@ -18,7 +18,8 @@ import (
 
 // jsonRecord is one line of the articles format:
 // {"id", "title", "source", "url", "published", "body"}, plus the optional
-// "author" and Reuters-21578's "dateline". Other fields are ignored.
+// "author", "wire", "language" and "place" (as bot export writes them) and
+// Reuters-21578's "dateline". Other fields are ignored.
 type jsonRecord struct {
 	ID        jsonText   `json:"id"`
 	Title     string     `json:"title"`
@@ -27,6 +28,9 @@ type jsonRecord struct {
 	Published string     `json:"published"`
 	Author    jsonAuthor `json:"author"`
 	Dateline  string     `json:"dateline"`
+	Wire      string     `json:"wire"`
+	Language  string     `json:"language"`
+	Place     string     `json:"place"`
 	Body      *string    `json:"body"`
 }
 
@@ -82,7 +86,7 @@ func (l *Loader) loadJSONL(rep *Report, r io.Reader) {
 				// A blank line separates nothing; skip it.
 			default:
 				records++
-				a, reason := parseRecord(line, maxBody)
+				a, reason := l.parseRecord(line)
 				if reason != "" {
 					rep.Problems = append(rep.Problems, lineProblem(lineNo, reason))
 					break
@@ -204,7 +208,7 @@ func readLine(br *bufio.Reader, buf *[]byte, limit int) (line []byte, n int, err
 
 // parseRecord reads one JSON Lines record. It returns the reason when the
 // record is refused.
-func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
+func (l *Loader) parseRecord(line []byte) (corpus.Article, string) {
 	if !utf8.Valid(line) {
 		return corpus.Article{}, invalidUTF8(line).Error()
 	}
@@ -228,9 +232,6 @@ func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
 	if strings.TrimSpace(body) == "" {
 		return corpus.Article{}, "empty body"
 	}
-	if len(body) > maxBody {
-		return corpus.Article{}, fmt.Sprintf("article body is %s, over the %s limit", formatSize(int64(len(body))), formatSize(int64(maxBody)))
-	}
 	a := corpus.Article{
 		ID:        strings.TrimSpace(string(rec.ID)),
 		Title:     oneLine(rec.Title),
@@ -239,12 +240,17 @@ func parseRecord(line []byte, maxBody int) (corpus.Article, string) {
 		Published: parseDate(rec.Published),
 		Author:    oneLine(string(rec.Author)),
 		Place:     dateline.PlaceFromField(rec.Dateline),
+		Wire:      rec.Wire,
+		Language:  rec.Language,
 		Body:      body,
 	}
-	if a.ID == "" {
-		a.ID = contentID(body)
+	if a.Place == "" {
+		a.Place = rec.Place
 	}
 	applyDateline(&a)
+	if err := l.finish(&a); err != nil {
+		return corpus.Article{}, err.Error()
+	}
 	return a, ""
 }
 

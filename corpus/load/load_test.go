@@ -706,34 +706,6 @@ func TestLoadJSONLLongLines(t *testing.T) {
 	}
 }
 
-// FuzzLoadDocument checks that no input makes a parser panic, and that a
-// loaded article always has an ID and a TextStart within its Body.
-func FuzzLoadDocument(f *testing.F) {
-	for _, s := range []string{
-		"Headline\n\nMOSCOW, (Reuters) – Body.\n\nAround the Web",
-		"---\ntitle: x\n---\n# H\n\nBody",
-		"<html><body><p hidden>x</p><p>Body text.</p></body></html>",
-		`{"id":"a","body":"New York CNN —\n\nBody"}`,
-	} {
-		f.Add([]byte(s))
-	}
-	var l Loader
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, ft := range []format{formatText, formatMarkdown, formatHTML} {
-			a, err := l.parseDocument(ft, "x", data)
-			if err == nil && (a.ID == "" || a.Body == "" || a.TextStart < 0 || a.TextStart > len(a.Body)) {
-				t.Errorf("format %d: bad article %+v", ft, a)
-			}
-		}
-		a, reason := parseRecord(data, defaultMaxArticleBytes)
-		if reason == "" && (a.ID == "" || a.TextStart > len(a.Body)) {
-			t.Errorf("record: bad article %+v", a)
-		}
-		var rep Report
-		l.loadJSONL(&rep, bytes.NewReader(data))
-	})
-}
-
 func TestLoadSymlinks(t *testing.T) {
 	dir := t.TempDir()
 	real := filepath.Join(dir, "real")

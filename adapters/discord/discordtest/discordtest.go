@@ -7,7 +7,10 @@
 // package variables) or, through the adapter's APIURL, at URL. GET
 // /api/v9/gateway names the fake's own WebSocket, which speaks the gateway
 // protocol: HELLO, IDENTIFY or RESUME, READY, heartbeats and their acks,
-// dispatches (Dispatch) and close codes (CloseGateway, SetCloseOn).
+// dispatches (Dispatch) and close codes (CloseGateway, SetCloseOn). As
+// Discord does, READY names a resume_gateway_url apart from the one GET
+// /gateway gives (its path is /gw-resume), where a RESUME must go; Paths
+// says where each connection went.
 package discordtest
 
 import (
@@ -54,6 +57,7 @@ type Fake struct {
 	attempts  atomic.Int32 // connections made
 	identifys []int        // intents of each IDENTIFY
 	ops       []int        // the op (2 identify, 6 resume) of each connection
+	paths     []string     // the URL path of each connection
 	// closeOn, if set, returns a close code for a connection (counted from
 	// 1) after its IDENTIFY or RESUME, or 0 to carry on.
 	closeOn func(n int) int
@@ -100,6 +104,7 @@ func New(t testing.TB) *Fake {
 	f := &Fake{t: t, nextID: 5000}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw/", f.serveGateway)
+	mux.HandleFunc("/gw-resume/", f.serveGateway)
 	mux.HandleFunc("/api/v9/", f.serveREST)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
@@ -265,6 +270,7 @@ func (f *Fake) serveGateway(w http.ResponseWriter, r *http.Request) {
 	c.SetReadDeadline(time.Time{})
 	f.mu.Lock()
 	f.ops = append(f.ops, hello.Op)
+	f.paths = append(f.paths, r.URL.Path)
 	if hello.Op == 2 {
 		f.identifys = append(f.identifys, hello.D.Intents)
 	}
@@ -285,9 +291,10 @@ func (f *Fake) serveGateway(w http.ResponseWriter, r *http.Request) {
 	} else {
 		write(map[string]any{"op": 0, "t": "READY", "s": seq, "d": map[string]any{
 			"v": 9, "session_id": "session-1",
-			"user":        map[string]any{"id": BotUserID, "username": "newsbot", "bot": true},
-			"application": map[string]any{"id": AppID},
-			"guilds":      []any{},
+			"resume_gateway_url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/gw-resume",
+			"user":               map[string]any{"id": BotUserID, "username": "newsbot", "bot": true},
+			"application":        map[string]any{"id": AppID},
+			"guilds":             []any{},
 		}})
 	}
 	f.gwMu.Lock()
@@ -432,6 +439,15 @@ func (f *Fake) Identifys() []int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]int(nil), f.identifys...)
+}
+
+// Paths returns the URL path of each connection that sent its first
+// message, in the order of Ops: "/gw/" is GET /gateway's URL, "/gw-resume/"
+// the resume_gateway_url of READY.
+func (f *Fake) Paths() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.paths...)
 }
 
 // Ops returns the op of each connection's first message: 2 IDENTIFY, 6
