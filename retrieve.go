@@ -64,6 +64,13 @@ type Relevance struct {
 	// Own is the share of the question's weight that the sentence's own
 	// words match, without any context.
 	Own float64
+	// Answers is the engine's estimate, in (0, 1], that the coverage
+	// answers the question with this sentence: that it holds what the
+	// question is about (the things it names, what it asks about) and the
+	// kind of answer it asks for. 0.5 is the engine's own operating point:
+	// at or above it the core quotes the sentence. 0 means the engine makes
+	// no estimate; the core then decides from Coverage.
+	Answers float64
 }
 
 // SourceName names where an article is from for a person: its outlet, with

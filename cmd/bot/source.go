@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/newsbot-dev/newsbot/corpus/datadir"
+	"github.com/newsbot-dev/newsbot/corpus/index"
 )
 
 // pathList is a repeatable flag.
@@ -47,9 +49,12 @@ func defaultDataDir(getenv func(string) string) string {
 
 // open finds the coverage to answer from (see datadir.Open): --corpus
 // files, else the data directory's ingested index when --data was given or
-// feeds are watched (empty until the watch adds to it), else the built-in
-// coverage. log receives a line about each file refused while indexing
-// --corpus files, made safe for a terminal (cleanWriter).
+// feeds are watched (empty until the watch adds to it), else the index
+// "bot ingest" made in the default data directory when there is one (the
+// person ingested it to ask about it), else the built-in coverage. The
+// coverage's Label says which, and every command that answers shows it.
+// log receives a line about each file refused while indexing --corpus
+// files, made safe for a terminal (cleanWriter).
 func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 	var data string
 	corpus := e.set.paths("NEWSBOT_CORPUS")
@@ -62,6 +67,15 @@ func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 			return datadir.Coverage{}, err
 		}
 		data = d
+	} else if d, err := e.dataDir(); err == nil && hasIngested(d) {
+		data = d
 	}
 	return datadir.Open(data, corpus, cleanWriter{log})
+}
+
+// hasIngested reports whether "bot ingest" has made an index in the data
+// directory data.
+func hasIngested(data string) bool {
+	_, err := os.Stat(filepath.Join(datadir.IngestedDir(data), index.IndexFile))
+	return err == nil
 }

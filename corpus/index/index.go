@@ -5,8 +5,14 @@
 // implements the answering core's Retriever.
 //
 // Text becomes terms in tokenize.go (words, lemmas, Snowball stems, stop
-// words), questions are analysed for the kind of answer they want in
-// question.go, and search.go ranks.
+// words); questions are analysed for their focus and the kind of answer
+// they want in question.go; idf.go weighs their terms (the coverage's IDF
+// blended with a background's, background.go); search.go ranks in two
+// stages with learned weights (weights.go; every feature is listed in its
+// doc comment); answerable.go estimates whether a sentence answers
+// (Hit.Answers); explain.go exposes the features for the training script
+// (corpus/index/train, which writes weights.go and background.go) and
+// for bot search --explain.
 package index
 
 import (
@@ -45,7 +51,11 @@ type Index struct {
 	avgDoc  float64
 	avgT    float64
 
-	scratch sync.Pool // of *scratch: per-search arrays, reused
+	scratch   sync.Pool // of *scratch: per-search arrays, reused
+	analyzers sync.Pool // of *analyzer: stage 3's, reused
+	// stems caches the stems of the questions' words (see stemCache).
+	stemsOnce sync.Once
+	stems     *stemCache
 
 	slotsOnce sync.Once
 	slots     chan struct{} // Retrieve's searches running, at most one a core

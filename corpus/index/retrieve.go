@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"math"
 	"runtime"
 
 	"github.com/newsbot-dev/newsbot"
@@ -51,7 +52,7 @@ func (ix *Index) Retrieve(ctx context.Context, question string, k int) ([]newsbo
 			URL:       a.URL,
 			Author:    a.Author,
 			Published: a.Published,
-			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own},
+			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own, Answers: max(h.Answers, math.SmallestNonzeroFloat64)},
 		}
 		if needsContext(e.Sentence) {
 			e.Before, _ = ix.previous(h)

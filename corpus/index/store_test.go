@@ -205,24 +205,28 @@ func FuzzDecode(f *testing.F) {
 
 // exercise uses every part of ix the way the bot does.
 func exercise(t *testing.T, ix *Index) {
-	// Every term's postings, as one question holding them all.
+	// Every term's postings, as one question holding them all, through
+	// every stage of a search.
 	qts := make([]qterm, len(ix.terms))
-	for id := range ix.terms {
-		qts[id] = qterm{id: uint32(id), idfS: 1, idfD: 1, qw: 1}
+	all := analyseQuestion("Who said what, and when?", nil)
+	all.terms = make([]qword, len(ix.terms))
+	for id, term := range ix.terms {
+		qts[id] = qterm{id: uint32(id), q: id, idfS: 1, idfD: 1, qw: 1}
+		all.terms[id] = qword{term: term, weight: 1, entity: id%2 == 0, ask: true}
 	}
 	if len(ix.sents) > 0 && len(qts) > 0 {
-		s := ix.getScratch()
-		ix.accumulate(defaultScoring, s, qts, float64(len(qts)))
-		if m := s.maxima(); m.sent > 0 {
-			cands := ix.pool(defaultScoring, s, m, defaultScoring.Pool)
-			ix.rescore(defaultScoring, analyseQuestion("Who said what, and when?"), cands)
-			sortByScore(cands)
-			for _, h := range ix.hits(s, ix.dedupe(cands, 10)) {
+		sc := ix.getScratch()
+		cands := ix.stage1(sc, qts, poolSize)
+		ix.putScratch(sc)
+		s := &search{ix: ix, q: all, qts: qts, total: float64(len(qts)), entTotal: 1, evtTotal: 1, cands: cands}
+		if len(cands) > 0 {
+			s.gather()
+			for _, h := range s.hits(s.rank(10)) {
 				_ = h.Text()
 				ix.previous(h)
 			}
+			s.done()
 		}
-		ix.putScratch(s)
 	}
 	q := strings.Join(ix.terms[:min(len(ix.terms), 6)], " ")
 	if _, err := ix.Retrieve(t.Context(), q, 5); err != nil {
