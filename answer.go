@@ -126,9 +126,16 @@ type Citation struct {
 	Sentence string
 	// Outlet, Title and URL describe the article; "" when unknown.
 	Outlet, Title, URL string
+	// Wire is the news agency the article comes from when the Outlet runs
+	// an agency's story, else "". Show the two with Source.
+	Wire string
 	// Published is the article's date; zero when unknown.
 	Published time.Time
 	// Paragraph and Index say where the sentence is in the article: its
 	// paragraph and its sentence number, both counted from 1.
 	Paragraph, Index int
 }
+
+// Source names where the cited article is from: "Site (via Reuters)" for
+// an agency's story, else the outlet; "" when unknown (see SourceName).
+func (c Citation) Source() string { return SourceName(c.Outlet, c.Wire) }

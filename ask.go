@@ -48,21 +48,24 @@ type Request struct {
 	Conversation string
 	// History holds earlier turns given by the caller (the HTTP API's
 	// clients send theirs), oldest first; when set it is used instead of
-	// the stored conversation. The bot reads at most the last MaxTurns.
+	// the stored conversation. A question is read with at most the last
+	// two (see followup.go).
 	History []Turn
 }
 
 // Turn is one earlier exchange of a conversation.
 type Turn struct {
-	// Question is the question as the bot answered it (standalone).
+	// Question is the question as it was asked. (Answer.Question says how
+	// it was read.)
 	Question string
 	// Answer is the answer's text.
 	Answer string
 }
 
 // MaxTurns is the one bound on a conversation's memory: stores keep at
-// most the last MaxTurns turns of each conversation, and a follow-up is read
-// against them.
+// most the last MaxTurns turns of each conversation. A follow-up is read
+// with the last one or two of them (see followup.go); the rest are kept
+// for the adapters that show or relay a conversation.
 const MaxTurns = 4
 
 // Bot answers questions from news coverage. Set Retriever before use;
@@ -85,8 +88,16 @@ type Bot struct {
 	Log *slog.Logger
 	// MaxEvidence bounds the sentences given to the model; 0 means 8.
 	MaxEvidence int
-	// MaxSentences bounds the sentences quoted in an answer; 0 means 3.
+	// MaxSentences bounds the sentences quoted in an answer; 0 means 2:
+	// the sentence that answers, and a second only when it bears on the
+	// question too.
 	MaxSentences int
+	// MinAnswers is the retriever's estimate that the best sentence
+	// answers (Relevance.Answers) below which the bot says the coverage
+	// does not answer; 0 means DefaultMinAnswers. Raising it declines more
+	// questions the coverage does answer and fewer it does not (the README
+	// shows the trade-off).
+	MinAnswers float64
 	// MinSupport is the share of a claim's content words that the evidence
 	// sentence supporting it must hold (see the README's "What the checker
 	// guarantees"); 0 means DefaultMinSupport.
@@ -97,10 +108,15 @@ type Bot struct {
 	RewriteTimeout time.Duration
 	// MinCoverage is the share of the question's weight (the IDF of its
 	// terms) that the best sentence must match for the coverage to count
-	// as answering; below it the bot says the coverage does not say. 0
-	// means DefaultMinCoverage.
+	// as answering, for a retriever that gives no Relevance.Answers, and the
+	// half of which a sentence must match to be shown to a model. 0 means
+	// DefaultMinCoverage.
 	MinCoverage float64
 }
+
+// DefaultMinAnswers is Bot.MinAnswers's default: the retriever's own
+// operating point.
+const DefaultMinAnswers = 0.5
 
 // DefaultMinCoverage is Bot.MinCoverage's default. At 0.4, a question
 // whose distinctive words the coverage mostly lacks ("Who won the 2018
@@ -148,7 +164,7 @@ func (b *Bot) Ask(ctx context.Context, req Request, stream Stream) (Answer, erro
 	if err != nil {
 		return Answer{}, err
 	}
-	b.record(ctx, req, a)
+	b.record(ctx, req, q, a)
 	return a, nil
 }
 
@@ -170,12 +186,15 @@ func (b *Bot) history(ctx context.Context, req Request) []Turn {
 	return h
 }
 
-// record adds the answered turn to the request's conversation.
-func (b *Bot) record(ctx context.Context, req Request, a Answer) {
+// record adds the answered turn to the request's conversation: q as
+// asked, and the answer.
+func (b *Bot) record(ctx context.Context, req Request, q string, a Answer) {
 	if req.Conversation == "" || b.Conversations == nil {
 		return
 	}
-	t := Turn{Question: a.Question, Answer: a.Text}
+	// The question as asked: how it was read depends on the turns before
+	// it, which the next question is read with anyway.
+	t := Turn{Question: q, Answer: a.Text}
 	if err := b.Conversations.Append(context.WithoutCancel(ctx), req.Conversation, t); err != nil {
 		b.log().Warn("recording the conversation failed", "err", err)
 	}
@@ -268,6 +287,13 @@ func (b *Bot) log() *slog.Logger {
 		return b.Log
 	}
 	return slog.New(slog.DiscardHandler)
+}
+
+func (b *Bot) minAnswers() float64 {
+	if b.MinAnswers == 0 {
+		return DefaultMinAnswers
+	}
+	return b.MinAnswers
 }
 
 func (b *Bot) minCoverage() float64 {

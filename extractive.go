@@ -6,49 +6,28 @@ import (
 	"unicode"
 )
 
-// extractive composes an answer from the best evidence: the best
-// sentence, the sentence right after it when that one also bears on the
-// question (it often completes it: the quote after "Lavrov restated ..."),
-// and other sentences that score close to the best and match as much of the
-// question as it does, each cited. A sentence that only shares a word or two
-// with the question ("Clinton praised ... discussions with Lavrov" for "What
-// did Lavrov say about sanctions?") is left out.
+// extractive composes an answer from the best evidence: the best sentence
+// when it answers the question (see answers), and a second one only when
+// it bears on the question too (see second), each cited. Otherwise the
+// coverage does not answer: a sentence that merely shares the question's
+// words ("Clinton praised ... discussions with Lavrov" for "What did
+// Lavrov say about sanctions?") is not quoted.
 func (b *Bot) extractive(q string, ev []Evidence) Answer {
-	minCov := b.minCoverage()
 	maxN := b.MaxSentences
 	if maxN == 0 {
-		maxN = 3
+		maxN = 2
 	}
 	a := Answer{Question: q, Mode: ModeExtractive}
-	if len(ev) == 0 || ev[0].Relevance.Coverage < minCov || ev[0].Relevance.Own == 0 {
+	if len(ev) == 0 || !b.answers(ev[0]) {
 		a.NoAnswer = true
 		a.Text = NoAnswerText
 		return a
 	}
-	best := ev[0]
-	chosen := []Evidence{best}
-	has := func(e Evidence) bool {
-		for _, c := range chosen {
-			if c.ArticleID == e.ArticleID && c.Start == e.Start {
-				return true
-			}
-		}
-		return false
-	}
-	// The sentence after the best one, if it matches the question too.
-	for _, e := range ev[1:] {
-		if e.ArticleID == best.ArticleID && e.Index == best.Index+1 && e.Relevance.Own > 0 {
-			chosen = append(chosen, e)
+	chosen := []Evidence{ev[0]}
+	for len(chosen) < maxN {
+		e, ok := b.next(chosen, ev)
+		if !ok {
 			break
-		}
-	}
-	for _, e := range ev[1:] {
-		if len(chosen) >= maxN {
-			break
-		}
-		r := e.Relevance
-		if has(e) || r.Coverage < max(minCov, 0.9*best.Relevance.Coverage) || r.Own == 0 || r.Score < 0.8*best.Relevance.Score {
-			continue
 		}
 		chosen = append(chosen, e)
 	}
@@ -67,6 +46,64 @@ func (b *Bot) extractive(q string, ev []Evidence) Answer {
 	return a
 }
 
+// answers reports whether evidence e answers the question: the retriever's
+// estimate is at least MinAnswers (or, from a retriever that makes none,
+// the sentence matches at least MinCoverage of the question), and the
+// sentence itself, not only its context, matches the question.
+func (b *Bot) answers(e Evidence) bool {
+	r := e.Relevance
+	if r.Own == 0 {
+		return false
+	}
+	if r.Answers > 0 {
+		return r.Answers >= b.minAnswers()
+	}
+	return r.Coverage >= b.minCoverage()
+}
+
+// next picks the sentence to quote after those chosen, if one bears on the
+// question: the sentence right after the last one chosen, in its article,
+// when it continues it (it leans on it: "he said", "But") and answers the
+// question by the same standard; else the best other evidence that answers
+// the question by that standard, is as likely to answer as the best one
+// within a margin, and says something else (not the same sentence again).
+// A neighbour is never added for padding.
+func (b *Bot) next(chosen []Evidence, ev []Evidence) (Evidence, bool) {
+	has := func(e Evidence) bool {
+		for _, c := range chosen {
+			if c.ArticleID == e.ArticleID && c.Start == e.Start || collapseSpace(c.Sentence) == collapseSpace(e.Sentence) {
+				return true
+			}
+		}
+		return false
+	}
+	last := chosen[len(chosen)-1]
+	for _, e := range ev[1:] {
+		if !has(e) && e.ArticleID == last.ArticleID && e.Index == last.Index+1 && e.Before != "" && b.answers(e) {
+			return e, true
+		}
+	}
+	best := chosen[0].Relevance
+	for _, e := range ev[1:] {
+		if has(e) || !b.answers(e) {
+			continue
+		}
+		r := e.Relevance
+		if r.Answers > 0 && r.Answers < best.Answers-secondMargin {
+			continue
+		}
+		if r.Answers == 0 && r.Coverage < 0.9*best.Coverage {
+			continue
+		}
+		return e, true
+	}
+	return Evidence{}, false
+}
+
+// secondMargin is how much less likely to answer than the best sentence a
+// further one may be and still be quoted.
+const secondMargin = 0.1
+
 // citation cites evidence e as marker n.
 func citation(n int, e Evidence) Citation {
 	return Citation{
@@ -76,6 +113,7 @@ func citation(n int, e Evidence) Citation {
 		End:       e.End,
 		Sentence:  e.Sentence,
 		Outlet:    e.Outlet,
+		Wire:      e.Wire,
 		Title:     e.Title,
 		URL:       e.URL,
 		Published: e.Published,
@@ -85,15 +123,21 @@ func citation(n int, e Evidence) Citation {
 }
 
 // collapseSpace turns each run of white space (line breaks and no-break
-// spaces included) into one space, for display. Citations keep the exact
-// bytes.
+// spaces included) into one space, and drops invisible characters, for
+// display and for the model's prompt. Citations keep the exact bytes.
 func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
+	var prev rune
 	for _, r := range s {
+		last := prev
+		prev = r
 		if unicode.IsSpace(r) {
 			space = true
+			continue
+		}
+		if isIgnorable(r) && !keepsSelector(last, r) {
 			continue
 		}
 		if space && b.Len() > 0 {
@@ -103,4 +147,30 @@ func collapseSpace(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isIgnorable reports a character that a reader does not see and that
+// carries no word (format characters, variation selectors and the other
+// default-ignorable code points), as corpus.IsInvisible does for the
+// corpus: a JSON Lines body keeps them, and through them a hidden message,
+// so what is shown or sent to the model skips them.
+func isIgnorable(r rune) bool {
+	if r < 0xAD {
+		return false
+	}
+	switch r {
+	case 0xAD, 0x34F, 0x115F, 0x1160, 0x3164, 0xFFA0:
+		return true
+	}
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
+		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
+}
+
+// keepsSelector reports whether r is the one presentation selector that the
+// character before it needs (U+FE0E or U+FE0F after a symbol or a keycap's
+// digit, "#" or "*"), as corpus.KeepsSelector does: a hidden message needs
+// a run of selectors, or selectors after letters.
+func keepsSelector(prev, r rune) bool {
+	return (r == 0xFE0E || r == 0xFE0F) &&
+		(unicode.IsSymbol(prev) || prev >= '0' && prev <= '9' || prev == '#' || prev == '*')
 }

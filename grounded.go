@@ -278,7 +278,7 @@ func answerPrompt(ps *prompts.Set, q string, ev []Evidence, structured bool) ([]
 	for i, e := range ev {
 		pe := prompts.Evidence{
 			N:        i + 1,
-			Outlet:   orUnknown(e.Outlet, "unknown outlet"),
+			Outlet:   orUnknown(SourceName(e.Outlet, e.Wire), "unknown outlet"),
 			Title:    orUnknown(e.Title, "untitled"),
 			Date:     dateOf(e.Published),
 			Sentence: collapseSpace(e.Sentence),

@@ -3,7 +3,6 @@ package newsbot
 import (
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -12,12 +11,15 @@ import (
 // DEL are dropped (a tab becomes a space; CR, CRLF and the Unicode line and
 // paragraph separators become "\n"), and so are invisible format
 // characters (Unicode Cf: bidi overrides, zero-width spaces, BOM, tag
-// characters...), except the zero-width joiner and non-joiner that emoji
-// and some scripts need. Invalid UTF-8 becomes U+FFFD. Adapters apply it to
+// characters...) with the variation selectors and the other
+// default-ignorable code points, except the zero-width joiner and non-joiner that emoji
+// and some scripts need, and the one presentation selector an emoji or
+// keycap needs (U+FE0E or U+FE0F after a symbol or a keycap's digit). Invalid UTF-8 becomes U+FFFD. Adapters apply it to
 // everything they show from an answer, article text included.
 func Printable(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
+	var prev rune
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
@@ -28,12 +30,13 @@ func Printable(s string) string {
 		case r == '\t':
 			b.WriteByte(' ')
 		case r < 0x20 || r >= 0x7f && r < 0xa0:
-		case r == '\u200c' || r == '\u200d':
+		case r == '\u200c' || r == '\u200d' || keepsSelector(prev, r):
 			b.WriteRune(r)
-		case unicode.Is(unicode.Cf, r):
+		case isIgnorable(r):
 		default:
 			b.WriteRune(r)
 		}
+		prev = r
 	}
 	return b.String()
 }

@@ -15,11 +15,33 @@ func TestPrintable(t *testing.T) {
 		{"bidi \u202eevil\u202c zero\u200bwidth \ufeffbom", "bidi evil zerowidth bom"},
 		{"emoji 👩\u200d💻 and ZWNJ \u200c", "emoji 👩\u200d💻 and ZWNJ \u200c"},
 		{"bad \xff byte", "bad \ufffd byte"},
+		{"selectors\uFE0F\uFE00 and tags\U000E0041\U000E0100 hide", "selectors and tags hide"},
+		{"emoji keep theirs: \u2764\uFE0F 1\uFE0F\u20E3, a run does not: \u2764\uFE0F\uFE0F\uFE01", "emoji keep theirs: \u2764\uFE0F 1\uFE0F\u20E3, a run does not: \u2764\uFE0F"},
 	}
 	for _, tc := range tests {
 		if got := Printable(tc.in); got != tc.want {
 			t.Errorf("Printable(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestSourceName(t *testing.T) {
+	for _, c := range []struct{ outlet, wire, want string }{
+		{"The Example Herald", "Reuters", "The Example Herald (via Reuters)"},
+		{"Reuters", "Reuters", "Reuters"},
+		{"The Example Herald", "", "The Example Herald"},
+		{"", "AP", "AP"},
+		{"", "", ""},
+	} {
+		if got := (Citation{Outlet: c.outlet, Wire: c.wire}).Source(); got != c.want {
+			t.Errorf("Source(%q, %q) = %q, want %q", c.outlet, c.wire, got, c.want)
+		}
+	}
+}
+
+func TestCollapseSpaceSkipsInvisible(t *testing.T) {
+	if got := collapseSpace("five\u00a0years\U000E0048\U000E0049\uFE0F,\n the  ministers\u200b said"); got != "five years, the ministers said" {
+		t.Errorf("collapseSpace = %q", got)
 	}
 }
 

@@ -40,6 +40,9 @@ type Evidence struct {
 
 	// Outlet, Title, URL and Author describe the article; "" when unknown.
 	Outlet, Title, URL, Author string
+	// Wire is the news agency the article comes from when the Outlet runs
+	// an agency's story ("Reuters"), else "".
+	Wire string
 	// Published is the article's date; zero when unknown.
 	Published time.Time
 
@@ -61,4 +64,25 @@ type Relevance struct {
 	// Own is the share of the question's weight that the sentence's own
 	// words match, without any context.
 	Own float64
+	// Answers is the engine's estimate, in (0, 1], that the coverage
+	// answers the question with this sentence: that it holds what the
+	// question is about (the things it names, what it asks about) and the
+	// kind of answer it asks for. 0.5 is the engine's own operating point:
+	// at or above it the core quotes the sentence. 0 means the engine makes
+	// no estimate; the core then decides from Coverage.
+	Answers float64
+}
+
+// SourceName names where an article is from for a person: its outlet, with
+// the news agency it comes from, "Site (via Reuters)"; "" when the outlet
+// is unknown and there is no agency ("via Reuters" alone would read as
+// the outlet).
+func SourceName(outlet, wire string) string {
+	switch {
+	case wire == "" || wire == outlet:
+		return outlet
+	case outlet == "":
+		return wire
+	}
+	return outlet + " (via " + wire + ")"
 }

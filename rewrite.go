@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/newsbot-dev/newsbot/corpus/segment"
 	"github.com/newsbot-dev/newsbot/prompts"
@@ -17,11 +16,13 @@ import (
 const DefaultRewriteTimeout = 5 * time.Second
 
 // standalone returns the question to retrieve with: q itself when it
-// stands alone or there is no history; otherwise q rewritten to carry the
-// earlier turns' subject, by the model when there is one, else by a
-// heuristic.
+// stands alone or there is no history; otherwise, when it leans on the last
+// turn (isFollowUp, in followup.go), q made to stand alone with the last
+// turn or two: by the model when there is one, else by readWith.
 func (b *Bot) standalone(ctx context.Context, history []Turn, q string) string {
-	if len(history) == 0 || !isFollowUp(q) {
+	history = lastTurns(history, followUpTurns)
+	prev, ok := previousReading(history)
+	if !ok || !isFollowUp(q, prev) {
 		return q
 	}
 	if b.Model != nil {
@@ -29,7 +30,7 @@ func (b *Bot) standalone(ctx context.Context, history []Turn, q string) string {
 			return r
 		}
 	}
-	return withEarlierTurn(history, q)
+	return readWith(prev, q)
 }
 
 // rewrite asks the model to make q stand alone.
@@ -151,50 +152,6 @@ func parseRewrite(out, q string, history []Turn) (r, why string) {
 		return "", "unusable"
 	}
 	return r, ""
-}
-
-// withEarlierTurn is the heuristic rewrite: the previous question, then
-// this one. Retrieval weighs the last question most and the earlier one as
-// its preamble, so "and what did Medvedev say?" after "What did Lavrov say
-// about sanctions?" looks for Medvedev on sanctions.
-func withEarlierTurn(history []Turn, q string) string {
-	prev := strings.TrimSpace(history[len(history)-1].Question)
-	if !strings.HasSuffix(q, "?") {
-		q += "?"
-	}
-	if prev == "" {
-		return q
-	}
-	if !strings.HasSuffix(prev, "?") && !strings.HasSuffix(prev, ".") {
-		prev += "."
-	}
-	return truncate(prev, MaxQuestionBytes/2) + " " + q
-}
-
-// isFollowUp reports a question that leans on the conversation: it opens
-// with a connective ("and", "what about"), refers back with a pronoun, or
-// is too short to stand alone.
-func isFollowUp(q string) bool {
-	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '\''
-	})
-	if len(words) == 0 {
-		return false
-	}
-	switch words[0] {
-	case "and", "but", "also", "so", "then", "or":
-		return true
-	}
-	if len(words) >= 2 && (words[0] == "what" || words[0] == "how") && words[1] == "about" {
-		return true
-	}
-	for _, w := range words {
-		switch w {
-		case "he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs", "it", "its":
-			return true
-		}
-	}
-	return len(words) <= 3
 }
 
 // truncate cuts s to at most n bytes, on a rune boundary.

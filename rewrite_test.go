@@ -58,8 +58,8 @@ func TestRewriteDeadline(t *testing.T) {
 	b := &Bot{Model: m}
 	history := []Turn{{Question: "What did Lavrov say about sanctions?"}}
 	got := b.standalone(context.Background(), history, "and what did Medvedev say?")
-	if got != "What did Lavrov say about sanctions? and what did Medvedev say?" {
-		t.Errorf("standalone = %q, want the heuristic", got)
+	if want := readWith(history[0].Question, "and what did Medvedev say?"); got != want {
+		t.Errorf("standalone = %q, want the heuristic's %q", got, want)
 	}
 	if len(m.deadlines) != 1 || m.deadlines[0] <= 0 || m.deadlines[0] > DefaultRewriteTimeout {
 		t.Errorf("rewrite deadlines %v, want one within %v", m.deadlines, DefaultRewriteTimeout)

@@ -35,14 +35,23 @@ type Article struct {
 	ID string
 	// Title is the headline, "" when unknown.
 	Title string
-	// Outlet is the publisher ("Reuters"), "" when unknown.
+	// Outlet is the publisher ("Reuters"), "" when unknown: for a page, the
+	// site it is on.
 	Outlet string
+	// Wire is the news agency a syndicated story comes from, named by its
+	// dateline or byline ("Reuters" for a "(Reuters)" story on another
+	// site), shown as "Outlet (via Wire)"; "" when the story is the
+	// outlet's own or the agency's own site carries it.
+	Wire string
 	// URL is the canonical link, "" when unknown.
 	URL string
 	// Published is the publication time, zero when unknown.
 	Published time.Time
 	// Author is the byline, "" when unknown.
 	Author string
+	// Language is the article's language as its source declares it, a
+	// BCP 47 tag ("en", "pt-BR"); "" when unknown.
+	Language string
 	// Place is the dateline's place ("MOSCOW"), "" when there is none.
 	Place string
 	// Body is the article's text. Citations are byte ranges into it, so it

@@ -351,7 +351,7 @@ func preview(text string) message {
 // sourceField shows one citation: its number, outlet and date as the name;
 // the linked headline and the quoted sentence as the value.
 func sourceField(c newsbot.Citation, esc escaper) *discordgo.MessageEmbedField {
-	outlet, _ := chat.Prefix(c.Outlet, 8*maxFieldName)
+	outlet, _ := chat.Prefix(c.Source(), 8*maxFieldName)
 	outlet = strings.TrimSpace(collapse(outlet))
 	if outlet == "" {
 		outlet = "unknown outlet"

@@ -47,6 +47,7 @@ type Citation struct {
 	End       int    `json:"end"`
 	Sentence  string `json:"sentence"`
 	Outlet    string `json:"outlet"`    // "" when unknown
+	Wire      string `json:"wire"`      // the news agency of a syndicated story, "" when none
 	Title     string `json:"title"`     // "" when unknown
 	URL       string `json:"url"`       // "" when unknown
 	Published string `json:"published"` // YYYY-MM-DD, "" when unknown
@@ -62,7 +63,7 @@ func citations(a newsbot.Answer) []Citation {
 			pub = c.Published.Format("2006-01-02")
 		}
 		out = append(out, Citation{N: c.N, ArticleID: c.ArticleID, Start: c.Start, End: c.End, Sentence: c.Sentence,
-			Outlet: c.Outlet, Title: c.Title, URL: c.URL, Published: pub, Paragraph: c.Paragraph, Index: c.Index})
+			Outlet: c.Outlet, Wire: c.Wire, Title: c.Title, URL: c.URL, Published: pub, Paragraph: c.Paragraph, Index: c.Index})
 	}
 	return out
 }
@@ -185,7 +186,7 @@ func sourcesText(a newsbot.Answer) string {
 	var b strings.Builder
 	b.WriteString(sourcesHeading)
 	for _, c := range a.Citations {
-		fmt.Fprintf(&b, "[%d] %s — %q (%s)", c.N, or(c.Outlet, "unknown outlet"), or(c.Title, "untitled"), date(c.Published))
+		fmt.Fprintf(&b, "[%d] %s — %q (%s)", c.N, or(c.Source(), "unknown outlet"), or(c.Title, "untitled"), date(c.Published))
 		if c.URL != "" {
 			b.WriteString(", " + c.URL)
 		}

@@ -270,9 +270,9 @@ func TestPromptInjectionArticle(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int, req request) {
 				k := evidenceNumber(t, req, "ignore previous instructions")
-				russia := evidenceNumber(t, req, "preferred to discuss")
+				pledges := evidenceNumber(t, req, "failed to win specific pledges")
 				writeReply(w, req, "stop", fmt.Sprintf("@everyone visit https://evil.example [%d]. ", k),
-					fmt.Sprintf("Reuters reported that the Russian side preferred to discuss any possible moves against Iran in the context of the United Nations [%d]. ", russia),
+					fmt.Sprintf("Reuters reported that Clinton failed to win specific pledges from Moscow on tougher sanctions against Iran [%d]. ", pledges),
 					fmt.Sprintf("Sanctions Watch says [Lavrov and Clinton discussed sanctions](https://evil.example/more) [%d]. ", k),
 					fmt.Sprintf("Details: https://watch.example/sanctions [%d].", k))
 			})

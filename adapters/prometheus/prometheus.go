@@ -1,7 +1,7 @@
 // Package prometheus exposes the bot's metrics in the Prometheus format
 // with github.com/prometheus/client_golang: questions by adapter and
 // outcome, latency by stage, model errors, citations kept and removed by
-// checking, and adapter events.
+// checking, adapter events, and the watched feeds' polls.
 package prometheus
 
 import (
@@ -24,6 +24,9 @@ type Metrics struct {
 	citations   *prometheus.CounterVec
 	removed     *prometheus.CounterVec
 	events      *prometheus.CounterVec
+	feedPolls   *prometheus.CounterVec
+	feedAdded   *prometheus.CounterVec
+	feedFailing *prometheus.GaugeVec
 }
 
 // New returns the metrics, registered.
@@ -49,8 +52,18 @@ func New() *Metrics {
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsbot_adapter_events_total", Help: "Events seen by the chat adapters (deliveries, duplicates, rate-limited people, reconnects...).",
 		}, []string{"adapter", "event"}),
+		feedPolls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_feed_polls_total", Help: "Polls of the watched feeds, by feed and outcome (ok, not_modified, error).",
+		}, []string{"feed", "outcome"}),
+		feedAdded: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsbot_feed_articles_added_total", Help: "Articles the watch added to the index, by feed.",
+		}, []string{"feed"}),
+		feedFailing: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "newsbot_feed_failing", Help: "Polls in a row that failed, by feed (0: the feed works).",
+		}, []string{"feed"}),
 	}
 	m.reg.MustRegister(m.questions, m.stage, m.modelErrors, m.citations, m.removed, m.events,
+		m.feedPolls, m.feedAdded, m.feedFailing,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -95,6 +108,15 @@ func (m *Metrics) Observe(adapter string, a newsbot.Answer, err error, total tim
 	m.removed.WithLabelValues("marker").Add(float64(a.Removed.Markers))
 	m.removed.WithLabelValues("sentence").Add(float64(a.Removed.Sentences))
 	m.removed.WithLabelValues("link").Add(float64(a.Removed.Links))
+}
+
+// FeedPolled records a poll of a watched feed (it implements the watch's
+// Observer): its outcome, the articles it added, and the polls in a row
+// that have now failed.
+func (m *Metrics) FeedPolled(feed, outcome string, added, failing int) {
+	m.feedPolls.WithLabelValues(feed, outcome).Inc()
+	m.feedAdded.WithLabelValues(feed).Add(float64(added))
+	m.feedFailing.WithLabelValues(feed).Set(float64(failing))
 }
 
 // Event counts an adapter event.

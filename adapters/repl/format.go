@@ -123,7 +123,7 @@ func sources(a newsbot.Answer) []string {
 // sourceLine is the one-line description of a citation shared by Format
 // and formatSources.
 func sourceLine(c newsbot.Citation) string {
-	outlet := newsbot.Delink(orLabel(c.Outlet, unknownOutlet), nil)
+	outlet := newsbot.Delink(orLabel(c.Source(), unknownOutlet), nil)
 	title := unknownTitle
 	if t := strings.TrimSpace(newsbot.Delink(CleanLine(c.Title), nil)); t != "" {
 		title = `"` + t + `"`

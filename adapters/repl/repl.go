@@ -61,6 +61,11 @@ type Config struct {
 	// corpus is loaded); it is not printed on a pipe. If empty, nothing is
 	// printed.
 	Banner string
+	// LogWriter, if set, is where the program's log is written (see
+	// LogWriter): while Run has the terminal in raw mode, Run routes it
+	// through the chat's terminal, so that a log line neither breaks the
+	// line being typed nor staircases across the screen.
+	LogWriter *LogWriter
 }
 
 // Fixed sentences the chat shows, besides the kit's (chat.Sorry,
@@ -71,8 +76,12 @@ const (
 	msgCtrlC       = "(To leave, type /quit or press Ctrl-D.)"
 	msgTooLong     = "That line is too long (over 64 KiB), so I skipped it."
 	msgCutOff      = "(That answer was cut off.)"
-	msgHelp        = `Ask a question about the news coverage and press Enter.
+	msgNew         = "Starting a new conversation: the questions before this one are not used to read the next."
+	msgHelp        = `Ask a question about the news coverage and press Enter. A question that
+leans on the one before ("and what did Medvedev say?", "What did he say
+about the UN?") is read with it, and the reading is shown.
 Commands:
+  /new      start a new conversation (earlier questions are no longer used)
   /sources  show the full sentences the last answer cites
   /help     show this help
   /quit     end the chat (also /exit, or Ctrl-D)
@@ -92,6 +101,10 @@ var (
 	errInterrupted = errors.New("repl: line interrupted")
 	// errTooLong is returned by a lineReader for a line over maxLine.
 	errTooLong = errors.New("repl: line too long")
+	// errTermTooLong is returned by the terminal's lineReader for a line
+	// that reached the terminal's limit, which drops what is typed or
+	// pasted beyond it.
+	errTermTooLong = errors.New("repl: line cut by the terminal")
 )
 
 // Run runs the chat until /quit or /exit, the end of input (Ctrl-D on a
@@ -112,8 +125,10 @@ var (
 // a program should not read In itself after the chat. On a pipe, a read
 // pending when ctx ends is likewise left to finish in the background.
 //
-// Commands: /sources shows the last answer's citations in full, /help lists
-// the commands, /quit and /exit end the chat. Empty lines are ignored.
+// Commands: /sources shows the last answer's citations in full, /new starts
+// a new conversation (a new key: the earlier turns are no longer read),
+// /help lists the commands, /quit and /exit end the chat. Empty lines are
+// ignored.
 //
 // Every question carries the session's own key as Request.Conversation, so
 // that an Answerer that keeps conversations (newsbot.Bot.Conversations, a
@@ -131,13 +146,16 @@ func Run(ctx context.Context, cfg Config, bot Answerer) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &session{bot: bot, log: log, conversation: "repl:" + newsbot.NewRequestID()}
+	s := &session{bot: bot, log: log, conversation: newConversation()}
 	if in, out, ok := terminalFiles(cfg.In, cfg.Out); ok {
 		return runTerminal(ctx, cfg, s, in, out)
 	}
 	s.out = &errWriter{w: cfg.Out}
 	return s.run(ctx, newPipeLines(cfg.In))
 }
+
+// newConversation is a fresh conversation key for the session.
+func newConversation() string { return "repl:" + newsbot.NewRequestID() }
 
 // lineReader reads the next line of input without its line break. At the
 // end of input it returns io.EOF.
@@ -181,6 +199,11 @@ func (s *session) run(ctx context.Context, lines lineReader) error {
 			s.log.Warn("repl: input line too long; skipped", "max_bytes", maxLine)
 			s.reply(msgTooLong)
 			continue
+		case errors.Is(err, errTermTooLong):
+			// The terminal cut the line: asking the rest would answer
+			// another question.
+			s.reply(chat.TooLong)
+			continue
 		case errors.Is(err, io.EOF):
 			return s.writeErr()
 		case ctx.Err() != nil:
@@ -213,6 +236,10 @@ func (s *session) handle(ctx context.Context, line string) (quit bool, err error
 		return true, nil
 	case "/help":
 		s.reply(msgHelp)
+	case "/new":
+		s.conversation = newConversation()
+		s.last = nil
+		s.reply(msgNew)
 	case "/sources":
 		if s.last == nil {
 			s.reply(msgNoAnswerYet)
@@ -227,8 +254,15 @@ func (s *session) handle(ctx context.Context, line string) (quit bool, err error
 }
 
 // ask answers one question and shows the answer, or a friendly line if it
-// fails. It returns an error only when ctx is done.
+// fails. It returns an error only when ctx is done. A question the core
+// would refuse (too long, not text) gets the sentence that says why, as
+// "bot ask" does, not the sorry sentence.
 func (s *session) ask(ctx context.Context, question string) error {
+	question, refusal := chat.Check(question)
+	if refusal != "" {
+		s.reply(refusal)
+		return nil
+	}
 	actx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var interrupted atomic.Bool

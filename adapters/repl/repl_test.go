@@ -182,10 +182,23 @@ func TestRunPiped(t *testing.T) {
 			want: msgTooLong + "\n\n",
 		},
 		{
-			name:      "a line just under the limit is read",
-			in:        strings.Repeat("b", maxLine-1) + "\n",
+			// Not the sorry sentence: the sentence that says why, as bot
+			// ask does.
+			name:      "a line over the question limit gets the clear refusal and is not asked",
+			in:        strings.Repeat("b", maxLine-1) + "\nWhat happened to the dam?\n",
+			want:      chat.TooLong + "\n\n" + damFormatted + "\n",
+			wantAsked: []string{"What happened to the dam?"},
+		},
+		{
+			name:      "a question at the limit is asked",
+			in:        strings.Repeat("b", newsbot.MaxQuestionBytes) + "\n",
 			want:      chat.Sorry + "\n\n",
-			wantAsked: []string{strings.Repeat("b", maxLine-1)},
+			wantAsked: []string{strings.Repeat("b", newsbot.MaxQuestionBytes)},
+		},
+		{
+			name: "/new says that it starts over",
+			in:   "/new\n",
+			want: msgNew + "\n\n",
 		},
 	}
 	for _, tt := range tests {

@@ -30,7 +30,11 @@ import (
 //     see except that text can no longer be reordered or hidden. The zero
 //     width joiner and non-joiner (U+200D, U+200C) are kept because emoji
 //     and several scripts need them to render, and they cannot reorder or
-//     hide text.
+//     hide text. So are the variation selectors and the other
+//     default-ignorable code points, which can spell a hidden message
+//     after an innocent-looking character, except the one presentation
+//     selector an emoji or keycap needs (U+FE0E or U+FE0F after a symbol
+//     or a digit: "❤️", "1️⃣").
 //   - Invalid UTF-8 bytes become U+FFFD, so a stray byte such as 0x9B (an
 //     8-bit CSI for some terminals) never reaches the terminal raw.
 
@@ -48,9 +52,12 @@ func sanitize(s string, keepNewlines bool) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
+	var prev rune
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
+		last := prev
+		prev = r
 		switch {
 		case r == '\r' && i < len(s) && s[i] == '\n':
 			// The "\n" that follows makes the line break.
@@ -68,9 +75,9 @@ func sanitize(s string, keepNewlines bool) string {
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case r >= 0x80 && r < 0xa0:
 			fmt.Fprintf(&b, `\u%04x`, r)
-		case r == '\u200c' || r == '\u200d':
+		case r == '\u200c' || r == '\u200d' || keepsSelector(last, r):
 			b.WriteRune(r)
-		case unicode.Is(unicode.Cf, r):
+		case invisible(r):
 			// Dropped: see the rules above.
 		default:
 			// An invalid byte decodes as utf8.RuneError, which writes
@@ -96,10 +103,25 @@ func isClean(s string, keepNewlines bool) bool {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 || r < 0xa0 ||
 			r == '\u2028' || r == '\u2029' ||
-			r != '\u200c' && r != '\u200d' && unicode.Is(unicode.Cf, r) {
+			r != '\u200c' && r != '\u200d' && invisible(r) {
 			return false
 		}
 		i += size
 	}
 	return true
+}
+
+// keepsSelector reports the one presentation selector an emoji or a
+// keycap needs: U+FE0E or U+FE0F right after a symbol or a keycap's digit,
+// "#" or "*".
+func keepsSelector(prev, r rune) bool {
+	return (r == 0xFE0E || r == 0xFE0F) &&
+		(unicode.IsSymbol(prev) || prev >= '0' && prev <= '9' || prev == '#' || prev == '*')
+}
+
+// invisible reports a format character (Cf), a variation selector or
+// another default-ignorable code point.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
+		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
 }

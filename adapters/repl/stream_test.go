@@ -140,3 +140,25 @@ func TestPanicWhileAnsweringKeepsTheChatGoing(t *testing.T) {
 		t.Errorf("not ready: %q", out.String())
 	}
 }
+
+// /new starts a new conversation: the next question carries a new key, so
+// no earlier turn is read with it.
+func TestNewConversation(t *testing.T) {
+	bot := &convBot{answer: func(req newsbot.Request, stream newsbot.Stream) newsbot.Answer {
+		return newsbot.Answer{Question: req.Question, Text: "Answer [1]", Citations: []newsbot.Citation{lavrov}}
+	}}
+	var out bytes.Buffer
+	in := "What did Lavrov say about sanctions?\nand what did Medvedev say?\n/new\nWhere were the talks held?\n"
+	if err := Run(context.Background(), Config{In: strings.NewReader(in), Out: &out}, bot); err != nil {
+		t.Fatal(err)
+	}
+	if len(bot.keys) != 3 || bot.keys[0] != bot.keys[1] || bot.keys[2] == bot.keys[1] || bot.keys[2] == "" {
+		t.Fatalf("conversation keys %q: want the first two the same, the third new", bot.keys)
+	}
+	if len(bot.histories[1]) != 1 || len(bot.histories[2]) != 0 {
+		t.Errorf("histories %+v: want one earlier turn for the follow-up, none after /new", bot.histories)
+	}
+	if !strings.Contains(out.String(), msgNew) {
+		t.Errorf("output lacks the /new line:\n%s", out.String())
+	}
+}

@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -45,6 +46,9 @@ const (
 	// prompt: Ctrl-E (to the end of the line), the echo "^C", and Enter.
 	ctrlCKeys = "\x05" + ctrlCEcho + "\r"
 	ctrlCEcho = "^C"
+	// termMaxLine is the most characters x/term's Terminal keeps in a
+	// line; it drops the rest without a word.
+	termMaxLine = 4096
 )
 
 // terminalFiles reports whether in and out are both terminals and, if so,
@@ -105,6 +109,9 @@ func chatTerminal(ctx context.Context, cfg Config, s *session, in io.Reader, out
 
 	s.out = &errWriter{w: t} // Terminal turns "\n" into "\r\n" for raw mode.
 	s.arm = kb.arm
+	if cfg.LogWriter != nil {
+		defer cfg.LogWriter.through(t)()
+	}
 	if banner := strings.TrimSpace(CleanText(cfg.Banner)); banner != "" {
 		s.reply(banner)
 	}
@@ -145,6 +152,9 @@ func (tl *termLines) readLine(ctx context.Context) (string, error) {
 	tl.open = false
 	if tl.kb.interrupted() {
 		return strings.TrimSuffix(line, ctrlCEcho), errInterrupted
+	}
+	if utf8.RuneCountInString(line) >= termMaxLine {
+		return "", errTermTooLong
 	}
 	tl.hist.add(line)
 	return line, nil
@@ -213,10 +223,16 @@ func (k *keyboard) pump(in io.Reader) {
 	}
 }
 
-// queue appends a copy of b; k.mu must be held.
+// queue appends a copy of b; k.mu must be held. A TAB becomes a space:
+// Terminal drops it (it is not printable and there is nothing to
+// complete), which would join the words around it ("about<TAB>sanctions"
+// pasted would read "aboutsanctions").
 func (k *keyboard) queue(b []byte, ctrlC bool) {
 	if len(b) == 0 {
 		return
+	}
+	if bytes.IndexByte(b, '\t') >= 0 {
+		b = bytes.ReplaceAll(b, []byte{'\t'}, []byte{' '})
 	}
 	if n := len(k.chunks); n > 0 && !ctrlC && !k.chunks[n-1].ctrlC {
 		k.chunks[n-1].b = append(k.chunks[n-1].b, b...)
@@ -378,5 +394,43 @@ func (h *history) close() {
 	if h.f != nil {
 		h.f.Close()
 		h.f = nil
+	}
+}
+
+// LogWriter is an io.Writer for a program's log that stays readable while
+// a chat has the terminal: while Run has the terminal in raw mode (Config's
+// LogWriter), what is written goes through the chat's Terminal, which
+// prints it above the line being typed, with the line ends raw mode needs;
+// otherwise it goes to W. It is safe for concurrent use.
+type LogWriter struct {
+	// W receives the log when no chat has the terminal. Required.
+	W io.Writer
+
+	mu   sync.Mutex
+	term io.Writer
+}
+
+// Write implements io.Writer.
+func (l *LogWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.term != nil {
+		if _, err := l.term.Write(p); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	return l.W.Write(p)
+}
+
+// through sends the log through t until the returned function is called.
+func (l *LogWriter) through(t io.Writer) (restore func()) {
+	l.mu.Lock()
+	l.term = t
+	l.mu.Unlock()
+	return func() {
+		l.mu.Lock()
+		l.term = nil
+		l.mu.Unlock()
 	}
 }

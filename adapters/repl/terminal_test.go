@@ -188,6 +188,31 @@ var terminalCases = []struct {
 		atPrompt:  true,
 	},
 	{
+		name: "a TAB, typed or pasted, is a space",
+		steps: []step{
+			{expect: "T> "},
+			{send: "What happened to\tthe dam?\r", expect: "Sources:"},
+			{send: "\x1b[200~What happened\tto the dam?\x1b[201~\r", expect: "Sources:"},
+			{send: "\x04"},
+		},
+		wantAsked: []string{"What happened to the dam?", "What happened to the dam?"},
+		atPrompt:  true,
+	},
+	{
+		// The terminal keeps at most 4,096 characters of a line and drops
+		// the rest: the cut line is not asked, and the person is told why.
+		name: "a line the terminal cuts is refused clearly",
+		steps: []step{
+			{expect: "T> "},
+			{send: strings.Repeat("x", 5000) + "\r", expect: chat.TooLong + "\r\n"},
+			{send: "What happened to the dam?\r", expect: "Sources:"},
+			{send: "\x04"},
+		},
+		wantAsked: []string{"What happened to the dam?"},
+		absent:    []string{chat.Sorry},
+		atPrompt:  true,
+	},
+	{
 		name: "end of input ends the chat",
 		steps: []step{
 			{expect: "T> "},
@@ -406,5 +431,36 @@ func TestHistoryFileProblems(t *testing.T) {
 				t.Errorf("no log of the problem: %q", logs.String())
 			}
 		})
+	}
+}
+
+// While the chat has the terminal, a log line goes through it (with the
+// line ends raw mode needs, above the prompt), not straight to the
+// terminal underneath; before and after, it goes to the LogWriter's W.
+func TestLogWriterGoesThroughTheTerminal(t *testing.T) {
+	var direct syncBuffer
+	logs := &LogWriter{W: &direct}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	log.Warn("before the chat")
+	bot := newSlowBot()
+	keysR, keysW := io.Pipe()
+	defer keysW.Close()
+	out := &syncBuffer{}
+	cfg := Config{Prompt: "T> ", LogWriter: logs}
+	s := &session{bot: bot, log: slog.New(slog.DiscardHandler)}
+	done := make(chan error, 1)
+	go func() { done <- chatTerminal(context.Background(), cfg, s, keysR, out, nil) }()
+	sc := &screen{out: out}
+	sc.expect(t, "T> ")
+	log.Warn("during the chat")
+	sc.expect(t, "during the chat\"\r\n")
+	io.WriteString(keysW, "\x04")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	log.Warn("after the chat")
+	d := direct.String()
+	if !strings.Contains(d, "before the chat") || !strings.Contains(d, "after the chat") || strings.Contains(d, "during the chat") {
+		t.Errorf("written directly:\n%s", d)
 	}
 }

@@ -284,7 +284,7 @@ func renderAnswer(a newsbot.Answer, reserve int) message {
 				break
 			}
 			m.blocks = append(m.blocks, contextBlock(sourceText(c)))
-			outlet := shown(orLabel(c.Outlet, unknownOutlet), maxOutletShown)
+			outlet := shown(orLabel(c.Source(), unknownOutlet), maxOutletShown)
 			title := shown(orLabel(c.Title, unknownTitle), maxTitleShown)
 			fmt.Fprintf(&fallback, " [%d] %s, %s, %s.", c.N, outlet, title, dateText(c))
 		}
@@ -306,7 +306,7 @@ func sourceText(c newsbot.Citation) string {
 	if u := linkURL(c.URL); u != "" && len(u) <= maxLinkShown {
 		title = "<" + u + "|" + title + ">"
 	}
-	outlet := shown(orLabel(c.Outlet, unknownOutlet), maxOutletShown)
+	outlet := shown(orLabel(c.Source(), unknownOutlet), maxOutletShown)
 	head := fmt.Sprintf("*[%d]* %s · %s · %s\n“", c.N, outlet, title, dateText(c))
 	sentence := shown(c.Sentence, min(maxSentenceShown, maxSectionText-len(head)-len("”")))
 	return head + sentence + "”"

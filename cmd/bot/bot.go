@@ -87,6 +87,12 @@ func modelConfig(s *settings) (cfg openai.Config, ok bool, err error) {
 // per question is the log, and warn otherwise. A model server's error text
 // goes here, never to the person.
 func (e *environ) newLogger() *slog.Logger {
+	f, ok := e.stderr.(*os.File)
+	return e.newLoggerOn(e.stderr, ok && term.IsTerminal(int(f.Fd())))
+}
+
+// newLoggerOn is newLogger writing to w, which tty says is a terminal.
+func (e *environ) newLoggerOn(w io.Writer, tty bool) *slog.Logger {
 	level := slog.LevelWarn
 	if e.set.given("NEWSBOT_LOG_LEVEL") {
 		// The kind accepts only names slog knows.
@@ -98,12 +104,12 @@ func (e *environ) newLogger() *slog.Logger {
 	format := e.set.str("NEWSBOT_LOG_FORMAT")
 	if format == "auto" || format == "" {
 		format = "json"
-		if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if tty {
 			format = "text"
 		}
 	}
 	if format == "text" {
-		return slog.New(slog.NewTextHandler(e.stderr, opts))
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	return slog.New(slog.NewJSONHandler(w, opts))
 }

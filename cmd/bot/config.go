@@ -255,7 +255,11 @@ func (s *settings) readFile(path string) (map[string]string, error) {
 			for _, p := range v {
 				parts = append(parts, fmt.Sprint(p))
 			}
-			file[k] = strings.Join(parts, string(filepath.ListSeparator))
+			sep := string(filepath.ListSeparator)
+			if d := s.byName[k]; d.kind.sep != "" {
+				sep = d.kind.sep
+			}
+			file[k] = strings.Join(parts, sep)
 		case nil:
 		default:
 			file[k] = fmt.Sprint(v)

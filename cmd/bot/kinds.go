@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -25,6 +26,9 @@ type kind struct {
 	list bool
 	// boolean kinds make flags that need no value (--extractive).
 	boolean bool
+	// sep joins the elements of a list given in a config file as a YAML
+	// list; "" means the path list separator, ':'.
+	sep string
 }
 
 // textKind is any text: a string.
@@ -142,6 +146,23 @@ func pathsKind() kind {
 			}
 		}
 		return paths, nil
+	}}
+}
+
+// urlsKind is http or https URLs separated by spaces or commas (a URL
+// holds ':', so not ':'; in a config file, a YAML list): a []string.
+func urlsKind() kind {
+	const want = "http or https URLs separated by spaces or commas"
+	return kind{want: want, list: true, sep: " ", parse: func(s string) (any, error) {
+		var urls []string
+		for _, u := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
+			p, err := url.Parse(u)
+			if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+				return nil, errors.New("not " + want)
+			}
+			urls = append(urls, u)
+		}
+		return urls, nil
 	}}
 }
 

@@ -49,7 +49,10 @@ Usage:
   bot [flags]                     chat in the terminal (the default command)
   bot [flags] chat                the same
   bot [flags] ask QUESTION        print one answer
-  bot [flags] ingest PATH...      add files and directories to the data directory
+  bot [flags] ingest PATH|URL...  add files, directories, pages and feeds to the
+                                  data directory
+  bot [flags] export [--out FILE] write the articles as JSON Lines (backups, moves)
+  bot [flags] watch [--once]      poll the feeds (NEWSBOT_FEEDS) into the data directory
   bot [flags] search [--k N] [--jsonl] [QUESTION]
                                   print the ranked sentences for a question, or
                                   with --jsonl answer {"qid","question"} lines on stdin
@@ -73,8 +76,9 @@ citation; if the model fails, the quoted answer is given instead, labelled as
 such.
 
 Formats read: plain text (.txt), Markdown with YAML front matter (.md), HTML
-(.html, .htm), JSON Lines articles (.jsonl, .ndjson, optionally .gz), and
-directories of these, recursively.
+(.html, .htm), JSON Lines articles (.jsonl, .ndjson), any of them optionally
+gzip-compressed (.gz), and directories of these, recursively; pages and
+RSS/Atom feeds by URL.
 
 Run "bot COMMAND --help" for a command's flags and settings, and "bot config"
 for every setting's value in effect.
@@ -134,6 +138,10 @@ func (e *environ) run(ctx context.Context, args []string) error {
 		return e.ask(ctx, args)
 	case "ingest":
 		return e.ingest(ctx, args)
+	case "export":
+		return e.export(ctx, args)
+	case "watch":
+		return e.watch(ctx, args)
 	case "search":
 		return e.search(ctx, args)
 	case "eval":

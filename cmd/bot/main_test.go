@@ -49,7 +49,7 @@ func TestChatOverPipe(t *testing.T) {
 		"any talk of sanctions against Iran at this stage was counter-productive. [1]",
 		`[1] Reuters — "Clinton fails to win Russia pledge on Iran sanctions"`,
 		"The coverage I have does not answer that question.",
-		"broken my elbow",
+		"because of an injury",
 		"unknown outlet",
 	} {
 		if !strings.Contains(out, want) {
@@ -67,21 +67,50 @@ func TestChatOverPipe(t *testing.T) {
 	}
 }
 
-// A follow-up in a terminal session is read with the earlier turn.
-func TestChatFollowUp(t *testing.T) {
-	in := "What did Lavrov say about sanctions?\nand what did Medvedev say?\n"
+// A terminal conversation over the built-in coverage: each question is
+// read with the turn before only when it leans on it, the reading is shown
+// only then, /new starts over, and each gets the right answer (or the
+// plain no-answer when the coverage does not say).
+func TestChatConversation(t *testing.T) {
+	in := strings.Join([]string{
+		"What did Lavrov say about sanctions?",
+		"and what did Medvedev say?",
+		"Who is Lavrov?",
+		"What did he say about the UN?",
+		"/new",
+		"Where were the talks held?",
+	}, "\n") + "\n"
 	out, err := runBot(t, nil, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("session:\n%s", out)
-	i := strings.Index(out, "(Read as: What did Lavrov say about sanctions? and what did Medvedev say?)")
-	if i < 0 {
-		t.Fatalf("the follow-up was not read with the earlier turn:\n%s", out)
+	// In order: each answer, then its reading when context was used.
+	steps := []struct{ want, why string }{
+		{"any talk of sanctions against Iran at this stage was counter-productive", "Lavrov on sanctions"},
+		{"Medvedev", "the follow-up's answer names Medvedev"},
+		{"(Read as: What did Medvedev say about sanctions?)", "the ellipsis read with the earlier question"},
+		{"Foreign Minister Sergei Lavrov", "who Lavrov is"},
+		{"The coverage I have does not answer that question.", "nothing of Lavrov's on the UN"},
+		{"(Read as: What did Lavrov say about the UN?)", "the pronoun read as Lavrov"},
+		{"Starting a new conversation", "/new"},
+		{"at a 19th century mansion in central Moscow", "where the talks were held"},
 	}
-	second := out[strings.Index(out, "Lavrov restated"):i]
-	if !strings.Contains(second, "quoted Russian President Dmitry Medvedev as saying sanctions") {
-		t.Errorf("the follow-up did not retrieve Medvedev on sanctions:\n%s", second)
+	rest := out
+	for _, st := range steps {
+		i := strings.Index(rest, st.want)
+		if i < 0 {
+			t.Fatalf("%s: %q not found after the previous step in:\n%s", st.why, st.want, out)
+		}
+		rest = rest[i+len(st.want):]
+	}
+	if n := strings.Count(out, "(Read as:"); n != 2 {
+		t.Errorf("%d readings shown, want 2 (only the follow-ups')", n)
+	}
+	// The Medvedev answer is about sanctions.
+	med := out[strings.Index(out, "counter-productive"):strings.Index(out, "(Read as: What did Medvedev")]
+	if !strings.Contains(med, "sanctions") || strings.Contains(med, "Lavrov restated") {
+		t.Errorf("the follow-up's answer is not Medvedev on sanctions:\n%s", med)
 	}
 }
 

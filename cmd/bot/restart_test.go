@@ -102,7 +102,8 @@ func TestServeRestartKeepsASlackThread(t *testing.T) {
 }
 
 // checkFollowUpTurn checks that the conversation key holds the first
-// question and then the follow-up, read as a question about sanctions.
+// question and then the follow-up, both as asked (how a follow-up was read
+// depends on the turns before it, which are kept too).
 func checkFollowUpTurn(t *testing.T, path, key string) {
 	t.Helper()
 	s, err := bolt.Open(path, bolt.Options{})
@@ -114,9 +115,9 @@ func checkFollowUpTurn(t *testing.T, path, key string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(turns) != 2 || turns[0].Question != "What did Lavrov say about sanctions?" ||
-		!strings.Contains(turns[1].Question, "Medvedev") || !strings.Contains(turns[1].Question, "sanctions") {
-		t.Errorf("conversation %s = %+v, want the Lavrov turn, then the follow-up read as Medvedev on sanctions", key, turns)
+	if len(turns) != 2 || turns[0].Question != "What did Lavrov say about sanctions?" || turns[1].Question != "and what did Medvedev say?" ||
+		!strings.Contains(turns[1].Answer, "Medvedev") || !strings.Contains(turns[1].Answer, "sanctions") {
+		t.Errorf("conversation %s = %+v, want the Lavrov turn, then the follow-up as asked with its answer on Medvedev and sanctions", key, turns)
 	}
 }
 

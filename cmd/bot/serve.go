@@ -21,6 +21,7 @@ import (
 	"github.com/newsbot-dev/newsbot/adapters/httpapi"
 	"github.com/newsbot-dev/newsbot/adapters/prometheus"
 	"github.com/newsbot-dev/newsbot/corpus/datadir"
+	"github.com/newsbot-dev/newsbot/corpus/index"
 	"golang.org/x/time/rate"
 )
 
@@ -42,6 +43,10 @@ questions a minute, NEWSBOT_HTTP_BURST at once. The whole process answers at
 most NEWSBOT_MAX_QUESTIONS questions at once; one more waits up to
 NEWSBOT_QUEUE_WAIT for a place, then gets 503 (in a chat, the not-ready
 sentence).
+
+With feeds configured (NEWSBOT_FEEDS) it also polls them every
+NEWSBOT_WATCH_INTERVAL into the data directory, as "bot watch" does, and
+answers from what they add without a restart.
 
 On SIGTERM or Ctrl-C it stops taking questions and lets answers in flight
 finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT, then exits 0. On SIGHUP it reloads
@@ -73,6 +78,9 @@ func (e *environ) serve(ctx context.Context, args []string) error {
 	s := e.newService()
 	defer s.close()
 	if err := e.addChatAdapters(s); err != nil {
+		return err
+	}
+	if err := e.addWatcher(s); err != nil {
 		return err
 	}
 	addr, err := s.listen(e.set.str("NEWSBOT_ADDR"), e.maxConnections())
@@ -116,6 +124,7 @@ type service struct {
 	failed    chan error // the first task to fail for good
 	running   sync.WaitGroup
 	cov       *datadir.Coverage // the coverage, once loaded: loading again reloads it
+	covMu     sync.Mutex        // a reload at a time: SIGHUP and the feed watch
 	closers   []func()          // run by close, last first
 }
 
@@ -185,6 +194,51 @@ func (e *environ) addChatAdapters(s *service) error {
 	return nil
 }
 
+// addWatcher makes the feed watch a task when feeds are configured: it
+// polls them into the data directory, and when a poll adds articles, new
+// questions go to a bot over the new index (questions being answered
+// finish on the old one), so a new story is answerable within one
+// interval. Its polls are counted in the metrics.
+func (e *environ) addWatcher(s *service) error {
+	if len(e.feeds()) == 0 {
+		return nil
+	}
+	w, err := e.newWatcher(s.metrics)
+	if err != nil {
+		return err
+	}
+	w.Updated = func(ix *index.Disk) {
+		// The coverage in use reloads in place (mapping only the new
+		// segments); the index the watch opened is not needed.
+		ix.Close()
+		s.covMu.Lock()
+		defer s.covMu.Unlock()
+		if s.cov == nil {
+			return // not loaded yet: the first load reads what is there
+		}
+		if err := s.cov.Reload(cleanWriter{io.Discard}); err != nil {
+			s.log.Error("watch: new articles not answerable: the index could not be reloaded", "err", err)
+			return
+		}
+		label := watchedLabel(s.cov.Index, w.Data, len(w.Feeds))
+		s.cov.Label = label
+		bot, _, err := e.newBot(*s.cov)
+		if err != nil {
+			s.log.Error("watch: new articles not answerable: the bot could not be rebuilt", "err", err)
+			return
+		}
+		s.gate.Open(bot)
+		s.log.Info("reloaded", "coverage", label)
+		fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", label)
+	}
+	s.tasks = append(s.tasks, task{
+		name:    "the feed watch",
+		started: fmt.Sprintf("watching %d feeds every %s", len(w.Feeds), showDuration(w.Interval)),
+		run:     w.Run,
+	})
+	return nil
+}
+
 // listen starts the HTTP server on addr, with at most maxConns
 // connections open at once, and returns the address it listens on.
 func (s *service) listen(addr string, maxConns int) (net.Addr, error) {
@@ -236,6 +290,8 @@ const connReserve = 512
 // over it. Called again, it reloads: questions already being answered
 // finish on the old index, new ones use the new one.
 func (e *environ) loadCoverage(s *service) error {
+	s.covMu.Lock()
+	defer s.covMu.Unlock()
 	reload := s.cov != nil
 	if !reload {
 		cov, err := e.open(io.Discard)

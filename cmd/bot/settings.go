@@ -98,16 +98,17 @@ const (
 	groupServe                // bot serve's HTTP server and API
 	groupSlack                // the Slack adapter: bot serve and bot slack
 	groupDiscord              // the Discord adapter: bot serve and bot discord
+	groupWeb                  // pages and feeds by URL: ingest, watch, serve
 )
 
 // allGroups lists the groups in the order help and bot config show them.
 func allGroups() []group {
-	return []group{groupCommon, groupAnswers, groupServe, groupSlack, groupDiscord}
+	return []group{groupCommon, groupAnswers, groupServe, groupSlack, groupDiscord, groupWeb}
 }
 
 // key is the group's name in the README's markers.
 func (g group) key() string {
-	return [...]string{"common", "answers", "serve", "slack", "discord"}[g]
+	return [...]string{"common", "answers", "serve", "slack", "discord", "web"}[g]
 }
 
 // title says which commands read the group's settings.
@@ -118,6 +119,7 @@ func (g group) title() string {
 		"bot serve: the HTTP server and API",
 		"Slack (bot serve, bot slack)",
 		"Discord (bot serve, bot discord)",
+		"Pages and feeds (bot ingest URL, bot watch, bot serve)",
 	}[g]
 }
 
@@ -259,6 +261,15 @@ func table() []setting {
 		{name: "NEWSBOT_DISCORD_API_URL", group: groupDiscord, kind: checkedKind("an http or https URL", discord.CheckAPIURL),
 			unsetNote: "Discord's",
 			doc:       "send every request (the API, and the gateway lookup) to this base URL, for a test server"},
+
+		// Pages and feeds.
+		{name: "NEWSBOT_FEEDS", group: groupWeb, kind: urlsKind(), flag: "feed",
+			unsetNote: "none: nothing is watched",
+			doc:       "the RSS or Atom feeds that `bot watch` and `bot serve` poll into the data directory, `URL`s separated by spaces (the flag is repeatable; in a config file, a list)"},
+		{name: "NEWSBOT_WATCH_INTERVAL", group: groupWeb, kind: durationKind(), def: "15m",
+			doc: "the time between two polls of the feeds; a failing feed waits twice as long after each failure, up to 6h"},
+		{name: "NEWSBOT_FETCH_ALLOW_PRIVATE", group: groupWeb, kind: boolKind(), def: "false",
+			doc: "fetch from private, loopback and link-local addresses too (a newsroom's own servers); off, such pages, feeds and redirects are refused"},
 	}
 }
 

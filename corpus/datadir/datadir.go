@@ -48,6 +48,19 @@ type Coverage struct {
 
 	data  string   // the data directory, "" for the built-in coverage
 	paths []string // the --corpus paths, if any
+	empty bool     // an empty index in memory: nothing was ingested yet
+}
+
+// IngestedCoverage is the coverage of what Ingest and Add keep in data, empty
+// (and not an error) when nothing has been ingested yet: Reload opens it
+// once something has. It is what a process that fills the data directory
+// itself (the feed watch) answers from.
+func IngestedCoverage(data string) (Coverage, error) {
+	ix, err := OpenIngested(data)
+	if err != nil {
+		return Coverage{}, err
+	}
+	return Coverage{Index: ix, Label: ingestedLabel(ix, data), data: data, empty: ix.Sentences() == 0}, nil
 }
 
 // Reload brings the coverage up to date without opening it again: the
@@ -64,6 +77,15 @@ func (c *Coverage) Reload(log io.Writer) error {
 		if _, err := updateCorpus(c.data, c.paths, log); err != nil {
 			return err
 		}
+	case c.empty:
+		// Nothing was ingested when it was opened: open what is there now.
+		ix, err := OpenIngested(c.data)
+		if err != nil {
+			return err
+		}
+		c.Index, c.empty = ix, ix.Len() == 0 && ix.Sentences() == 0
+		c.Label = ingestedLabel(c.Index, c.data)
+		return nil
 	}
 	if err := c.Index.Reload(); err != nil {
 		return err
@@ -138,6 +160,9 @@ type Ingested struct {
 	Reports []load.Report
 	// Counts says what happened to the articles of each report, in order.
 	Counts []Counts
+	// Status says, for Add, what happened to each article of Reports, in
+	// order: the articles of Reports[0], then those of Reports[1]...
+	Status []index.AddStatus
 	// Articles is the number of articles the index now holds.
 	Articles int
 }
@@ -171,6 +196,62 @@ func Ingest(ctx context.Context, data string, paths []string, progress func(arti
 	}
 	in.Articles = ix.Len()
 	return in, nil
+}
+
+// Add adds the articles of reports (pages or feeds already read, with
+// their Articles) to the index kept in the data directory data, creating it
+// if needed, in one batch, as Ingest does.
+func Add(ctx context.Context, data string, reports []load.Report) (Ingested, error) {
+	dir := IngestedDir(data)
+	if _, err := index.Convert(ctx, dir); err != nil {
+		return Ingested{}, err
+	}
+	ix, err := index.OpenWriter(dir)
+	if err != nil {
+		return Ingested{}, fmt.Errorf("%w (move it away to start a new index)", err)
+	}
+	defer ix.Close()
+	b, err := ix.Begin(ctx)
+	if err != nil {
+		return Ingested{}, err
+	}
+	in := Ingested{Reports: reports, Counts: make([]Counts, len(reports))}
+	for i, r := range reports {
+		for _, a := range r.Articles {
+			st, err := b.Add(a)
+			if err != nil {
+				b.Abort()
+				return Ingested{}, err
+			}
+			in.Status = append(in.Status, st)
+			switch st {
+			case index.Added:
+				in.Counts[i].Added++
+			case index.Duplicate:
+				in.Counts[i].Duplicate++
+			case index.Replaced:
+				in.Counts[i].Replaced++
+			}
+		}
+	}
+	if err := b.Commit(); err != nil {
+		return Ingested{}, err
+	}
+	in.Articles = ix.Len()
+	return in, nil
+}
+
+// OpenIngested returns the index that Ingest and Add keep in data, open
+// for reading, empty (in memory) when nothing has been ingested yet.
+func OpenIngested(data string) (*index.Disk, error) {
+	if _, err := index.Convert(context.Background(), IngestedDir(data)); err != nil {
+		return nil, err
+	}
+	ix, err := index.OpenDisk(IngestedDir(data))
+	if errors.Is(err, index.ErrNoIndex) {
+		return index.Memory(), nil
+	}
+	return ix, err
 }
 
 // add streams the articles of files into ix in one batch (replacing what

@@ -647,3 +647,66 @@ func PlaceFromField(s string) string {
 	}
 	return s[:p.end]
 }
+
+// agencies are the news agencies, the wire services whose stories other
+// outlets run, by a key of their name (see agencyKey), with the name to
+// show and the host names of their own sites (without "www.").
+var agencies = map[string]struct {
+	name  string
+	hosts []string
+}{
+	"reuters": {"Reuters", []string{"reuters.com"}}, "reuter": {"Reuters", []string{"reuters.com"}},
+	"ap": {"AP", []string{"apnews.com", "ap.org"}}, "associatedpress": {"AP", []string{"apnews.com", "ap.org"}},
+	"afp": {"AFP", []string{"afp.com"}}, "agencefrancepresse": {"AFP", []string{"afp.com"}},
+	"bloomberg": {"Bloomberg", []string{"bloomberg.com"}}, "xinhua": {"Xinhua", []string{"xinhuanet.com", "news.cn"}},
+	"upi": {"UPI", []string{"upi.com"}}, "dpa": {"dpa", []string{"dpa.com"}}, "kyodo": {"Kyodo", []string{"kyodonews.net"}},
+	"yonhap": {"Yonhap", []string{"yna.co.kr"}}, "tass": {"TASS", []string{"tass.com", "tass.ru"}},
+	"itartass": {"TASS", []string{"tass.com", "tass.ru"}}, "interfax": {"Interfax", []string{"interfax.com", "interfax.ru"}},
+	"ansa": {"ANSA", []string{"ansa.it"}}, "efe": {"EFE", []string{"efe.com"}}, "pti": {"PTI", []string{"ptinews.com"}},
+	"ians": {"IANS", []string{"ians.in"}}, "ani": {"ANI", []string{"aninews.in"}}, "aap": {"AAP", []string{"aap.com.au"}},
+	"bernama": {"Bernama", []string{"bernama.com"}}, "antara": {"Antara", []string{"antaranews.com"}},
+	"anadolu": {"Anadolu", []string{"aa.com.tr"}}, "irna": {"IRNA", []string{"irna.ir"}}, "kcna": {"KCNA", []string{"kcna.kp"}},
+	"jiji": {"Jiji", []string{"jiji.com"}}, "canadianpress": {"Canadian Press", []string{"thecanadianpress.com"}},
+	"pressassociation": {"PA", []string{"pa.media"}}, "pamedia": {"PA", []string{"pa.media"}},
+	"dowjones": {"Dow Jones", []string{"dowjones.com"}}, "kuna": {"KUNA", []string{"kuna.net.kw"}},
+	"prensalatina": {"Prensa Latina", []string{"plenglish.com", "prensa-latina.cu"}}, "ukrinform": {"Ukrinform", []string{"ukrinform.net"}},
+	"unian": {"UNIAN", []string{"unian.info"}}, "rianovosti": {"RIA Novosti", []string{"ria.ru"}},
+}
+
+// agencyKey is a name's letters, lower-cased: "Associated Press" and
+// "ASSOCIATED PRESS" are "associatedpress".
+func agencyKey(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if unicode.IsLetter(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// Agency reports whether name (an outlet in a dateline, or a byline) is a
+// news agency, a wire service whose stories other outlets run, and gives
+// the name to show for it: "Reuters", "AP" for "Associated Press",
+// "AFP" for "Agence France-Presse".
+func Agency(name string) (string, bool) {
+	a, ok := agencies[agencyKey(strings.TrimSpace(name))]
+	return a.name, ok
+}
+
+// AgencySite reports whether host (a URL's host name) is the site of the
+// agency named name, as Agency names it: "www.reuters.com" is Reuters'.
+func AgencySite(name, host string) bool {
+	host = strings.TrimPrefix(strings.ToLower(host), "www.")
+	for _, a := range agencies {
+		if a.name != name {
+			continue
+		}
+		for _, h := range a.hosts {
+			if host == h || strings.HasSuffix(host, "."+h) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -80,6 +80,10 @@ type Metrics struct {
 	Answered int // questions with an answer string
 }
 
+// Hits reports whether a result overlaps a gold span by at least half of
+// the shorter of the two, in the same article: score.py's hit.
+func Hits(r, g Span) bool { return hit(r, g) }
+
 // hit reports whether a result overlaps a gold span by at least half of the
 // shorter of the two.
 func hit(r, g Span) bool {
@@ -161,6 +165,10 @@ func hitsAny(r Span, gold []Span) bool {
 	}
 	return false
 }
+
+// AnswerIn reports whether text contains any option of answer (options
+// are separated by " | "), ignoring case, as score.py's AnsHit does.
+func AnswerIn(answer, text string) bool { return answerIn(answer, []Span{{Text: text}}) }
 
 // answerIn reports whether any option of answer (options are separated by
 // " | ") is in one of the sentences, ignoring case; as score.py, options

@@ -98,7 +98,7 @@ func BenchmarkDiskSearchReuters(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				if _, err := s.search(defaultScoring, pool, qs[i%len(qs)], 10); err != nil {
+				if _, err := s.search(&stemCache{}, pool, qs[i%len(qs)], 10); err != nil {
 					b.Fatal(err)
 				}
 				i++

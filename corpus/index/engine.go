@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -59,6 +60,8 @@ type Disk struct {
 	stats     Stats
 	slotsOnce sync.Once
 	slots     chan struct{}
+	stemsOnce sync.Once
+	stems     *stemCache
 }
 
 // snapshot is the index as one manifest made it: its segments, their
@@ -378,6 +381,26 @@ func (ix *Disk) Article(id string) (corpus.Article, bool, error) {
 	}
 	a, _, err := s.segs[seg].article(art, true)
 	return a, err == nil, err
+}
+
+// Articles yields every live article of the index, in index order, its
+// strings copied. A damaged article ends the sequence.
+func (ix *Disk) Articles() iter.Seq[corpus.Article] {
+	return func(yield func(corpus.Article) bool) {
+		s := ix.acquire()
+		defer s.release()
+		for i, g := range s.segs {
+			for a := range uint32(g.m.arts) {
+				if s.dels[i].art(a) {
+					continue
+				}
+				art, _, err := g.article(a, true)
+				if err != nil || !yield(art) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // find returns the live article with the given ID.

@@ -370,8 +370,8 @@ func FuzzSegment(f *testing.F) {
 		s := &snapshot{segs: []*segFile{g}, dels: []*deletions{nil}}
 		s.refs.Add(1)
 		s.stats()
-		s.search(defaultScoring, 50, "What did Lavrov say about sanctions?", 5)
-		s.search(defaultScoring, 50, "How many bags arrived on the week of February?", 5)
+		s.search(&stemCache{}, 50, "What did Lavrov say about sanctions?", 5)
+		s.search(&stemCache{}, 50, "How many bags arrived on the week of February?", 5)
 	})
 }
 
@@ -416,7 +416,7 @@ func TestSegmentDamageSweep(t *testing.T) {
 			s := &snapshot{segs: []*segFile{g}, dels: []*deletions{nil}}
 			s.refs.Add(1)
 			s.stats()
-			s.search(defaultScoring, 50, "What did Lavrov say about sanctions?", 5)
+			s.search(&stemCache{}, 50, "What did Lavrov say about sanctions?", 5)
 		}
 	}
 	t.Logf("%d bytes, %d damaged copies opened and read", len(seed), opened)

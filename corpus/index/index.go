@@ -5,11 +5,18 @@
 // implements the answering core's Retriever.
 //
 // Text becomes terms in tokenize.go (words, lemmas, Snowball stems, stop
-// words), questions are analysed for the kind of answer they want in
-// question.go, and search.go ranks.
+// words); questions are analysed for their focus and the kind of answer
+// they want in question.go; idf.go weighs their terms (the coverage's IDF
+// blended with a background's, background.go); search.go ranks in two
+// stages with learned weights (weights.go; every feature is listed in its
+// doc comment); answerable.go estimates whether a sentence answers
+// (Hit.Answers); explain.go exposes the features for the training script
+// (corpus/index/train, which writes weights.go and background.go) and
+// for bot search --explain.
 package index
 
 import (
+	"iter"
 	"runtime"
 	"sync"
 
@@ -44,7 +51,11 @@ type Index struct {
 	avgDoc  float64
 	avgT    float64
 
-	scratch sync.Pool // of *scratch: per-search arrays, reused
+	scratch   sync.Pool // of *scratch: per-search arrays, reused
+	analyzers sync.Pool // of *analyzer: stage 3's, reused
+	// stems caches the stems of the questions' words (see stemCache).
+	stemsOnce sync.Once
+	stems     *stemCache
 
 	slotsOnce sync.Once
 	slots     chan struct{} // Retrieve's searches running, at most one a core
@@ -71,6 +82,21 @@ func (ix *Index) Len() int { return len(ix.articles) }
 
 // Sentences returns the number of sentences in the index.
 func (ix *Index) Sentences() int { return len(ix.sents) }
+
+// Articles yields the index's articles, in the order they were added (a
+// replaced article where the one it replaced was, or at the end).
+func (ix *Index) Articles() iter.Seq[corpus.Article] {
+	return func(yield func(corpus.Article) bool) {
+		if ix == nil {
+			return
+		}
+		for _, a := range ix.articles {
+			if !yield(a) {
+				return
+			}
+		}
+	}
+}
 
 // Article returns the article with the given ID.
 func (ix *Index) Article(id string) (corpus.Article, bool) {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -162,6 +163,45 @@ func TestSaveOpenRoundTrip(t *testing.T) {
 		if a, b := texts(got.Search(q, 5)), texts(ix.Search(q, 5)); !reflect.DeepEqual(a, b) {
 			t.Errorf("%q: loaded %v, built %v", q, a, b)
 		}
+	}
+}
+
+// The format keeps the Wire and Language; a version 1 file (without them)
+// still opens, and a newer version is refused with a clear message.
+func TestStoreVersions(t *testing.T) {
+	arts := testArticles()
+	arts[0].Wire, arts[0].Language = "Reuters", "en"
+	dir := t.TempDir()
+	if err := Build(arts).Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := got.Article(arts[0].ID); a.Wire != "Reuters" || a.Language != "en" {
+		t.Errorf("after a round trip: %+v", a)
+	}
+
+	var v1 bytes.Buffer
+	if err := Build(testArticles()).encodeVersion(&v1, 1); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, IndexFile)
+	os.WriteFile(name, v1.Bytes(), 0o644)
+	old, err := Open(dir)
+	if err != nil {
+		t.Fatalf("a version 1 index: %v", err)
+	}
+	if q := "What did Lavrov say about sanctions?"; !reflect.DeepEqual(texts(old.Search(q, 5)), texts(Build(testArticles()).Search(q, 5))) {
+		t.Error("a version 1 index answers differently")
+	}
+
+	newer := append([]byte{}, v1.Bytes()...)
+	newer[len(magic)-1] = 9
+	os.WriteFile(name, newer, 0o644)
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "version 9") {
+		t.Errorf("a newer index: err = %v", err)
 	}
 }
 

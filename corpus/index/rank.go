@@ -3,9 +3,9 @@ package index
 import (
 	"context"
 	"math"
-	"math/bits"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
@@ -25,8 +25,8 @@ type DiskHit struct {
 	Paragraph, Index int
 	// Score orders hits; comparable only within one search.
 	Score float64
-	// Coverage and Own are as in Hit.
-	Coverage, Own float64
+	// Coverage, Own and Answers are as in Hit.
+	Coverage, Own, Answers float64
 
 	seg   int
 	sent  uint32
@@ -37,15 +37,8 @@ type DiskHit struct {
 func (h DiskHit) Text() string { return h.Sentence }
 
 // firstStage is how many sentences the first stage keeps for the second:
-// the sentences of best BM25 alone, from which the ranking's other signals
-// (the article, the neighbours, the answer type) choose. Measured on the
-// shared sets (TestFirstStageMetrics): from 100 to 300 they score the same
-// (against an exhaustive ranking, realtimeqa-2022a gains a Hit@5 and loses
-// an AnsHit@5), from 1000 exactly as exhaustive; search time grows with it
-// (Reuters-21578 median about 0.3 ms at 100, 0.4 at 200, 1 ms at 1000; at
-// 1M sentences 0.77 ms at 100, 0.96 at 200). A second stage with more
-// signals (a learned ranker) may want more: Disk.FirstStage sets it.
-const firstStage = 100
+// the learned ranker's pool (poolSize), on which its weights were trained.
+const firstStage = poolSize
 
 // Search returns the k sentences that best answer question, best first.
 func (ix *Disk) Search(question string, k int) ([]DiskHit, error) {
@@ -63,7 +56,13 @@ func (ix *Disk) searchCtx(ctx context.Context, question string, k int) ([]DiskHi
 	defer func() { <-slots }()
 	s := ix.acquire()
 	defer s.release()
-	return s.search(defaultScoring, ix.firstStage(), question, k)
+	return s.search(ix.stemCache(), ix.firstStage(), question, k)
+}
+
+// stemCache returns the index's cache of question stems.
+func (ix *Disk) stemCache() *stemCache {
+	ix.stemsOnce.Do(func() { ix.stems = &stemCache{} })
+	return ix.stems
 }
 
 // searchSlots is the semaphore of Searchers.
@@ -110,11 +109,12 @@ func (ix *Disk) Retrieve(ctx context.Context, question string, k int) ([]newsbot
 			Paragraph: h.Paragraph + 1,
 			Index:     h.Index + 1,
 			Outlet:    a.Outlet,
+			Wire:      a.Wire,
 			Title:     a.Title,
 			URL:       a.URL,
 			Author:    a.Author,
 			Published: a.Published,
-			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own},
+			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own, Answers: max(h.Answers, math.SmallestNonzeroFloat64)},
 		}
 		if h.flags&flagLeans != 0 && h.Index > 0 {
 			if e.Before, err = s.sentenceText(h.seg, h.sent-1); err != nil {
@@ -140,115 +140,218 @@ func (s *snapshot) sentenceText(seg int, t uint32) (string, error) {
 	return g.text(a, r.start, r.end)
 }
 
-// dterm is a question term as a search of a snapshot uses it.
+// dterm is a question term as a search of a snapshot uses it: where its
+// lists are in each segment.
 type dterm struct {
-	term       string
-	qw         float64
-	idfS, idfD float64
-	cov        float32 // its share of the question's weight
-	infos      []termInfo
-	in         []bool // by segment: the segment has the term
+	infos []termInfo
+	in    []bool // by segment: the segment has the term
+	df    uint64 // sentences holding it, over the snapshot
+	ddf   uint64 // articles whose body holds it
 }
 
-// queryTerms looks the question's terms up in every segment, with their
-// IDFs over the whole snapshot, and returns those found, and the
-// question's total weight (as Index.queryTerms).
-func (s *snapshot) queryTerms(q question) ([]dterm, float64, error) {
-	var qts []dterm
-	var total float64
-	nS, nD := float64(s.sents), float64(s.arts)
-	for _, w := range q.terms {
-		t := dterm{term: w.term, qw: w.weight, infos: make([]termInfo, len(s.segs)), in: make([]bool, len(s.segs))}
-		var df, ddf uint64
-		for i, g := range s.segs {
+// dterms looks the question's terms up in every segment and sums the
+// weights the features are shares of, as search.terms does for an Index.
+func (sn *snapshot) dterms(s *search) error {
+	nS, nD := float64(sn.sents), float64(sn.arts)
+	var found, entFound float64
+	idfs := make([]float64, len(s.q.terms))
+	for i, w := range s.q.terms {
+		t := dterm{infos: make([]termInfo, len(sn.segs)), in: make([]bool, len(sn.segs))}
+		for j, g := range sn.segs {
 			ti, ok, err := g.d.lookup(w.term)
 			if err != nil {
-				return nil, 0, err
+				return err
 			}
 			if ok {
-				t.infos[i], t.in[i] = ti, true
-				df += uint64(ti.dfs[0])
-				ddf += uint64(ti.dfs[1])
+				t.infos[j], t.in[j] = ti, true
+				t.df += uint64(ti.dfs[0])
+				t.ddf += uint64(ti.dfs[1])
 			}
 		}
-		t.idfS = math.Log(1 + (nS-float64(df)+0.5)/(float64(df)+0.5))
-		total += t.idfS * w.weight
-		if df == 0 {
+		idfS := blendedIDF(nS, w.term, float64(t.df))
+		idfs[i] = idfS
+		v := idfS * w.weight
+		s.total += v
+		if w.topic {
+			s.topicTotal += v
+		}
+		if w.entity {
+			s.entTotal += v
+		} else if w.ask {
+			s.evtTotal += v
+		}
+		if t.df == 0 {
 			continue
 		}
-		t.idfD = math.Log(1 + (nD-float64(ddf)+0.5)/(float64(ddf)+0.5))
-		qts = append(qts, t)
+		found += v
+		if w.entity {
+			entFound += v
+		}
+		ddf := float64(t.ddf)
+		s.qts = append(s.qts, qterm{q: i, idfS: idfS, idfD: math.Log(1 + (nD-ddf+0.5)/(ddf+0.5)), qw: w.weight})
+		s.dts = append(s.dts, t)
 	}
-	if len(qts) > maxQueryTerms {
+	if len(s.qts) > maxQueryTerms {
 		// Keep the terms of most weight, in the question's order.
-		idx := make([]int, len(qts))
+		idx := make([]int, len(s.qts))
 		for i := range idx {
 			idx[i] = i
 		}
-		sort.SliceStable(idx, func(a, b int) bool { return qts[idx[a]].idfS*qts[idx[a]].qw > qts[idx[b]].idfS*qts[idx[b]].qw })
+		sort.SliceStable(idx, func(a, b int) bool {
+			return s.qts[idx[a]].idfS*s.qts[idx[a]].qw > s.qts[idx[b]].idfS*s.qts[idx[b]].qw
+		})
 		idx = idx[:maxQueryTerms]
 		sort.Ints(idx)
-		kept := make([]dterm, len(idx))
+		qts, dts := make([]qterm, len(idx)), make([]dterm, len(idx))
 		for i, j := range idx {
-			kept[i] = qts[j]
+			qts[i], dts[i] = s.qts[j], s.dts[j]
 		}
-		qts = kept
+		s.qts, s.dts = qts, dts
 	}
-	for i := range qts {
-		qts[i].cov = float32(qts[i].idfS * qts[i].qw / total)
+	for _, bg := range s.q.bigrams {
+		s.phraseTotal += min(idfs[bg[0]]*s.q.terms[bg[0]].weight, idfs[bg[1]]*s.q.terms[bg[1]].weight)
 	}
-	return qts, total, nil
-}
-
-// cand is a sentence in the second stage.
-type cand struct {
-	hit1
-	rec   sentRec
-	art   artRec
-	score float64 // combined, then rescored
-	doc   float32 // its article's score
-	nb    float32 // the better of its neighbours' scores
+	s.found = share(found, s.total)
+	s.entFound = 1
+	if s.entTotal > 0 {
+		s.entFound = entFound / s.entTotal
+	}
+	return nil
 }
 
 // search is the whole ranking on a snapshot: the first stage's best pool
-// sentences by BM25, then for those the signals of the ranking (the
-// article's score over body and headline, the better neighbour, each
-// relative to the best of its kind; a question marked down; the kind of
-// answer asked for), repeats dropped.
-func (s *snapshot) search(sc scoring, pool int, question string, k int) ([]DiskHit, error) {
-	if len(s.segs) == 0 || k <= 0 || s.live == 0 {
+// sentences by BM25 (pruned: see topk.go), then the learned ranker's
+// features for those (search.go), each read from the segments' lists and
+// records.
+func (sn *snapshot) search(stems *stemCache, pool int, question string, k int) ([]DiskHit, error) {
+	if k <= 0 {
 		return nil, nil
 	}
-	q := analyseQuestion(question)
-	qts, total, err := s.queryTerms(q)
-	if err != nil || len(qts) == 0 || total == 0 {
+	s, err := sn.prepare(stems, max(pool, k), question)
+	if s == nil || err != nil {
 		return nil, err
 	}
-	p := newParams(sc, s)
+	ranked := s.rank(k)
+	defer s.done()
+	out := make([]DiskHit, 0, len(ranked))
+	for _, c := range ranked {
+		h, err := sn.hit(s, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, s.err
+}
 
-	// The first stage.
-	top := newTop(max(pool, k))
-	order := make([]int, len(s.segs))
+// hit is candidate c as a DiskHit.
+func (sn *snapshot) hit(s *search, c *cand) (DiskHit, error) {
+	g := sn.segs[c.seg]
+	r, err := g.sent(c.sent)
+	if err != nil {
+		return DiskHit{}, err
+	}
+	a, ar, err := g.article(r.article, false)
+	if err != nil {
+		return DiskHit{}, err
+	}
+	text := s.text(c)
+	answers := s.answers(c)
+	if s.err != nil {
+		return DiskHit{}, s.err
+	}
+	return DiskHit{
+		Article:   a,
+		Sentence:  text,
+		Start:     int(r.start),
+		End:       int(r.end),
+		Paragraph: int(r.para),
+		Index:     int(c.sent - ar.first),
+		Score:     c.score,
+		Coverage:  float64(c.x[fCov]),
+		Own:       float64(c.x[fOwn]),
+		Answers:   answers,
+		seg:       int(c.seg),
+		sent:      c.sent,
+		flags:     r.flags,
+	}, nil
+}
+
+// Explain returns the first stage's pool for question with every
+// feature of each candidate, as Index.Explain does (for bot search
+// --explain and the training script).
+func (ix *Disk) Explain(question string) (*Pool, error) {
+	sn := ix.acquire()
+	defer sn.release()
+	s, err := sn.prepare(ix.stemCache(), ix.firstStage(), question)
+	if s == nil || err != nil {
+		return nil, err
+	}
+	defer s.done()
+	p := &Pool{Want: s.q.want.String()}
+	for i := range s.cands {
+		c := &s.cands[i]
+		s.words(c)
+		c.score = c.cheap
+		w := c.weights()
+		for f := firstToken; f < numFeatures; f++ {
+			c.score += w[f] * float64(c.x[f])
+		}
+		dh, err := sn.hit(s, c)
+		if err != nil {
+			return nil, err
+		}
+		a := dh.Article
+		a.Body = strings.Repeat(" ", dh.Start) + dh.Sentence // enough of the body for Text
+		h := Hit{Article: &a, Start: dh.Start, End: dh.End, Paragraph: dh.Paragraph, Index: dh.Index,
+			Score: dh.Score, Coverage: dh.Coverage, Own: dh.Own, Answers: dh.Answers}
+		pc := Candidate{Hit: h, Answer: s.answerFeatures(c), Alone: c.single}
+		for f, v := range c.x {
+			pc.Features[f] = float64(v)
+		}
+		p.Candidates = append(p.Candidates, pc)
+	}
+	return p, s.err
+}
+
+// prepare analyses the question, runs the first stage and computes the
+// stage-2 features of the pool; nil when no sentence matches.
+func (sn *snapshot) prepare(stems *stemCache, pool int, question string) (*search, error) {
+	if len(sn.segs) == 0 || sn.live == 0 {
+		return nil, nil
+	}
+	s := &search{d: sn, q: analyseQuestion(question, stems)}
+	if err := sn.dterms(s); err != nil {
+		return nil, err
+	}
+	if len(s.qts) == 0 || s.total == 0 {
+		return nil, nil
+	}
+	p := newParams(sn)
+
+	// Stage 1.
+	top := newTop(pool)
+	order := make([]int, len(sn.segs))
 	for i := range order {
 		order[i] = i
 	}
 	// The largest segments first: the threshold rises soonest there.
-	sort.SliceStable(order, func(a, b int) bool { return s.segs[order[a]].m.sents > s.segs[order[b]].m.sents })
+	sort.SliceStable(order, func(a, b int) bool { return sn.segs[order[a]].m.sents > sn.segs[order[b]].m.sents })
 	for _, si := range order {
 		var cls []*clause
-		for i := range qts {
-			t := &qts[i]
+		for i := range s.qts {
+			t := &s.dts[i]
 			if !t.in[si] || t.infos[si].dfs[0] == 0 {
 				continue
 			}
-			l, err := s.segs[si].list(t.infos[si], 0)
+			l, err := sn.segs[si].list(t.infos[si], 0)
 			if err != nil {
 				return nil, err
 			}
-			cls = append(cls, &clause{t: i, kind: sentenceList, w: t.idfS * t.qw, list: l})
+			cls = append(cls, &clause{t: i, kind: sentenceList, w: s.qts[i].idfS * s.qts[i].qw, list: l})
 		}
 		r := &pruned{p: p, top: top, seg: int32(si)}
-		if d := s.dels[si]; d != nil {
+		if d := sn.dels[si]; d != nil {
 			r.deleted = d.sent
 		}
 		if err := r.run(cls); err != nil {
@@ -259,338 +362,205 @@ func (s *snapshot) search(sc scoring, pool int, question string, k int) ([]DiskH
 	if len(best) == 0 {
 		return nil, nil
 	}
-
-	// The second stage: the candidates' records, neighbours and articles,
-	// in index order so that each list is read forwards once.
-	sort.Slice(best, func(i, j int) bool {
-		if best[i].seg != best[j].seg {
-			return best[i].seg < best[j].seg
-		}
-		return best[i].doc < best[j].doc
-	})
-	cands := make([]cand, len(best))
-	var mSent float32
+	s.cands = make([]cand, len(best))
 	for i, h := range best {
-		g := s.segs[h.seg]
-		r, err := g.sent(h.doc)
+		s.cands[i] = cand{seg: h.seg, sent: h.doc, bm25: h.score}
+	}
+
+	// Stage 2, then 3.
+	if err := sn.gather(s, p); err != nil {
+		return nil, err
+	}
+	for i := range s.cands {
+		c := &s.cands[i]
+		w := c.weights()
+		for f := range firstToken {
+			c.cheap += w[f] * float64(c.x[f])
+		}
+	}
+	return s, nil
+}
+
+// gather computes the stage-2 features of the pool, as search.gather does
+// for an Index: for each question term and segment, one forward seek per
+// candidate article in the term's sentence list, then the postings of that
+// article; and a seek in its headline list.
+func (sn *snapshot) gather(s *search, p *params) error {
+	cs := s.cands
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].seg != cs[j].seg {
+			return cs[i].seg < cs[j].seg
+		}
+		return cs[i].sent < cs[j].sent
+	})
+	recs := make([]sentRec, len(cs))
+	arts := make([]artRec, len(cs))
+	for i, c := range cs {
+		g := sn.segs[c.seg]
+		r, err := g.sent(c.sent)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		a, err := g.art(r.article)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		cands[i] = cand{hit1: h, rec: r, art: a}
-		mSent = max(mSent, h.score)
+		recs[i], arts[i] = r, a
 	}
-	if mSent == 0 {
-		return nil, nil
+	type acc struct {
+		prev, next, art                           float64
+		cov, own, ent, evt, artCov, artEnt, title float64
+		surp, artSurp, topic                      float64
+		subj                                      bool
 	}
-	if err := s.neighbours(p, qts, cands); err != nil {
-		return nil, err
-	}
-	mDoc, err := s.articles(p, qts, cands)
-	if err != nil {
-		return nil, err
-	}
-
-	// Combined, as Index.pool combines: each signal relative to its best.
-	n := max(k, sc.Pool)
-	for i := range cands {
-		c := &cands[i]
-		v := float64(c.hit1.score / mSent)
-		v += sc.Neighbour * float64(c.nb/mSent)
-		if mDoc > 0 {
-			v += sc.Article * float64(c.doc/mDoc)
-		}
-		c.score = v
-	}
-	if len(cands) > n {
-		selectCands(cands, n)
-		cands = cands[:n]
-	}
-
-	// Rescored for what the sentences say (as Index.rescore).
-	var topScore float64
-	for _, c := range cands {
-		topScore = max(topScore, c.score)
-	}
-	var seen map[uint32]bool
-	if sc.AnswerType > 0 && q.want != wantNothing {
-		seen = make(map[uint32]bool, len(q.seen))
-		for w := range q.seen {
-			seen[wordHash(w)] = true
-		}
-	}
-	var words []uint32
-	for i := range cands {
-		c := &cands[i]
-		if c.rec.flags&flagQuestion != 0 {
-			c.score *= sc.Interrogative
-		}
-		if seen != nil {
-			words, err = s.segs[c.seg].answerWords(c.rec, words[:0])
-			if err != nil {
-				return nil, err
+	nS, nD := float64(sn.sents), float64(sn.arts)
+	accs := make([]acc, len(cs))
+	var cur, tcur cursor
+	for ti, qt := range s.qts {
+		w := s.q.terms[qt.q]
+		v := qt.idfS * w.weight
+		idfw := qt.idfS * qt.qw
+		dt := &s.dts[ti]
+		for lo := 0; lo < len(cs); {
+			seg := cs[lo].seg
+			hi := lo
+			for hi < len(cs) && cs[hi].seg == seg {
+				hi++
 			}
-			if answersWith(q.want, seen, words, c.rec.flags) {
-				c.score += sc.AnswerType * topScore
+			g := sn.segs[seg]
+			var sl, tl *plist
+			var err error
+			if dt.in[seg] {
+				if sl, err = g.list(dt.infos[seg], 0); err != nil {
+					return err
+				}
+				if tl, err = g.list(dt.infos[seg], 2); err != nil {
+					return err
+				}
 			}
-		}
-	}
-	sort.Slice(cands, func(i, j int) bool { return better(&cands[i], &cands[j]) })
-	return s.hits(qts, cands, k)
-}
-
-// better orders the second stage: higher score, then earlier in the index.
-func better(a, b *cand) bool {
-	if a.score != b.score {
-		return a.score > b.score
-	}
-	if a.seg != b.seg {
-		return a.seg < b.seg
-	}
-	return a.hit1.doc < b.hit1.doc
-}
-
-// neighbours finds, for each candidate, the better score of the sentences
-// just before and after it in its article: those of other candidates from
-// the first stage, the others by moving each term's cursor to them (in
-// order, so each list is read at most once). cands are in index order, so
-// a neighbour that is a candidate is the next or previous one, and the
-// others come in order.
-func (s *snapshot) neighbours(p *params, qts []dterm, cands []cand) error {
-	type need struct {
-		seg  int32
-		sent uint32
-	}
-	var needs []need
-	// where[2i] and where[2i+1] say where candidate i's neighbours' scores
-	// are: -1 none, -2-j candidate j, else needs[where].
-	where := make([]int, 2*len(cands))
-	add := func(seg int32, t uint32) int {
-		if k := len(needs); k > 0 && needs[k-1] == (need{seg, t}) {
-			return k - 1
-		}
-		needs = append(needs, need{seg, t})
-		return len(needs) - 1
-	}
-	for i := range cands {
-		c := &cands[i]
-		t, a := c.hit1.doc, c.art
-		where[2*i], where[2*i+1] = -1, -1
-		if t > a.first {
-			if i > 0 && cands[i-1].seg == c.seg && cands[i-1].hit1.doc == t-1 {
-				where[2*i] = -2 - (i - 1)
+			if sl != nil {
+				cur.reset(sl)
 			} else {
-				where[2*i] = add(c.seg, t-1)
+				cur = cursor{doc: noMore}
 			}
-		}
-		if t+1 < a.first+a.nsent {
-			if i+1 < len(cands) && cands[i+1].seg == c.seg && cands[i+1].hit1.doc == t+1 {
-				where[2*i+1] = -2 - (i + 1)
+			if tl != nil {
+				tcur.reset(tl)
 			} else {
-				where[2*i+1] = add(c.seg, t+1)
+				tcur = cursor{doc: noMore}
 			}
-		}
-	}
-	scores := make([]float32, len(needs))
-	var cur cursor
-	for lo := 0; lo < len(needs); {
-		seg := needs[lo].seg
-		hi := lo
-		for hi < len(needs) && needs[hi].seg == seg {
-			hi++
-		}
-		g := s.segs[seg]
-		for i := range qts {
-			t := &qts[i]
-			if !t.in[seg] || t.infos[seg].dfs[0] == 0 {
-				continue
-			}
-			l, err := g.list(t.infos[seg], 0)
-			if err != nil {
-				return err
-			}
-			w := t.idfS * t.qw
-			cur.reset(l)
-			for j := lo; j < hi; j++ {
-				id := needs[j].sent
-				cur.advance(id)
-				if cur.doc == noMore {
-					break
+			for gi := lo; gi < hi; {
+				art := recs[gi].article
+				h := gi + 1
+				for h < hi && recs[h].article == art {
+					h++
 				}
-				if cur.doc == id {
-					scores[j] += float32(p.sentScore(w, cur.val(0), cur.val(1), cur.val(2)))
-				}
-			}
-			if cur.err != nil {
-				return cur.err
-			}
-		}
-		lo = hi
-	}
-	score := func(w int) float32 {
-		switch {
-		case w == -1:
-			return 0
-		case w < -1:
-			return cands[-2-w].hit1.score
-		}
-		return scores[w]
-	}
-	for i := range cands {
-		cands[i].nb = max(score(where[2*i]), score(where[2*i+1]))
-	}
-	return nil
-}
-
-// selectCands moves the n best of cands (by better) to its front.
-func selectCands(c []cand, n int) {
-	lo, hi := 0, len(c)-1
-	for lo < hi {
-		p := c[(lo+hi)/2]
-		i, j := lo, hi
-		for i <= j {
-			for better(&c[i], &p) {
-				i++
-			}
-			for better(&p, &c[j]) {
-				j--
-			}
-			if i <= j {
-				c[i], c[j] = c[j], c[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case n-1 <= j:
-			hi = j
-		case n-1 >= i:
-			lo = i
-		default:
-			return
-		}
-	}
-}
-
-// articles scores the candidates' articles (body and headline, term by
-// term) and returns the best of those scores. cands are in index order,
-// so their articles are too.
-func (s *snapshot) articles(p *params, qts []dterm, cands []cand) (float32, error) {
-	var cur cursor
-	var best float32
-	for lo := 0; lo < len(cands); {
-		seg := cands[lo].seg
-		hi := lo
-		var ids []uint32
-		for hi < len(cands) && cands[hi].seg == seg {
-			if a := cands[hi].rec.article; len(ids) == 0 || ids[len(ids)-1] != a {
-				ids = append(ids, a)
-			}
-			hi++
-		}
-		sc := make([]float32, len(ids))
-		g := s.segs[seg]
-		for i := range qts {
-			t := &qts[i]
-			if !t.in[seg] {
-				continue
-			}
-			for li := 1; li <= 2; li++ {
-				l, err := g.list(t.infos[seg], li)
-				if err != nil {
-					return 0, err
-				}
-				if l == nil {
-					continue
-				}
-				cur.reset(l)
-				for j, id := range ids {
-					cur.advance(id)
-					if cur.doc == noMore {
-						break
+				first, end := arts[gi].first, arts[gi].first+arts[gi].nsent
+				cur.advance(first)
+				var docTF float64
+				i := gi
+				for ; cur.doc < end; cur.next() {
+					ps := cur.doc
+					own, ctx, n := cur.val(0), cur.val(1), cur.val(2)
+					docTF += float64(own)
+					for i < h && cs[i].sent+1 < ps {
+						i++
 					}
-					if cur.doc != id {
-						continue
-					}
-					if li == 1 {
-						sc[j] += float32(p.bodyScore(t.idfD, t.qw, cur.val(0), cur.val(1)))
-					} else {
-						sc[j] += float32(p.titleScore(t.idfD, t.qw, cur.val(0)))
+					for j := i; j < h && cs[j].sent <= ps+1; j++ {
+						c, ac := &cs[j], &accs[j]
+						tf := float64(own) + contextWeight*float64(ctx)
+						switch {
+						case c.sent == ps:
+							ac.subj = ac.subj || qt.q == s.q.subject
+							ac.cov += v
+							if w.topic {
+								ac.topic += v
+							}
+							ac.surp += math.Log(nS / float64(dt.df))
+							if own > 0 {
+								ac.own += v
+							}
+							if w.entity {
+								ac.ent += v
+							} else if w.ask {
+								ac.evt += v
+							}
+						case c.sent == ps+1:
+							ac.prev += bm25(idfw, tf, float64(n), sn.avgSent)
+						default: // ps == c.sent+1
+							ac.next += bm25(idfw, tf, float64(n), sn.avgSent)
+						}
 					}
 				}
 				if cur.err != nil {
-					return 0, cur.err
+					return cur.err
 				}
+				tcur.advance(art)
+				if tcur.err != nil {
+					return tcur.err
+				}
+				inTitle := tcur.doc == art
+				if docTF > 0 || inTitle {
+					var artScore, surp float64
+					if docTF > 0 {
+						artScore = bm25(qt.idfD*qt.qw, docTF, float64(arts[gi].docLen), sn.avgDoc)
+						surp = math.Log(nD / float64(max(1, dt.ddf)))
+					}
+					for j := gi; j < h; j++ {
+						ac := &accs[j]
+						ac.art += artScore
+						ac.artSurp += surp
+						ac.artCov += v
+						if w.entity {
+							ac.artEnt += v
+						}
+						if inTitle {
+							ac.title += v
+						}
+					}
+				}
+				gi = h
 			}
+			lo = hi
 		}
-		j := 0
-		for i := lo; i < hi; i++ {
-			for ids[j] != cands[i].rec.article {
-				j++
-			}
-			cands[i].doc = sc[j]
-			best = max(best, sc[j])
-		}
-		lo = hi
 	}
-	// The best article score is taken among the candidates' articles: the
-	// exact best over every article (a pruned search of its own) ranked the
-	// shared sets the same, at a third of the search's time.
-	return best, nil
-}
-
-// hits drops repeated sentences from sorted cands and returns the first k
-// as hits.
-func (s *snapshot) hits(qts []dterm, cands []cand, k int) ([]DiskHit, error) {
-	var out []DiskHit
-	seen := map[uint64][]string{}
-	for _, c := range cands {
-		if len(out) == k {
-			break
-		}
-		g := s.segs[c.seg]
-		text, err := g.text(c.art, c.rec.start, c.rec.end)
-		if err != nil {
-			return nil, err
-		}
-		dup := false
-		for _, t := range seen[c.rec.hash] {
-			if t == text {
-				dup = true
-			}
-		}
-		if dup {
-			continue
-		}
-		seen[c.rec.hash] = append(seen[c.rec.hash], text)
-		a, _, err := g.article(c.rec.article, false)
-		if err != nil {
-			return nil, err
-		}
-		var cov, own float32
-		for m := c.mask; m != 0; m &= m - 1 {
-			cov += qts[bits.TrailingZeros64(m)].cov
-		}
-		for m := c.own; m != 0; m &= m - 1 {
-			own += qts[bits.TrailingZeros64(m)].cov
-		}
-		out = append(out, DiskHit{
-			Article:   a,
-			Sentence:  text,
-			Start:     int(c.rec.start),
-			End:       int(c.rec.end),
-			Paragraph: int(c.rec.para),
-			Index:     int(c.hit1.doc - c.art.first),
-			Score:     c.score,
-			Coverage:  float64(cov),
-			Own:       float64(own),
-			seg:       int(c.seg),
-			sent:      c.hit1.doc,
-			flags:     c.rec.flags,
-		})
+	var maxS, maxA float64
+	for i, c := range cs {
+		maxS = max(maxS, float64(c.bm25))
+		maxA = max(maxA, accs[i].art)
 	}
-	return out, nil
+	for i := range cs {
+		c, ac := &cs[i], &accs[i]
+		idx := c.sent - arts[i].first
+		c.single = arts[i].nsent == 1
+		x := &c.x
+		x[fSent] = float32(share(float64(c.bm25), maxS))
+		x[fCov] = float32(share(ac.cov, s.total))
+		x[fOwn] = float32(share(ac.own, s.total))
+		x[fEnt] = ratioOr1(ac.ent, s.entTotal)
+		x[fEvt] = ratioOr1(ac.evt, s.evtTotal)
+		x[fArt] = float32(share(ac.art, maxA))
+		x[fArtCov] = float32(share(ac.artCov, s.total))
+		s.bestArt = max(s.bestArt, float64(x[fArtCov]))
+		x[fSurp] = surprise(ac.surp, nS)
+		x[fArtSurp] = surprise(ac.artSurp, nD)
+		x[fArtEnt] = ratioOr1(ac.artEnt, s.entTotal)
+		x[fTitle] = float32(share(ac.title, s.total))
+		x[fNbr] = float32(share(max(ac.prev, ac.next), maxS))
+		if ac.subj || s.q.subject < 0 {
+			x[fSubj] = 1
+		}
+		x[fTopic] = ratioOr1(ac.topic, s.topicTotal)
+		if idx == 0 {
+			x[fLead] = x[fSent]
+		}
+		x[fPos] = x[fSent] / float32(1+idx)
+		if recs[i].n < 5 {
+			x[fShort] = 1
+		}
+		if recs[i].flags&flagQuestion != 0 {
+			x[fAsk] = 1
+			x[fEcho] = x[fCov]
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"math"
 	"runtime"
 
 	"github.com/newsbot-dev/newsbot"
@@ -46,11 +47,12 @@ func (ix *Index) Retrieve(ctx context.Context, question string, k int) ([]newsbo
 			Paragraph: h.Paragraph + 1,
 			Index:     h.Index + 1,
 			Outlet:    a.Outlet,
+			Wire:      a.Wire,
 			Title:     a.Title,
 			URL:       a.URL,
 			Author:    a.Author,
 			Published: a.Published,
-			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own},
+			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own, Answers: max(h.Answers, math.SmallestNonzeroFloat64)},
 		}
 		if needsContext(e.Sentence) {
 			e.Before, _ = ix.previous(h)

@@ -1,10 +1,13 @@
 package index
 
 import (
+	"cmp"
 	"container/heap"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot/corpus"
 )
@@ -27,142 +30,357 @@ type Hit struct {
 	// Own is the share of the question's weight matched by the sentence's
 	// own words, without any context.
 	Own float64
+	// Answers is the estimated probability, from 0 to 1, that the
+	// coverage answers the question with this sentence: that it holds the
+	// question's focus (its named things, what it asks about) and the kind
+	// of answer asked for. It is calibrated on questions asked of their own
+	// coverage and of unrelated coverage (see the README); it is not
+	// comparable to Score.
+	Answers float64
 }
 
 // Text returns the sentence, verbatim.
 func (h Hit) Text() string { return h.Article.Body[h.Start:h.End] }
 
-// scoring holds the weights of the ranking function. The zero value is not
-// useful; start from defaultScoring.
-type scoring struct {
-	// K1 and B are the BM25 parameters, for sentences and articles alike.
-	K1, B float64
-	// Context weighs a term found only in a sentence's added context (the
-	// antecedent of its pronoun) against one in its own words.
-	Context float64
-	// Article weighs how well the whole article (body and headline)
-	// matches the question against how well the sentence does.
-	Article float64
-	// Title weighs a headline match inside the article score.
-	Title float64
-	// Neighbour weighs the better-matching of the sentences just before
-	// and after.
-	Neighbour float64
-	// AnswerType is the bonus, relative to the best score, for a sentence
-	// that holds an answer of the kind the question asks for (a name for
-	// "who", a date for "when", a number for "how many") that is not
-	// already in the question.
-	AnswerType float64
-	// Interrogative multiplies the score of a sentence that is itself a
-	// question: it asks rather than answers (quiz pages repeat the very
-	// question being asked).
-	Interrogative float64
-	// Pool is how many top sentences are rescored with the answer type.
-	Pool int
-}
+// The ranking, in two stages, so that an engine with disk-backed
+// postings and block-max WAND or MaxScore top-k can take the first over:
+//
+// Stage 1 is a plain sum of per-term sentence scores: BM25 (k1, b) of the
+// sentence's own words plus, at weight contextWeight, the words of the
+// context it carries (the names of the sentence before it when it refers
+// back with a pronoun). The best poolSize sentences go on; nothing else is
+// read from all the postings of a term.
+//
+// Stage 2 computes, for those candidates only, the signals below by
+// seeking each question term's postings to the candidates' articles (the
+// candidates sorted by sentence, so each seek goes forward) and reading
+// the postings of those articles: at most one seek per term and article,
+// and the memory of a search is bounded by the pool. The candidates are
+// ordered by the weighted sum of those features, and stage 3 reads the
+// words of the best rerankDepth of them (their own text only) for the
+// last features and orders them by the full sum (see rank). Each feature
+// is in [0, 1]; featureNames names them in this order:
+//
+//	sent      stage-1 BM25 of the sentence, over the best in the pool
+//	cov       share of the question's weight (IDF times its weight in the
+//	          question, found or not in the index) that the sentence or its
+//	          context matches
+//	own       the same, the sentence's own words only
+//	ent       share of the weight of the question's named things (entity
+//	          terms: capitalised words, acronyms, numbers) matched; 1 when it
+//	          has none
+//	evt       share of the weight of the other terms of the question proper
+//	          (what it asks about: the verb, the head noun) matched; 1 when
+//	          there are none
+//	subj      1 when the sentence or its context holds the question's
+//	          subject: the last word of the first name in the question proper
+//	          ("Lavrov" in "What did Sergei Lavrov say ...?"); 1 when it
+//	          names no one
+//	topic     share of the weight of what the question says it is about
+//	          (the words after "about": "sanctions" in "What did Lavrov say
+//	          about sanctions?") that the sentence or its context matches; 1
+//	          when it says nothing of the kind
+//	art       BM25 of the whole article body, over the best in the pool
+//	artcov    share of the question's weight the article's body or headline
+//	          holds
+//	artent    share of the entity weight the article's body or headline holds
+//	title     share of the question's weight the headline holds
+//	nbr       the better BM25 of the sentences just before and after, over
+//	          the best sentence's
+//	lead      sent, for the first sentence of its article (else 0)
+//	pos       sent/(1 + the sentence's index in its article): where a
+//	          sentence stands counts in proportion to how well it matches, so
+//	          that a lead that barely touches the question does not outrank
+//	          the sentence that answers it
+//	short     1 for a sentence of fewer than 5 terms
+//	ask       1 for a sentence that is itself a question (it asks, it does
+//	          not answer: quiz pages repeat the question)
+//	echo      cov for a sentence that is itself a question, else 0: the
+//	          question repeated, which never answers it
+//	surp      how unlikely it is that a sentence holds the question terms it
+//	          matches by chance: the sum of log(sentences/df) of those terms
+//	          over log(sentences), a quarter of it, at most 1 (see surprise)
+//	artsurp   the same for the article body, over articles
+//	atype     the sentence holds an answer of the kind asked for, not
+//	          already in the question: 1 for a clear one, 0.5 for a weak sign
+//	          (see question.answerType), for a question that asks for a name,
+//	          a place, a time or a number [stage 3]
+//	atype2    the same for a question that asks what someone said or why:
+//	          signs of those (a quotation, "because") are weaker [stage 3]
+//	prox      matched question terms over the span of words they cover in
+//	          the sentence, when two or more match [stage 3]
+//	phrase    share of the question's pairs of adjacent terms ("world
+//	          cup", "head of state": a stop word may stand between) that
+//	          stand together in the sentence, in order, at most one word
+//	          between them; 1 when it has none [stage 3]
+//	near      how near the word that carries the answer type stands to a
+//	          word matching the question: 1/(1 + the words between them), 0
+//	          with no such word [stage 3]
+//
+// The score is a weighted sum of these features, the weights learned by
+// corpus/index/train (rankWeights in weights.go): one set for sentences
+// with an article around them, one for sentences that are their article's
+// only one (as in TREC QA), where the article's features only repeat the
+// sentence's. The answerability of a
+// candidate, Hit.Answers, is a logistic model over its absolute features
+// and the question's (answerFeatureNames), its weights learned by the same
+// script.
+const (
+	k1            = 0.7
+	b             = 0.4
+	contextWeight = 0.5
+	poolSize      = 200
+	rerankDepth   = 40
+)
 
-// defaultScoring are the weights the bot uses, chosen on the training sets
-// of ../shared/eval (see the README for the figures).
-var defaultScoring = scoring{
-	K1:            0.7,
-	B:             0.4,
-	Context:       0.5,
-	Article:       0.3,
-	Title:         0.5,
-	Neighbour:     0.15,
-	AnswerType:    0.25,
-	Interrogative: 0.6,
-	Pool:          100,
+// The features, in the order of featureNames.
+const (
+	fSent = iota
+	fCov
+	fOwn
+	fEnt
+	fEvt
+	fSubj
+	fTopic
+	fArt
+	fArtCov
+	fArtEnt
+	fTitle
+	fNbr
+	fLead
+	fPos
+	fShort
+	fAsk
+	fEcho
+	fSurp
+	fArtSurp
+	fAType // stage 3 from here on
+	fAType2
+	fProx
+	fPhrase
+	fNear
+	numFeatures
+)
+
+// firstToken is the first feature that needs the sentence's words.
+const firstToken = fAType
+
+var featureNames = [numFeatures]string{
+	"sent", "cov", "own", "ent", "evt", "subj", "topic", "art", "artcov", "artent", "title",
+	"nbr", "lead", "pos", "short", "ask", "echo", "surp", "artsurp", "atype", "atype2", "prox",
+	"phrase", "near",
 }
 
 // Search returns the k sentences that best answer question, best first.
 func (ix *Index) Search(question string, k int) []Hit {
-	return ix.searchWith(defaultScoring, question, k)
-}
-
-// searchWith is Search with explicit weights. The steps: the question's
-// terms, their postings accumulated into per-sentence and per-article
-// scores, those combined with each sentence's neighbours and article into
-// one score and the best pooled, the pool rescored for the kind of answer
-// asked for, sorted, repeated sentences dropped, and the rest returned as
-// hits.
-func (ix *Index) searchWith(sc scoring, question string, k int) []Hit {
 	if ix == nil || len(ix.sents) == 0 || k <= 0 {
 		return nil
 	}
-	q := analyseQuestion(question)
-	qts, total := ix.queryTerms(q)
-	if len(qts) == 0 || total == 0 {
+	s := ix.newSearch(question, poolSize)
+	if s == nil {
 		return nil
 	}
-	s := ix.getScratch()
-	defer ix.putScratch(s)
-	ix.accumulate(sc, s, qts, total)
-	m := s.maxima()
-	if m.sent == 0 {
-		return nil
+	defer s.done()
+	return s.hits(s.rank(k))
+}
+
+// done returns what the search borrowed from the index.
+func (s *search) done() {
+	if s.an != nil && s.ix != nil {
+		s.ix.putAnalyzer(s.an)
 	}
-	cands := ix.pool(sc, s, m, max(k, sc.Pool))
-	ix.rescore(sc, q, cands)
-	sortByScore(cands)
-	cands = ix.dedupe(cands, k)
-	return ix.hits(s, cands)
+	s.an = nil
+}
+
+// text is candidate c's sentence, verbatim.
+func (s *search) text(c *cand) string {
+	if s.d != nil {
+		t, err := s.d.sentenceText(int(c.seg), c.sent)
+		if err != nil && s.err == nil {
+			s.err = err
+		}
+		return t
+	}
+	return s.ix.text(c.sent)
+}
+
+// getAnalyzer returns an analyzer for stage 3's words, with the words
+// interned by earlier searches.
+func (ix *Index) getAnalyzer() *analyzer {
+	if an, ok := ix.analyzers.Get().(*analyzer); ok {
+		return an
+	}
+	return newAnalyzer(64)
+}
+
+// putAnalyzer keeps an analyzer for the next search, its interned words
+// forgotten when they have grown past a bound.
+func (ix *Index) putAnalyzer(an *analyzer) {
+	if len(an.seen) > 1<<14 {
+		clear(an.seen)
+	}
+	ix.analyzers.Put(an)
+}
+
+// search is one search in progress: the analysed question, its terms
+// found in the index, and the pool of candidates.
+type search struct {
+	ix *Index
+	// d, when set instead of ix, is the Disk snapshot searched, and dts
+	// its question terms, parallel to qts.
+	d   *snapshot
+	dts []dterm
+	q   question
+	// qts are the question's terms that the index holds.
+	qts []qterm
+	// total is the question's weight; entTotal, evtTotal and phraseTotal
+	// the weights of its entity terms, its other terms of the question
+	// proper, and its term pairs.
+	total, entTotal, evtTotal, phraseTotal, topicTotal float64
+	// found and entFound are the shares of total and entTotal that the
+	// index holds at all.
+	found, entFound float64
+	// bestArt is the best share of the question's weight that the
+	// article of any candidate holds.
+	bestArt float64
+	cands   []cand
+	err     error     // a damaged segment met by a Disk search
+	an      *analyzer // for stage 3, from the index's pool
+	toks    []token   // stage 3's words, reused
 }
 
 // qterm is a question term found in the index.
 type qterm struct {
 	id         uint32
+	q          int     // index in question.terms
 	idfS, idfD float64 // IDF over sentences, over articles
 	qw         float64 // the term's weight in the question
 }
 
-// queryTerms looks the question's terms up, and returns those the index
-// holds with their IDFs, and the question's total weight: the sum of the
-// IDFs of all its terms, found or not, each times its weight in the
-// question. Coverage is a share of that total, so that a term the
-// coverage lacks counts against every sentence.
-func (ix *Index) queryTerms(q question) ([]qterm, float64) {
-	var qts []qterm
-	var total float64
-	nS := float64(len(ix.sents))
+// cand is one sentence of the pool.
+type cand struct {
+	seg   int32 // the segment, in a search of a Disk snapshot
+	sent  uint32
+	bm25  float32 // stage 1
+	x     [numFeatures]float32
+	cheap float64 // the weighted sum of the stage-2 features
+	score float64
+	full  bool // stage-3 features are in x and score
+	// single is true for the only sentence of its article.
+	single bool
+}
+
+// weights returns the ranking weights for c: rankWeights[alone] for a
+// sentence that is its article's only one (the TREC QA kind of corpus:
+// there the article features only repeat the sentence's), rankWeights[0]
+// for one with an article around it.
+func (c *cand) weights() *[numFeatures]float64 {
+	if c.single {
+		return &rankWeights[alone]
+	}
+	return &rankWeights[0]
+}
+
+// alone indexes rankWeights for sentences that are their article's only
+// one.
+const alone = 1
+
+// newSearch analyses the question, runs stage 1 and computes the stage-2
+// features of the pool. It returns nil when no sentence matches.
+func (ix *Index) newSearch(text string, pool int) *search {
+	s := &search{ix: ix, q: analyseQuestion(text, ix.stemCache())}
+	s.terms()
+	if len(s.qts) == 0 || s.total == 0 {
+		return nil
+	}
+	sc := ix.getScratch()
+	s.cands = ix.stage1(sc, s.qts, pool)
+	ix.putScratch(sc)
+	if len(s.cands) == 0 {
+		return nil
+	}
+	s.gather()
+	for i := range s.cands {
+		c := &s.cands[i]
+		w := c.weights()
+		for f := range firstToken {
+			c.cheap += w[f] * float64(c.x[f])
+		}
+	}
+	return s
+}
+
+// terms looks the question's terms up and sums the weights the features
+// are shares of. A term the index lacks counts in the totals, so that it
+// counts against every sentence.
+func (s *search) terms() {
+	ix := s.ix
 	nD := float64(len(ix.articles))
-	for _, w := range q.terms {
+	var found, entFound float64
+	idfs := make([]float64, len(s.q.terms))
+	for i, w := range s.q.terms {
 		id, ok := ix.vocab[w.term]
 		var df float64
 		if ok {
 			df = float64(len(ix.post[id]))
 		}
-		idfS := math.Log(1 + (nS-df+0.5)/(df+0.5))
-		total += idfS * w.weight
+		idfS := ix.idf(w.term, df)
+		idfs[i] = idfS
+		v := idfS * w.weight
+		s.total += v
+		if w.topic {
+			s.topicTotal += v
+		}
+		if w.entity {
+			s.entTotal += v
+		} else if w.ask {
+			s.evtTotal += v
+		}
 		if !ok || df == 0 {
 			continue
 		}
+		found += v
+		if w.entity {
+			entFound += v
+		}
 		ddf := float64(ix.docDF[id])
-		qts = append(qts, qterm{id: id, idfS: idfS, idfD: math.Log(1 + (nD-ddf+0.5)/(ddf+0.5)), qw: w.weight})
+		s.qts = append(s.qts, qterm{id: id, q: i, idfS: idfS, idfD: math.Log(1 + (nD-ddf+0.5)/(ddf+0.5)), qw: w.weight})
 	}
-	return qts, total
+	for _, bg := range s.q.bigrams {
+		s.phraseTotal += min(idfs[bg[0]]*s.q.terms[bg[0]].weight, idfs[bg[1]]*s.q.terms[bg[1]].weight)
+	}
+	s.found = share(found, s.total)
+	s.entFound = 1
+	if s.entTotal > 0 {
+		s.entFound = entFound / s.entTotal
+	}
 }
 
-// scratch holds per-search arrays, reused across searches.
+// share is a/b, 0 when b is 0.
+func share(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// bm25 is the BM25 of a term with frequency tf in a text of n terms whose
+// average length is avg, with the term's IDF times its question weight.
+func bm25(idfw, tf, n, avg float64) float64 {
+	return idfw * tf * (k1 + 1) / (tf + k1*(1-b+b*n/avg))
+}
+
+// scratch holds per-search arrays for stage 1, reused across searches.
 type scratch struct {
 	sent    []float32 // by sentence: BM25 of its words and context
-	cov     []float32 // by sentence: the share of the question's weight it matches
-	own     []float32 // by sentence: the same, its own words only
-	doc     []float32 // by article: BM25 of its body and headline
 	touched []uint32  // sentences with a score
-	docs    []uint32  // articles with a score
 }
 
 // getScratch returns zeroed arrays sized for the index.
 func (ix *Index) getScratch() *scratch {
 	s, _ := ix.scratch.Get().(*scratch)
-	if s == nil || len(s.sent) < len(ix.sents) || len(s.doc) < len(ix.articles) {
-		s = &scratch{
-			sent: make([]float32, len(ix.sents)),
-			cov:  make([]float32, len(ix.sents)),
-			own:  make([]float32, len(ix.sents)),
-			doc:  make([]float32, len(ix.articles)),
-		}
+	if s == nil || len(s.sent) < len(ix.sents) {
+		s = &scratch{sent: make([]float32, len(ix.sents))}
 	}
 	return s
 }
@@ -170,178 +388,441 @@ func (ix *Index) getScratch() *scratch {
 // putScratch zeroes what a search wrote and keeps the arrays for the next.
 func (ix *Index) putScratch(s *scratch) {
 	for _, t := range s.touched {
-		s.sent[t], s.cov[t], s.own[t] = 0, 0, 0
+		s.sent[t] = 0
 	}
-	for _, d := range s.docs {
-		s.doc[d] = 0
-	}
-	s.touched, s.docs = s.touched[:0], s.docs[:0]
+	s.touched = s.touched[:0]
 	ix.scratch.Put(s)
 }
 
-// accumulate adds up, term by term, the BM25 of each sentence that holds
-// a question term (its own words, and at a lower weight its context), the
-// share of the question's weight it matches, and the BM25 of each article
-// (body and headline).
-func (ix *Index) accumulate(sc scoring, s *scratch, qts []qterm, total float64) {
-	k1, b := sc.K1, sc.B
+// stage1 adds up, term by term, the BM25 of each sentence that holds a
+// question term (its own words and, at contextWeight, its context), and
+// returns the n best sentences, in no order.
+func (ix *Index) stage1(s *scratch, qts []qterm, n int) []cand {
 	for _, qt := range qts {
-		qw := qt.qw
-		idfS32 := float32(qt.idfS * qw / total)
-		lastArt := uint32(math.MaxUint32)
-		var docTF float64
-		// Postings are in sentence order, so an article's are together:
-		// its body score is added when the next article's begin.
-		flush := func() {
-			if lastArt == math.MaxUint32 || docTF == 0 {
-				return
-			}
-			dl := float64(ix.docLen[lastArt])
-			v := qt.idfD * qt.qw * docTF * (k1 + 1) / (docTF + k1*(1-b+b*dl/ix.avgDoc))
-			if s.doc[lastArt] == 0 {
-				s.docs = append(s.docs, lastArt)
-			}
-			s.doc[lastArt] += float32(v)
-		}
+		idfw := qt.idfS * qt.qw
 		for _, p := range ix.post[qt.id] {
-			st := &ix.sents[p.sent]
-			if st.article != lastArt {
-				flush()
-				lastArt, docTF = st.article, 0
-			}
-			docTF += float64(p.own)
-			tf := float64(p.own) + sc.Context*float64(p.ctx)
-			v := qt.idfS * qw * tf * (k1 + 1) / (tf + k1*(1-b+b*float64(st.n)/ix.avgSent))
-			if s.sent[p.sent] == 0 && s.cov[p.sent] == 0 {
+			tf := float64(p.own) + contextWeight*float64(p.ctx)
+			v := bm25(idfw, tf, float64(ix.sents[p.sent].n), ix.avgSent)
+			if s.sent[p.sent] == 0 {
 				s.touched = append(s.touched, p.sent)
 			}
 			s.sent[p.sent] += float32(v)
-			s.cov[p.sent] += idfS32
-			if p.own > 0 {
-				s.own[p.sent] += idfS32
-			}
-		}
-		flush()
-		for _, a := range ix.titles[qt.id] {
-			tl := float64(ix.tLen[a])
-			v := sc.Title * qt.idfD * qw * (k1 + 1) / (1 + k1*(1-b+b*tl/ix.avgT))
-			if s.doc[a] == 0 {
-				s.docs = append(s.docs, a)
-			}
-			s.doc[a] += float32(v)
 		}
 	}
-}
-
-// maxima are the best sentence and article scores of a search.
-type maxima struct{ sent, doc float32 }
-
-func (s *scratch) maxima() maxima {
-	var m maxima
+	top := make(poolHeap, 0, n+1)
 	for _, t := range s.touched {
-		m.sent = max(m.sent, s.sent[t])
-	}
-	for _, d := range s.docs {
-		m.doc = max(m.doc, s.doc[d])
-	}
-	return m
-}
-
-// pool combines each scored sentence's signals into one score and
-// returns the n sentences of best score, in no order.
-func (ix *Index) pool(sc scoring, s *scratch, m maxima, n int) []scored {
-	// combined is sentence t's score: its own, the better of its
-	// neighbours' and its article's, on one scale: each relative to its
-	// best in this search. (A closure called in place, so that it is
-	// inlined in the loop over every scored sentence.)
-	combined := func(t uint32) float64 {
-		st := &ix.sents[t]
-		v := float64(s.sent[t] / m.sent)
-		var nb float32
-		if t > ix.artFirst[st.article] {
-			nb = s.sent[t-1]
-		}
-		if t+1 < ix.artFirst[st.article+1] {
-			nb = max(nb, s.sent[t+1])
-		}
-		v += sc.Neighbour * float64(nb/m.sent)
-		if m.doc > 0 {
-			v += sc.Article * float64(s.doc[st.article]/m.doc)
-		}
-		return v
-	}
-	top := make(hitHeap, 0, n+1)
-	for _, t := range s.touched {
-		v := combined(t)
+		v := s.sent[t]
 		if len(top) < n {
-			heap.Push(&top, scored{t, v})
-		} else if v > top[0].score {
-			top[0] = scored{t, v}
+			heap.Push(&top, pooled{t, v})
+		} else if v > top[0].bm25 || (v == top[0].bm25 && t < top[0].sent) {
+			top[0] = pooled{t, v}
 			heap.Fix(&top, 0)
 		}
 	}
-	return top
+	cands := make([]cand, len(top))
+	for i, p := range top {
+		cands[i] = cand{sent: p.sent, bm25: p.bm25}
+	}
+	return cands
 }
 
-// rescore adjusts the pool for what the sentences say: a sentence that is
-// itself a question is marked down, and one that holds the kind of answer
-// the question asks for (and that the question lacks) gets a bonus
-// relative to the best score.
-func (ix *Index) rescore(sc scoring, q question, cands []scored) {
-	var top float64
-	for _, c := range cands {
-		top = max(top, c.score)
+// gather computes the stage-2 features of the pool: for each question
+// term, one forward seek per candidate article in the term's postings,
+// then the postings of that article.
+func (s *search) gather() {
+	ix := s.ix
+	cs := s.cands
+	slices.SortFunc(cs, func(a, b cand) int { return cmp.Compare(a.sent, b.sent) })
+	// Per candidate: the neighbours' and the article's BM25, the shares
+	// matched; summed over terms.
+	type acc struct {
+		prev, next, art                           float64
+		cov, own, ent, evt, artCov, artEnt, title float64
+		surp, artSurp, topic                      float64
+		subj                                      bool
 	}
-	an := newAnalyzer(64)
-	var toks []token
-	for i, c := range cands {
-		text := ix.text(c.sent)
-		if isInterrogative(text) {
-			cands[i].score *= sc.Interrogative
+	nS, nD := float64(len(ix.sents)), float64(len(ix.articles))
+	accs := make([]acc, len(cs))
+	for _, qt := range s.qts {
+		w := s.q.terms[qt.q]
+		v := qt.idfS * w.weight // the term's part of the totals
+		idfw := qt.idfS * qt.qw
+		post := ix.post[qt.id]
+		titles := ix.titles[qt.id]
+		pos, tpos := 0, 0
+		for g := 0; g < len(cs); {
+			a := ix.sents[cs[g].sent].article
+			h := g + 1
+			for h < len(cs) && ix.sents[cs[h].sent].article == a {
+				h++
+			}
+			lo, hi := ix.artFirst[a], ix.artFirst[a+1]
+			pos = seek(post, pos, lo)
+			var docTF float64
+			i := g
+			for ; pos < len(post) && post[pos].sent < hi; pos++ {
+				p := post[pos]
+				docTF += float64(p.own)
+				for i < h && cs[i].sent+1 < p.sent {
+					i++
+				}
+				for j := i; j < h && cs[j].sent <= p.sent+1; j++ {
+					c, ac := &cs[j], &accs[j]
+					tf := float64(p.own) + contextWeight*float64(p.ctx)
+					switch {
+					case c.sent == p.sent:
+						ac.subj = ac.subj || qt.q == s.q.subject
+						ac.cov += v
+						if w.topic {
+							ac.topic += v
+						}
+						ac.surp += math.Log(nS / float64(len(post)))
+						if p.own > 0 {
+							ac.own += v
+						}
+						if w.entity {
+							ac.ent += v
+						} else if w.ask {
+							ac.evt += v
+						}
+					case c.sent == p.sent+1:
+						ac.prev += bm25(idfw, tf, float64(ix.sents[p.sent].n), ix.avgSent)
+					default: // p.sent == c.sent+1
+						ac.next += bm25(idfw, tf, float64(ix.sents[p.sent].n), ix.avgSent)
+					}
+				}
+			}
+			inTitle := false
+			tpos = seekU32(titles, tpos, a)
+			if tpos < len(titles) && titles[tpos] == a {
+				inTitle = true
+			}
+			if docTF > 0 || inTitle {
+				var art, surp float64
+				if docTF > 0 {
+					art = bm25(qt.idfD*qt.qw, docTF, float64(ix.docLen[a]), ix.avgDoc)
+					surp = math.Log(nD / float64(max(1, ix.docDF[qt.id])))
+				}
+				for j := g; j < h; j++ {
+					ac := &accs[j]
+					ac.art += art
+					ac.artSurp += surp
+					ac.artCov += v
+					if w.entity {
+						ac.artEnt += v
+					}
+					if inTitle {
+						ac.title += v
+					}
+				}
+			}
+			g = h
 		}
-		if sc.AnswerType > 0 && q.want != wantNothing {
-			toks = an.words(toks[:0], text)
-			if q.answers(toks) {
-				cands[i].score += sc.AnswerType * top
+	}
+	var maxS, maxA float64
+	for i, c := range cs {
+		maxS = max(maxS, float64(c.bm25))
+		maxA = max(maxA, accs[i].art)
+	}
+	for i := range cs {
+		c, ac := &cs[i], &accs[i]
+		st := &ix.sents[c.sent]
+		idx := c.sent - ix.artFirst[st.article]
+		c.single = ix.artFirst[st.article+1]-ix.artFirst[st.article] == 1
+		x := &c.x
+		x[fSent] = float32(share(float64(c.bm25), maxS))
+		x[fCov] = float32(share(ac.cov, s.total))
+		x[fOwn] = float32(share(ac.own, s.total))
+		x[fEnt] = ratioOr1(ac.ent, s.entTotal)
+		x[fEvt] = ratioOr1(ac.evt, s.evtTotal)
+		x[fArt] = float32(share(ac.art, maxA))
+		x[fArtCov] = float32(share(ac.artCov, s.total))
+		s.bestArt = max(s.bestArt, float64(x[fArtCov]))
+		x[fSurp] = surprise(ac.surp, nS)
+		x[fArtSurp] = surprise(ac.artSurp, nD)
+
+		x[fArtEnt] = ratioOr1(ac.artEnt, s.entTotal)
+		x[fTitle] = float32(share(ac.title, s.total))
+		x[fNbr] = float32(share(max(ac.prev, ac.next), maxS))
+		if ac.subj || s.q.subject < 0 {
+			x[fSubj] = 1
+		}
+		x[fTopic] = ratioOr1(ac.topic, s.topicTotal)
+		if idx == 0 {
+			x[fLead] = x[fSent]
+		}
+		x[fPos] = x[fSent] / float32(1+idx)
+		if st.n < 5 {
+			x[fShort] = 1
+		}
+		if isInterrogative(ix.text(c.sent)) {
+			x[fAsk] = 1
+			x[fEcho] = x[fCov]
+		}
+	}
+}
+
+// surprise scales how unlikely it is that a text holds the question
+// terms it matches by chance: the sum of log(n/df) of those terms (the
+// log of the expected number of texts, of n, that hold them all if terms
+// fell independently) over log n, a quarter of it, at most 1. At 0.25 one
+// text in the coverage would hold them by chance; higher, fewer.
+func surprise(sum, n float64) float32 {
+	if n <= 1 {
+		return 0
+	}
+	return float32(min(1, sum/math.Log(n)/4))
+}
+
+// ratioOr1 is a/b, or 1 when b is 0: a question with no term of a kind
+// misses none.
+func ratioOr1(a, b float64) float32 {
+	if b == 0 {
+		return 1
+	}
+	return float32(min(1, a/b))
+}
+
+// seek returns the first position at or after from whose sentence is at
+// least sent, galloping: forward steps double until they pass it, then a
+// binary search.
+func seek(post []posting, from int, sent uint32) int {
+	if from >= len(post) || post[from].sent >= sent {
+		return from
+	}
+	step := 1
+	lo, hi := from, from+1
+	for hi < len(post) && post[hi].sent < sent {
+		lo = hi
+		step *= 2
+		hi += step
+	}
+	hi = min(hi, len(post))
+	return lo + 1 + sort.Search(hi-lo-1, func(i int) bool { return post[lo+1+i].sent >= sent })
+}
+
+// seekU32 is seek over a sorted list of article numbers.
+func seekU32(list []uint32, from int, v uint32) int {
+	if from >= len(list) || list[from] >= v {
+		return from
+	}
+	step := 1
+	lo, hi := from, from+1
+	for hi < len(list) && list[hi] < v {
+		lo = hi
+		step *= 2
+		hi += step
+	}
+	hi = min(hi, len(list))
+	return lo + 1 + sort.Search(hi-lo-1, func(i int) bool { return list[lo+1+i] >= v })
+}
+
+// words computes the stage-3 features of candidate c from its words.
+func (s *search) words(c *cand) {
+	if c.full {
+		return
+	}
+	c.full = true
+	if s.an == nil {
+		if s.ix != nil {
+			s.an = s.ix.getAnalyzer()
+		} else {
+			s.an = newAnalyzer(64)
+		}
+	}
+	text := s.text(c)
+	toks := s.an.words(s.toks[:0], text)
+	s.toks = toks
+	at, pos := s.q.answerType(toks, text)
+	if s.q.want == wantStatement || s.q.want == wantReason {
+		c.x[fAType2] = float32(at)
+	} else {
+		c.x[fAType] = float32(at)
+	}
+	c.x[fProx], c.x[fPhrase], c.x[fNear] = s.proximity(toks, pos)
+	c.score = c.cheap
+	w := c.weights()
+	for f := firstToken; f < numFeatures; f++ {
+		c.score += w[f] * float64(c.x[f])
+	}
+}
+
+// proximity returns how closely the sentence's words that match question
+// terms stand together (matched terms over the span of words they cover,
+// 0 with fewer than two), the share of the question's term pairs that
+// stand together in it, and how near the answer's word (at ans, -1 for
+// none) stands to a matched word: 1/(1 + words between them), 0 for none.
+func (s *search) proximity(toks []token, ans int) (prox, phrase, near float32) {
+	terms := s.q.terms
+	// match[i] is the question term word i matches, or -1.
+	match := make([]int, len(toks))
+	for i, t := range toks {
+		match[i] = -1
+		if t.stop {
+			continue
+		}
+		w := t.term
+		if l, ok := lemmas[w]; ok {
+			w = l
+		}
+		for j := range terms {
+			if matches(w, terms[j].term) {
+				match[i] = j
+				break
 			}
 		}
 	}
-}
-
-// sortByScore sorts best first; equal scores in index order.
-func sortByScore(cands []scored) {
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].score != cands[j].score {
-			return cands[i].score > cands[j].score
+	distinct := map[int]int{} // term -> last position seen
+	first, last, n := -1, -1, 0
+	best := float32(0)
+	for i, m := range match {
+		if m < 0 {
+			continue
 		}
-		return cands[i].sent < cands[j].sent
-	})
+		if _, ok := distinct[m]; !ok {
+			n++
+		}
+		distinct[m] = i
+		if first < 0 {
+			first = i
+		}
+		last = i
+		// The tightest window ending here that holds every term seen so
+		// far: from the earliest of their last positions.
+		lo := last
+		for _, p := range distinct {
+			lo = min(lo, p)
+		}
+		if n >= 2 {
+			best = max(best, float32(n)/float32(last-lo+1))
+		}
+	}
+	_ = first
+	if ans >= 0 {
+		d := len(toks)
+		for i, m := range match {
+			if m >= 0 {
+				d = min(d, max(i-ans, ans-i)-1)
+			}
+		}
+		if d < len(toks) {
+			near = 1 / (1 + float32(max(d, 0)))
+		}
+	}
+	if len(s.q.bigrams) == 0 {
+		return best, 1, near
+	}
+	var got float64
+	for _, bg := range s.q.bigrams {
+	pairs:
+		for i := range match {
+			if match[i] != bg[0] {
+				continue
+			}
+			for j := i + 1; j < len(match) && j <= i+2; j++ {
+				if match[j] == bg[1] {
+					got += s.pairWeight(bg)
+					break pairs
+				}
+			}
+		}
+	}
+	return best, float32(share(got, s.phraseTotal)), near
 }
 
-// dedupe keeps the first k distinct sentences of sorted cands: the same
-// sentence in several articles (wire copy, syndication) is one answer, at
-// its best-ranked occurrence.
-func (ix *Index) dedupe(cands []scored, k int) []scored {
+// pairWeight is the weight of a question term pair: the lesser of its
+// terms'.
+func (s *search) pairWeight(bg [2]int) float64 {
+	w := func(i int) float64 {
+		for _, qt := range s.qts {
+			if qt.q == i {
+				return qt.idfS * qt.qw
+			}
+		}
+		// Not in the index: the pair cannot match anyway.
+		return 0
+	}
+	return min(w(bg[0]), w(bg[1]))
+}
+
+// matches reports whether the lower-cased word w (its irregular form
+// already joined: "said" as "say") is a form of the question term, a stem:
+// the stem is a prefix of it ("sanction" of "sanctions"). Short stems must
+// match whole, so that "un" does not match "under".
+func matches(w, stem string) bool {
+	if len(stem) < 4 {
+		return w == stem || (len(w) == len(stem)+1 && w[len(stem)] == 's' && w[:len(stem)] == stem)
+	}
+	return strings.HasPrefix(w, stem) || (stem[len(stem)-1] == 'i' && len(w) >= len(stem) && w[:len(stem)-1] == stem[:len(stem)-1] && w[len(stem)-1] == 'y')
+}
+
+// rank returns the k best distinct candidates, best first: the
+// rerankDepth best by their stage-2 score get their stage-3 features and
+// are ordered by the full score; the rest, should the first be too few
+// once repeated sentences are dropped, follow in stage-2 order.
+func (s *search) rank(k int) []*cand {
+	cs := s.cands
+	order := make([]*cand, len(cs))
+	for i := range cs {
+		order[i] = &cs[i]
+	}
+	slices.SortFunc(order, func(a, b *cand) int {
+		if c := cmp.Compare(b.cheap, a.cheap); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.seg, b.seg); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.sent, b.sent)
+	})
+	head := order[:min(rerankDepth, len(order))]
+	for _, c := range head {
+		s.words(c)
+	}
+	slices.SortStableFunc(head, func(a, b *cand) int {
+		switch {
+		case better(a, b):
+			return -1
+		case better(b, a):
+			return 1
+		}
+		return 0
+	})
+	for _, c := range order[len(head):] {
+		c.score = c.cheap
+	}
 	seen := make(map[string]bool, k)
-	kept := cands[:0]
-	for _, c := range cands {
-		if len(kept) == k {
+	out := make([]*cand, 0, k)
+	for _, c := range order {
+		if len(out) == k {
 			break
 		}
-		t := ix.text(c.sent)
+		t := s.text(c)
 		if seen[t] {
 			continue
 		}
 		seen[t] = true
-		kept = append(kept, c)
+		out = append(out, c)
 	}
-	return kept
+	return out
 }
 
-// hits turns the chosen sentences into Hits.
-func (ix *Index) hits(s *scratch, cands []scored) []Hit {
-	hits := make([]Hit, len(cands))
-	for i, c := range cands {
+// better orders candidates: higher score first, then earlier sentence.
+func better(a, b *cand) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.seg != b.seg {
+		return a.seg < b.seg
+	}
+	return a.sent < b.sent
+}
+
+// hits turns ranked candidates into Hits.
+func (s *search) hits(cs []*cand) []Hit {
+	ix := s.ix
+	hits := make([]Hit, len(cs))
+	for i, c := range cs {
 		st := &ix.sents[c.sent]
 		hits[i] = Hit{
 			Article:   &ix.articles[st.article],
@@ -350,8 +831,9 @@ func (ix *Index) hits(s *scratch, cands []scored) []Hit {
 			Paragraph: int(st.para),
 			Index:     int(c.sent - ix.artFirst[st.article]),
 			Score:     c.score,
-			Coverage:  float64(s.cov[c.sent]),
-			Own:       float64(s.own[c.sent]),
+			Coverage:  float64(c.x[fCov]),
+			Own:       float64(c.x[fOwn]),
+			Answers:   s.answers(c),
 		}
 	}
 	return hits
@@ -366,28 +848,47 @@ func (ix *Index) text(t uint32) string {
 // isInterrogative reports a sentence that ends with a question mark, before
 // any closing quotes or brackets.
 func isInterrogative(s string) bool {
-	s = strings.TrimRight(s, " \"'’”)]»")
-	return strings.HasSuffix(s, "?")
+	for len(s) > 0 {
+		r, n := utf8.DecodeLastRuneInString(s)
+		switch r {
+		case '?':
+			return true
+		case ' ', '"', '\'', '’', '”', ')', ']', '»':
+			s = s[:len(s)-n]
+			continue
+		}
+		return false
+	}
+	return false
 }
 
-type scored struct {
-	sent  uint32
-	score float64
+// stemCache returns the index's cache of question stems, made on first
+// use.
+func (ix *Index) stemCache() *stemCache {
+	ix.stemsOnce.Do(func() { ix.stems = &stemCache{} })
+	return ix.stems
 }
 
-// hitHeap is a min-heap on score, so its root is the weakest of the best.
-type hitHeap []scored
+// pooled is a sentence of stage 1's pool and its score.
+type pooled struct {
+	sent uint32
+	bm25 float32
+}
 
-func (h hitHeap) Len() int { return len(h) }
-func (h hitHeap) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
+// poolHeap is a min-heap on stage-1 score, so its root is the weakest of
+// the best.
+type poolHeap []pooled
+
+func (h poolHeap) Len() int { return len(h) }
+func (h poolHeap) Less(i, j int) bool {
+	if h[i].bm25 != h[j].bm25 {
+		return h[i].bm25 < h[j].bm25
 	}
 	return h[i].sent > h[j].sent
 }
-func (h hitHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *hitHeap) Push(x any)   { *h = append(*h, x.(scored)) }
-func (h *hitHeap) Pop() any {
+func (h poolHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *poolHeap) Push(x any)   { *h = append(*h, x.(pooled)) }
+func (h *poolHeap) Pop() any {
 	old := *h
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]

@@ -223,7 +223,7 @@ func (s *segFile) list(ti termInfo, i int) (*plist, error) {
 // other fields as length-prefixed strings and varints.
 func appendStored(b []byte, a *corpus.Article) []byte {
 	b = append(b, a.Body...)
-	for _, s := range []string{a.ID, a.Title, a.Outlet, a.URL, a.Author, a.Place, a.Source} {
+	for _, s := range []string{a.ID, a.Title, a.Outlet, a.URL, a.Author, a.Place, a.Source, a.Wire, a.Language} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
@@ -256,7 +256,7 @@ func decodeStored(b []byte, bodyLen int, body bool) (corpus.Article, error) {
 		b = b[k+int(n):]
 		return s, true
 	}
-	for _, f := range []*string{&a.ID, &a.Title, &a.Outlet, &a.URL, &a.Author, &a.Place, &a.Source} {
+	for _, f := range []*string{&a.ID, &a.Title, &a.Outlet, &a.URL, &a.Author, &a.Place, &a.Source, &a.Wire, &a.Language} {
 		s, ok := str()
 		if !ok {
 			return a, fmt.Errorf("%w: %w", errDamaged, errStored)

@@ -26,7 +26,11 @@ const (
 	// IndexFile is the name of the index file in an index directory.
 	IndexFile = "index.bin"
 	lockFile  = "lock"
-	magic     = "NEWSIDX\x01"
+	// magic opens the file and names its version: 2 adds each article's
+	// Wire and Language; a version 1 file is still read (without them)
+	// and is written as version 2 when the index next changes.
+	magic   = "NEWSIDX\x02"
+	magicV1 = "NEWSIDX\x01"
 )
 
 // ErrNoIndex is returned by Open when the directory holds no index yet.
@@ -156,9 +160,17 @@ func (e *encoder) str(s string) {
 	e.bytes([]byte(s))
 }
 
-func (ix *Index) encode(w io.Writer) error {
+func (ix *Index) encode(w io.Writer) error { return ix.encodeVersion(w, 2) }
+
+// encodeVersion writes the format of a version: 2, or 1 (without Wire and
+// Language) for the tests that read old files.
+func (ix *Index) encodeVersion(w io.Writer, version int) error {
 	e := &encoder{w: w}
-	e.bytes([]byte(magic))
+	if version == 1 {
+		e.bytes([]byte(magicV1))
+	} else {
+		e.bytes([]byte(magic))
+	}
 	e.uint(uint64(len(ix.articles)))
 	for i, a := range ix.articles {
 		e.str(a.ID)
@@ -174,6 +186,10 @@ func (ix *Index) encode(w io.Writer) error {
 		}
 		e.str(a.Author)
 		e.str(a.Place)
+		if version != 1 {
+			e.str(a.Wire)
+			e.str(a.Language)
+		}
 		e.str(a.Source)
 		e.uint(uint64(a.TextStart))
 		e.str(a.Body)
@@ -227,6 +243,7 @@ func (ix *Index) encode(w io.Writer) error {
 // (see decode), and its first failure is kept: a file it accepts cannot
 // make a search index out of range.
 type decoder struct {
+	v1  bool // a version 1 file: no Wire, no Language
 	s   string
 	off int
 	err error
@@ -321,7 +338,8 @@ func (d *decoder) count(what string, minBytes int) int {
 	return int(n)
 }
 
-// The least bytes each item takes in the file: an article is eight strings,
+// The least bytes each item takes in the file: an article is eight strings
+// (ten from version 2),
 // the date flag, the text start, the title length and the sentence count; a
 // sentence four numbers; a term its string, its count of articles and two
 // list lengths; a posting three numbers; a title entry one.
@@ -343,14 +361,25 @@ const (
 // names existing articles in strictly ascending order; nothing follows the
 // last term. Offsets are added in 64 bits, so a delta cannot wrap around.
 func decode(b []byte) (*Index, error) {
-	if len(b) < len(magic)+4 || string(b[:len(magic)]) != magic {
-		return nil, errors.New("not an index file, or an index of another version")
+	if len(b) < len(magic)+4 {
+		return nil, errors.New("not an index file")
+	}
+	v1 := false
+	switch string(b[:len(magic)]) {
+	case magic:
+	case magicV1:
+		v1 = true
+	default:
+		if string(b[:len(magic)-1]) == magic[:len(magic)-1] {
+			return nil, fmt.Errorf("an index of version %d, newer than this bot reads (version 2): use a newer bot, or move it away and ingest again", b[len(magic)-1])
+		}
+		return nil, errors.New("not an index file")
 	}
 	body := b[:len(b)-4]
 	if crc32.ChecksumIEEE(body) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return nil, fmt.Errorf("%w: checksum mismatch", errCorrupt)
 	}
-	d := &decoder{s: string(body), off: len(magic)}
+	d := &decoder{s: string(body), off: len(magic), v1: v1}
 	ix := d.articles()
 	if d.err == nil {
 		d.terms(ix)
@@ -388,6 +417,10 @@ func (d *decoder) articles() *Index {
 		}
 		a.Author = d.str()
 		a.Place = d.str()
+		if !d.v1 {
+			a.Wire = d.str()
+			a.Language = d.str()
+		}
 		a.Source = d.str()
 		textStart := d.uint()
 		a.Body = d.str()

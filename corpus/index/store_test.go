@@ -94,12 +94,12 @@ func TestOpenRefusesCraftedIndex(t *testing.T) {
 			ix.terms[1] = ix.terms[0]
 		}},
 		{name: "a count of articles no file could hold", file: raw(uint64(1) << 40)},
-		{name: "a count of sentences the file cannot hold", file: raw(1, "id", "", "", "", 0, "", "", "", 0, "body", 0, 1000)},
-		{name: "nanoseconds of a second or more", file: raw(1, "id", "", "", "", 1, 0, 1_000_000_000, "", "", "", 0, "body", 0, 0, 0)},
-		{name: "a date flag other than 0 or 1", file: raw(1, "id", "", "", "", 2, "", "", "", 0, "body", 0, 0, 0)},
-		{name: "a title length over its field", file: raw(1, "id", "", "", "", 0, "", "", "", 0, "body", 1<<16, 0, 0)},
-		{name: "a paragraph over its field", file: raw(1, "id", "", "", "", 0, "", "", "", 0, "body", 0, 1, 0, 4, 1<<16, 1, 0)},
-		{name: "a count in a sentence over its field", file: raw(1, "id", "", "", "", 0, "", "", "", 0, "body", 0, 1, 0, 4, 0, 1, 1, "body", 1, 1, 0, 1<<16, 0, 0)},
+		{name: "a count of sentences the file cannot hold", file: raw(1, "id", "", "", "", 0, "", "", "", "", "", 0, "body", 0, 1000)},
+		{name: "nanoseconds of a second or more", file: raw(1, "id", "", "", "", 1, 0, 1_000_000_000, "", "", "", "", "", 0, "body", 0, 0, 0)},
+		{name: "a date flag other than 0 or 1", file: raw(1, "id", "", "", "", 2, "", "", "", "", "", 0, "body", 0, 0, 0)},
+		{name: "a title length over its field", file: raw(1, "id", "", "", "", 0, "", "", "", "", "", 0, "body", 1<<16, 0, 0)},
+		{name: "a paragraph over its field", file: raw(1, "id", "", "", "", 0, "", "", "", "", "", 0, "body", 0, 1, 0, 4, 1<<16, 1, 0)},
+		{name: "a count in a sentence over its field", file: raw(1, "id", "", "", "", 0, "", "", "", "", "", 0, "body", 0, 1, 0, 4, 0, 1, 1, "body", 1, 1, 0, 1<<16, 0, 0)},
 		{name: "bytes after the last term", file: raw(0, 0, 7)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -128,7 +128,7 @@ func TestOpenRefusesCraftedIndex(t *testing.T) {
 	if _, err := decode(encoded(t, Build(testArticles()))); err != nil {
 		t.Fatalf("the uncrafted index: %v", err)
 	}
-	if _, err := decode(raw(1, "id", "", "", "", 1, 0, 999_999_999, "", "", "", 0, "body", 0, 1, 0, 4, 0, 1, 1, "body", 1, 1, 0, 1, 0, 1, 0)); err != nil {
+	if _, err := decode(raw(1, "id", "", "", "", 1, 0, 999_999_999, "", "", "", "", "", 0, "body", 0, 1, 0, 4, 0, 1, 1, "body", 1, 1, 0, 1, 0, 1, 0)); err != nil {
 		t.Fatalf("the raw index the raw cases start from: %v", err)
 	}
 }
@@ -205,24 +205,28 @@ func FuzzDecode(f *testing.F) {
 
 // exercise uses every part of ix the way the bot does.
 func exercise(t *testing.T, ix *Index) {
-	// Every term's postings, as one question holding them all.
+	// Every term's postings, as one question holding them all, through
+	// every stage of a search.
 	qts := make([]qterm, len(ix.terms))
-	for id := range ix.terms {
-		qts[id] = qterm{id: uint32(id), idfS: 1, idfD: 1, qw: 1}
+	all := analyseQuestion("Who said what, and when?", nil)
+	all.terms = make([]qword, len(ix.terms))
+	for id, term := range ix.terms {
+		qts[id] = qterm{id: uint32(id), q: id, idfS: 1, idfD: 1, qw: 1}
+		all.terms[id] = qword{term: term, weight: 1, entity: id%2 == 0, ask: true}
 	}
 	if len(ix.sents) > 0 && len(qts) > 0 {
-		s := ix.getScratch()
-		ix.accumulate(defaultScoring, s, qts, float64(len(qts)))
-		if m := s.maxima(); m.sent > 0 {
-			cands := ix.pool(defaultScoring, s, m, defaultScoring.Pool)
-			ix.rescore(defaultScoring, analyseQuestion("Who said what, and when?"), cands)
-			sortByScore(cands)
-			for _, h := range ix.hits(s, ix.dedupe(cands, 10)) {
+		sc := ix.getScratch()
+		cands := ix.stage1(sc, qts, poolSize)
+		ix.putScratch(sc)
+		s := &search{ix: ix, q: all, qts: qts, total: float64(len(qts)), entTotal: 1, evtTotal: 1, cands: cands}
+		if len(cands) > 0 {
+			s.gather()
+			for _, h := range s.hits(s.rank(10)) {
 				_ = h.Text()
 				ix.previous(h)
 			}
+			s.done()
 		}
-		ix.putScratch(s)
 	}
 	q := strings.Join(ix.terms[:min(len(ix.terms), 6)], " ")
 	if _, err := ix.Retrieve(t.Context(), q, 5); err != nil {

@@ -2,6 +2,8 @@ package index
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,7 +25,13 @@ type token struct {
 // An analyzer is not safe for concurrent use; make one per goroutine.
 type analyzer struct {
 	stems map[string]string
-	buf   []byte
+	// shared, when set, is a cache of stems shared with other analyzers
+	// (an index's, for the questions searched).
+	shared *stemCache
+	// words interns the words of words(), so that a word seen before
+	// costs no allocation.
+	seen map[string]string
+	buf  []byte
 }
 
 // newAnalyzer returns an analyzer whose stem cache starts with room for
@@ -55,6 +63,10 @@ func (a *analyzer) words(dst []token, text string) []token {
 func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 	i := 0
 	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf && !isASCIIAlnum(c) {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !isWordRune(r) {
 			i += size
@@ -68,6 +80,23 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 		dotted := false
 		letters := 0
 		for i < len(text) {
+			// ASCII letters and digits, the bulk of news text, without
+			// decoding.
+			if c := text[i]; c < utf8.RuneSelf && isASCIIAlnum(c) {
+				switch {
+				case c >= 'a':
+					letters++
+					allDigits = false
+				case c >= 'A':
+					letters++
+					allDigits = false
+					upper++
+					c += 'a' - 'A'
+				}
+				a.buf = append(a.buf, c)
+				i++
+				continue
+			}
 			r, size = utf8.DecodeRuneInString(text[i:])
 			switch {
 			case isWordRune(r):
@@ -118,7 +147,12 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 			}
 			a.buf = removeByte(a.buf, '.')
 		}
-		word := string(a.buf)
+		var word string
+		if stem {
+			word = string(a.buf)
+		} else {
+			word = a.intern(a.buf)
+		}
 		t := token{start: start, cap: unicode.IsUpper(first), num: allDigits || isNumeric(word)}
 		acronym := dotted || (upper == len(word) && len(word) <= 3 && len(word) > 1)
 		switch {
@@ -137,6 +171,19 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 	return dst
 }
 
+// intern returns b as a string, the same string for the same bytes.
+func (a *analyzer) intern(b []byte) string {
+	if w, ok := a.seen[string(b)]; ok {
+		return w
+	}
+	if a.seen == nil {
+		a.seen = make(map[string]string, 256)
+	}
+	w := string(b)
+	a.seen[w] = w
+	return w
+}
+
 // terms returns the indexable terms of text: its tokens less stop words.
 func (a *analyzer) terms(dst []string, text string) []string {
 	var toks [64]token
@@ -151,6 +198,13 @@ func (a *analyzer) terms(dst []string, text string) []string {
 func (a *analyzer) stem(word string) string {
 	if s, ok := a.stems[word]; ok {
 		return s
+	}
+	if a.shared != nil {
+		if s, ok := a.shared.get(word); ok {
+			a.stems[word] = s
+			return s
+		}
+		defer func() { a.shared.put(word, a.stems[word]) }()
 	}
 	w := word
 	if l, ok := lemmas[w]; ok {
@@ -167,6 +221,10 @@ func isWordRune(r rune) bool {
 }
 
 func isDigitByte(b byte) bool { return b >= '0' && b <= '9' }
+
+func isASCIIAlnum(b byte) bool {
+	return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+}
 
 func isASCIILetter(b byte) bool { return (b|0x20) >= 'a' && (b|0x20) <= 'z' }
 
@@ -247,4 +305,33 @@ var lemmas = map[string]string{
 	"worn": "wear", "ate": "eat", "eaten": "eat", "hung": "hang", "lay": "lie",
 	"men": "man", "women": "woman", "children": "child", "people": "person",
 	"mice": "mouse", "feet": "foot", "teeth": "tooth",
+}
+
+// stemCache is a bounded cache of stems safe for concurrent use: Snowball
+// stemming is the costly step of analysing a question, and questions
+// repeat their words.
+type stemCache struct {
+	m sync.Map
+	n atomic.Int64
+}
+
+// stemCacheMax bounds a stemCache: past it, new words are stemmed each
+// time.
+const stemCacheMax = 1 << 16
+
+func (c *stemCache) get(w string) (string, bool) {
+	v, ok := c.m.Load(w)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
+}
+
+func (c *stemCache) put(w, s string) {
+	if c.n.Load() >= stemCacheMax {
+		return
+	}
+	if _, loaded := c.m.LoadOrStore(w, s); !loaded {
+		c.n.Add(1)
+	}
 }

@@ -37,8 +37,8 @@ type params struct {
 	normS             [256]float64 // k1*(1-b+b*n/avgSent) for short n
 }
 
-func newParams(sc scoring, s *snapshot) *params {
-	p := &params{k1: sc.K1, b: sc.B, ctx: sc.Context, title: sc.Title, avgSent: s.avgSent, avgDoc: s.avgDoc, avgT: s.avgT}
+func newParams(s *snapshot) *params {
+	p := &params{k1: k1, b: b, ctx: contextWeight, title: 0.5, avgSent: s.avgSent, avgDoc: s.avgDoc, avgT: s.avgT}
 	for n := range p.normS {
 		p.normS[n] = p.k1 * (1 - p.b + p.b*float64(n)/p.avgSent)
 	}

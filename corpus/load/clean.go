@@ -68,20 +68,25 @@ func normaliseNewlines(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
-// stripInvisible returns s without the characters corpus.IsInvisible reports. It
-// returns s itself, without copying, when there are none.
+// stripInvisible returns s without the characters corpus.IsInvisible
+// reports, but for the presentation selector an emoji needs (see
+// corpus.KeepsSelector). It returns s itself, without copying, when there
+// are none.
 func stripInvisible(s string) string {
 	first := -1
+	var prev rune
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
+			prev = rune(s[i])
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if corpus.IsInvisible(r) {
+		if corpus.IsInvisible(r) && !corpus.KeepsSelector(prev, r) {
 			first = i
 			break
 		}
+		prev = r
 		i += size
 	}
 	if first < 0 {
@@ -91,9 +96,10 @@ func stripInvisible(s string) string {
 	b.Grow(len(s))
 	b.WriteString(s[:first])
 	for _, r := range s[first:] {
-		if !corpus.IsInvisible(r) {
+		if !corpus.IsInvisible(r) || corpus.KeepsSelector(prev, r) {
 			b.WriteRune(r)
 		}
+		prev = r
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -76,6 +77,25 @@ func parseDate(s string) time.Time {
 	}
 	return time.Time{}
 }
+
+// parseDateIn is parseDate, and when s is not a date by itself, the date
+// inside it ("01:38:07 PM IST Nov 20, 2019", "Updated 2019-11-20 13:05"):
+// the day it names, in UTC. For metadata fields, which hold a date.
+func parseDateIn(s string) time.Time {
+	if t := parseDate(s); !t.IsZero() {
+		return t
+	}
+	if m := embeddedDate.FindString(s); m != "" {
+		if t := parseDate(strings.TrimSuffix(m, ",")); !t.IsZero() {
+			return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		}
+	}
+	return time.Time{}
+}
+
+// embeddedDate is a whole date within a longer text: 2019-11-20,
+// Nov 20, 2019 (or November 20 2019, Nov. 20, 2019), 20 November 2019.
+var embeddedDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}\b|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4}\b`)
 
 func normaliseMonth(s string) string {
 	words := strings.Split(s, " ")

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
-	readability "github.com/go-shiori/go-readability"
+	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/newsbot-dev/newsbot/corpus"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -29,40 +30,54 @@ func parseHTML(data []byte) (corpus.Article, error) {
 		}
 		data = decoded
 	}
-	src := stripInvisible(string(data))
+	src := strings.NewReplacer(string(hideOpen), "", string(hideClose), "").Replace(stripInvisible(string(data)))
 	doc, err := html.Parse(strings.NewReader(src))
 	if err != nil {
 		return corpus.Article{}, fmt.Errorf("parse HTML: %w", err)
 	}
 	meta := readPageMeta(doc)
-	removeInvisibleElements(doc)
+	markHidden(doc)
 
-	art, err := readability.FromDocument(doc, nil)
-	if err != nil {
-		return corpus.Article{}, fmt.Errorf("extract main text: %w", err)
-	}
+	// The main text, and what the extractor reads of the metadata
+	// (JSON-LD, Open Graph, Dublin Core, <title>, bylines in the page).
 	var body string
-	if art.Content != "" {
-		content, err := html.Parse(strings.NewReader(art.Content))
-		if err != nil {
-			return corpus.Article{}, fmt.Errorf("parse extracted text: %w", err)
-		}
-		body = htmlText(content)
+	var ex struct {
+		title, byline, site string
+		published           time.Time
 	}
-	if strings.TrimSpace(body) == "" {
-		if b := findElement(doc, atom.Body); b != nil {
-			body = htmlText(b)
+	if art, err := readability.FromDocument(doc, nil); err == nil {
+		ex.title, ex.byline, ex.site = art.Title(), art.Byline(), art.SiteName()
+		if t, err := art.PublishedTime(); err == nil {
+			ex.published = t
+		}
+		if art.Node != nil {
+			body = mainText(art.Node)
+		}
+	}
+	if strings.TrimSpace(cutHidden(body)) == "" {
+		body = ""
+		for _, a := range []atom.Atom{atom.Article, atom.Main, atom.Body} {
+			if n := findElement(doc, a); n != nil {
+				if body = htmlText(n); strings.TrimSpace(cutHidden(body)) != "" {
+					break
+				}
+			}
 		}
 	}
 	a := corpus.Article{
-		Title:  oneLine(stripInvisible(art.Title)),
-		Outlet: oneLine(meta.get("og:site_name")),
-		Author: oneLine(stripInvisible(art.Byline)),
-		URL:    meta.canonicalURL(),
-		Body:   cleanBody(stripInvisible(body)),
+		Title:    cutHiddenLine(stripInvisible(ex.title)),
+		Author:   pageAuthor(meta.get("author"), cutHiddenLine(stripInvisible(ex.byline))),
+		URL:      meta.canonicalURL(),
+		Language: meta.language(),
 	}
-	if a.Outlet == "" {
-		a.Outlet = oneLine(stripInvisible(art.SiteName))
+	a.Body = cleanBody(dropBoilerplate(cutHidden(stripInvisible(body)), a.Title))
+	// The outlet is the site: its declared name, else the publisher the
+	// extractor reads (JSON-LD...), else the host name of the page's
+	// canonical link.
+	for _, name := range []string{meta.get("og:site_name"), cutHiddenLine(ex.site), urlHost(a.URL)} {
+		if a.Outlet = outletName(name); a.Outlet != "" {
+			break
+		}
 	}
 	if rest, ok := strings.CutPrefix(a.Author, "By "); ok {
 		a.Author = strings.TrimSpace(rest)
@@ -70,8 +85,8 @@ func parseHTML(data []byte) (corpus.Article, error) {
 		a.Author = strings.TrimSpace(rest)
 	}
 	a.Published = meta.published()
-	if a.Published.IsZero() && art.PublishedTime != nil {
-		a.Published = art.PublishedTime.UTC()
+	if a.Published.IsZero() && !ex.published.IsZero() {
+		a.Published = ex.published.UTC()
 	}
 	applyDateline(&a)
 	return a, nil
@@ -105,9 +120,13 @@ func decodeDeclaredCharset(data []byte) ([]byte, error) {
 // pageMeta is the metadata read from a page's <meta>, <link>, <time> and
 // JSON-LD elements.
 type pageMeta struct {
+	lang            string            // <html lang>
 	values          map[string]string // meta property, name or itemprop (lower case) → content; first wins
 	canonical       string
 	jsonLDPublished string
+	jsonLDCreated   string // JSON-LD dateCreated
+	itemPublished   string // an element's itemprop="datePublished"
+	timeElement     string // the first <time datetime>
 }
 
 func (m *pageMeta) get(key string) string { return strings.TrimSpace(m.values[key]) }
@@ -126,9 +145,61 @@ func (m *pageMeta) set(key, value string) {
 // canonicalURL is the page's canonical link, else og:url, when absolute.
 func (m *pageMeta) canonicalURL() string {
 	for _, s := range []string{m.canonical, m.get("og:url")} {
-		u, err := url.Parse(strings.TrimSpace(s))
-		if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
-			return u.String()
+		if u := absoluteURL(s); u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+// absoluteURL is s when it is an absolute http(s) URL, else "".
+func absoluteURL(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return u.String()
+	}
+	return ""
+}
+
+// pageAuthor is the byline: the page's author <meta> when it names a
+// person (not a link), else the one the extractor found, without parts
+// that are only dates ("Jeff Foust; Monday; November" is "Jeff Foust").
+func pageAuthor(metaAuthor, extracted string) string {
+	name := oneLine(metaAuthor)
+	if name == "" || linkHost(name) != "" || strings.Contains(name, "://") {
+		name = extracted
+	}
+	var parts []string
+	for _, p := range strings.Split(name, ";") {
+		if p = strings.TrimSpace(p); p != "" && !onlyDateWords(p) {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// onlyDateWords reports whether every word of s is a weekday, a month or
+// a number.
+func onlyDateWords(s string) bool {
+	for _, w := range strings.Fields(s) {
+		w = strings.ToLower(strings.Trim(w, ".,"))
+		if !dateWords[w] && strings.TrimFunc(w, unicode.IsDigit) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+var dateWords = wordSet(`monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun
+	january february march april may june july august september october november december
+	jan feb mar apr jun jul aug sep sept oct nov dec`)
+
+// language is the page's declared language: <html lang>, else its
+// Content-Language, else og:locale.
+func (m *pageMeta) language() string {
+	for _, s := range []string{m.lang, m.get("content-language"), m.get("og:locale")} {
+		if t := languageTag(strings.TrimSpace(strings.Split(s, ",")[0])); t != "" {
+			return t
 		}
 	}
 	return ""
@@ -137,25 +208,29 @@ func (m *pageMeta) canonicalURL() string {
 // published is the first publication date of the page's metadata that
 // parses.
 func (m *pageMeta) published() time.Time {
-	candidates := []string{
-		m.get("article:published_time"),
-		m.jsonLDPublished,
-		m.get("og:published_time"),
-		m.get("date"),
-		m.get("pubdate"),
-		m.get("publishdate"),
-		m.get("dc.date.issued"),
-		m.get("dc.date"),
-		m.get("dcterms.issued"),
-		m.get("dcterms.created"),
-		m.get("datepublished"),
+	candidates := []string{m.get("article:published_time"), m.jsonLDPublished}
+	for _, k := range publishedMetaNames {
+		candidates = append(candidates, m.get(k))
 	}
+	candidates = append(candidates, m.itemPublished, m.jsonLDCreated, m.timeElement)
 	for _, c := range candidates {
-		if t := parseDate(c); !t.IsZero() {
+		if t := parseDateIn(c); !t.IsZero() {
 			return t
 		}
 	}
 	return time.Time{}
+}
+
+// jsonLDDate finds a datePublished in JSON-LD that does not parse.
+var jsonLDDate = regexp.MustCompile(`"datePublished"\s*:\s*"([^"]{6,40})"`)
+
+// publishedMetaNames are the <meta> names, properties and itemprops of a
+// publication date, after article:published_time and JSON-LD.
+var publishedMetaNames = []string{
+	"og:published_time", "article:published", "datepublished", "date", "pubdate", "publishdate",
+	"publish-date", "publish_date", "published_time", "article.published", "dc.date.issued",
+	"dc.date", "dc.date.created", "dcterms.issued", "dcterms.created", "dcterms.date",
+	"sailthru.date", "parsely-pub-date", "release_date",
 }
 
 // readPageMeta reads the metadata elements of doc.
@@ -165,7 +240,12 @@ func readPageMeta(doc *html.Node) *pageMeta {
 	visit = func(n *html.Node) {
 		if n.Type == html.ElementNode {
 			switch n.DataAtom {
+			case atom.Html:
+				m.lang = attr(n, "lang")
 			case atom.Meta:
+				if strings.EqualFold(attr(n, "http-equiv"), "content-language") {
+					m.set("content-language", attr(n, "content"))
+				}
 				content := attr(n, "content")
 				for _, k := range []string{"property", "name", "itemprop"} {
 					if v := attr(n, k); v != "" {
@@ -179,14 +259,34 @@ func readPageMeta(doc *html.Node) *pageMeta {
 					}
 				}
 			case atom.Time:
-				if strings.EqualFold(attr(n, "itemprop"), "datePublished") {
-					m.set("datepublished", attr(n, "datetime"))
+				if m.timeElement == "" {
+					m.timeElement = attr(n, "datetime")
 				}
 			case atom.Script:
-				if m.jsonLDPublished == "" && strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && n.FirstChild != nil {
+				if strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && n.FirstChild != nil {
 					var v any
-					if json.Unmarshal([]byte(n.FirstChild.Data), &v) == nil {
-						m.jsonLDPublished = findJSONLDString(v, "datePublished", 0)
+					if err := json.Unmarshal([]byte(n.FirstChild.Data), &v); err == nil {
+						if m.jsonLDPublished == "" {
+							m.jsonLDPublished = findJSONLDString(v, "datePublished", 0)
+						}
+						if m.jsonLDCreated == "" {
+							m.jsonLDCreated = findJSONLDString(v, "dateCreated", 0)
+						}
+					} else if m.jsonLDPublished == "" {
+						// JSON-LD as pages write it is often not quite JSON
+						// (a raw line break in a string, a trailing comma):
+						// its date is still plain to read.
+						if sub := jsonLDDate.FindStringSubmatch(n.FirstChild.Data); sub != nil {
+							m.jsonLDPublished = sub[1]
+						}
+					}
+				}
+			}
+			if n.DataAtom != atom.Meta && m.itemPublished == "" && strings.EqualFold(attr(n, "itemprop"), "datePublished") {
+				for _, v := range []string{attr(n, "datetime"), attr(n, "content"), textOf(n)} {
+					if !parseDateIn(v).IsZero() {
+						m.itemPublished = v
+						break
 					}
 				}
 			}
@@ -225,46 +325,6 @@ func findJSONLDString(v any, key string, depth int) string {
 	return ""
 }
 
-// removeInvisibleElements removes from doc what a reader does not see.
-func removeInvisibleElements(n *html.Node) {
-	for c := n.FirstChild; c != nil; {
-		next := c.NextSibling
-		if c.Type == html.ElementNode && isInvisibleElement(c) {
-			n.RemoveChild(c)
-		} else {
-			removeInvisibleElements(c)
-		}
-		c = next
-	}
-}
-
-func isInvisibleElement(n *html.Node) bool {
-	switch n.DataAtom {
-	case atom.Script:
-		// JSON-LD stays for readability to read (it removes every script
-		// before extracting).
-		return !strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json")
-	case atom.Style, atom.Noscript, atom.Template:
-		return true
-	}
-	for _, a := range n.Attr {
-		switch strings.ToLower(a.Key) {
-		case "hidden":
-			return true
-		case "aria-hidden":
-			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
-				return true
-			}
-		case "style":
-			style := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
-			if strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Namespace == "" && strings.EqualFold(a.Key, key) {
@@ -272,6 +332,23 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// textOf is the text inside n, white space collapsed.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(n)
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 func findElement(n *html.Node, a atom.Atom) *html.Node {
@@ -314,10 +391,83 @@ func htmlText(n *html.Node) string {
 	return strings.Join(t.paras, "\n\n")
 }
 
+// mainText is htmlText for an extracted main text: its blocks that are
+// only links are left out (see isLinkBlock).
+func mainText(n *html.Node) string {
+	t := &textRenderer{dropLinks: true}
+	t.walk(n)
+	t.flush()
+	return strings.Join(t.paras, "\n\n")
+}
+
+// isLinkBlock reports a block of a main text that is a link or a few and
+// nothing else: at least nine tenths of its text is link text, and it is
+// short (at most 12 words), or it is a list whose every item is so. Such
+// blocks are menus, "related" lists and teasers, not the article's
+// sentences (a sentence with a link in it has words outside the link).
+func isLinkBlock(n *html.Node) bool {
+	all, linked := linkText(n, false)
+	if all == 0 {
+		return false
+	}
+	switch elemAtom(n) {
+	case atom.Ul, atom.Ol, atom.Dl, atom.Nav, atom.Menu:
+		return float64(linked) >= 0.9*float64(all) && itemsAreLinks(n)
+	}
+	return float64(linked) >= 0.9*float64(all) && words(n) <= 12
+}
+
+// itemsAreLinks reports whether every item of a list is a short link.
+func itemsAreLinks(list *html.Node) bool {
+	items := 0
+	for c := list.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		items++
+		all, linked := linkText(c, false)
+		if all > 0 && (float64(linked) < 0.9*float64(all) || words(c) > 12) {
+			return false
+		}
+	}
+	return items > 0
+}
+
+// linkText counts the letters and digits of n's text, and those inside
+// links.
+func linkText(n *html.Node, inLink bool) (all, linked int) {
+	if n.Type == html.TextNode {
+		for _, r := range n.Data {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				all++
+			}
+		}
+		if inLink {
+			linked = all
+		}
+		return all, linked
+	}
+	if n.Type == html.ElementNode && skippedElements[elemAtom(n)] {
+		return 0, 0
+	}
+	inLink = inLink || n.Type == html.ElementNode && elemAtom(n) == atom.A
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		a, l := linkText(c, inLink)
+		all, linked = all+a, linked+l
+	}
+	return all, linked
+}
+
+// words counts the words of n's text.
+func words(n *html.Node) int { return len(strings.Fields(textOf(n))) }
+
 type textRenderer struct {
-	paras []string
-	cur   strings.Builder
-	pre   int
+	// dropLinks skips the blocks that are only a link or a few (see
+	// isLinkBlock): menus, link lists and teasers left in a main text.
+	dropLinks bool
+	paras     []string
+	cur       strings.Builder
+	pre       int
 }
 
 func (t *textRenderer) walk(n *html.Node) {
@@ -326,10 +476,11 @@ func (t *textRenderer) walk(n *html.Node) {
 		t.text(n.Data)
 		return
 	case html.ElementNode:
-		if skippedElements[n.DataAtom] {
+		a := elemAtom(n)
+		if skippedElements[a] {
 			return
 		}
-		switch n.DataAtom {
+		switch a {
 		case atom.Br:
 			t.cur.WriteByte('\n')
 			return
@@ -337,11 +488,14 @@ func (t *textRenderer) walk(n *html.Node) {
 			t.space()
 		}
 	}
-	block := n.Type == html.ElementNode && blockElements[n.DataAtom]
+	block := n.Type == html.ElementNode && blockElements[elemAtom(n)]
+	if block && t.dropLinks && isLinkBlock(n) {
+		return
+	}
 	if block {
 		t.flush()
 	}
-	isPre := n.Type == html.ElementNode && n.DataAtom == atom.Pre
+	isPre := n.Type == html.ElementNode && elemAtom(n) == atom.Pre
 	if isPre {
 		t.pre++
 	}
@@ -354,6 +508,15 @@ func (t *textRenderer) walk(n *html.Node) {
 	if isPre {
 		t.pre--
 	}
+}
+
+// elemAtom is n's element as an atom, also for an element built without
+// one (the extractor builds its output so).
+func elemAtom(n *html.Node) atom.Atom {
+	if n.DataAtom != 0 {
+		return n.DataAtom
+	}
+	return atom.Lookup([]byte(strings.ToLower(n.Data)))
 }
 
 // text appends a text node's data, collapsing HTML white space.

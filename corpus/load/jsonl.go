@@ -18,7 +18,8 @@ import (
 
 // jsonRecord is one line of the articles format:
 // {"id", "title", "source", "url", "published", "body"}, plus the optional
-// "author" and Reuters-21578's "dateline". Other fields are ignored.
+// "author", "wire", "language" and "place" (as bot export writes them) and
+// Reuters-21578's "dateline". Other fields are ignored.
 type jsonRecord struct {
 	ID        jsonText   `json:"id"`
 	Title     string     `json:"title"`
@@ -27,6 +28,9 @@ type jsonRecord struct {
 	Published string     `json:"published"`
 	Author    jsonAuthor `json:"author"`
 	Dateline  string     `json:"dateline"`
+	Wire      string     `json:"wire"`
+	Language  string     `json:"language"`
+	Place     string     `json:"place"`
 	Body      *string    `json:"body"`
 }
 
@@ -238,7 +242,12 @@ func (l *Loader) parseRecord(line []byte) (corpus.Article, string) {
 		Published: parseDate(rec.Published),
 		Author:    oneLine(string(rec.Author)),
 		Place:     dateline.PlaceFromField(rec.Dateline),
+		Wire:      rec.Wire,
+		Language:  rec.Language,
 		Body:      body,
+	}
+	if a.Place == "" {
+		a.Place = rec.Place
 	}
 	applyDateline(&a)
 	if err := l.finish(&a); err != nil {

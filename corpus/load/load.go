@@ -8,6 +8,9 @@
 package load
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -22,7 +25,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot/corpus"
-	"github.com/newsbot-dev/newsbot/corpus/dateline"
 )
 
 // Size limits used when the Loader's fields are zero.
@@ -46,6 +48,8 @@ const (
 //     binary ones are refused like any other): plain text;
 //   - .md, .markdown: Markdown, with optional YAML front matter;
 //   - .html, .htm: a web page;
+//   - any of these with ".gz" after it (".html.gz", ".txt.gz"): the same,
+//     gzip-compressed;
 //   - .jsonl, .ndjson, .jsonl.gz, .ndjson.gz: JSON Lines in the articles
 //     format, plain or gzip-compressed (recognised by the gzip magic
 //     bytes, whatever the name says).
@@ -75,29 +79,54 @@ const (
 // (or outlet, publisher, site_name) for Outlet; url (or link, canonical);
 // published (or date, pubdate); author (or authors, byline; a list is
 // joined with ", "); id; place. Other keys are ignored; front matter that is
-// not valid YAML refuses the file. The Body is the Markdown after it,
-// verbatim: inline markup (emphasis, links, images) stays in the Body. When
-// the front matter gives no title and the first line is a level-1 ATX
-// heading ("# Title"), that heading is the Title and the Body starts after
-// it (a first heading equal to the front matter's title is dropped the
-// same way). Scraped tail lines are dropped as for plain text.
+// not valid YAML refuses the file. The Body is the Markdown after it, less
+// what a reader of the rendered page does not see (comments, link
+// reference definitions such as "[//]: # (...)", images' alt text, raw
+// HTML that is hidden: see stripHiddenMarkdown); inline markup (emphasis,
+// links) stays in the Body. When the front matter gives no title and the
+// first line is a level-1 ATX heading ("# Title"), that heading is the
+// Title and the Body starts after it (a first heading equal to the front
+// matter's title is dropped the same way). Scraped tail lines are dropped
+// as for plain text.
 //
 // HTML is decoded from the charset it declares when it is not UTF-8. What a
-// reader does not see never reaches the Body: elements with a hidden
-// attribute, aria-hidden="true" or an inline display:none or
-// visibility:hidden style, and <script>, <style>, <noscript> and <template>
-// elements, are removed first. The main text is then extracted with
-// go-readability (the whole <body> when it finds none); the Body is that
-// text with block elements as paragraphs separated by blank lines, <br> as
-// a line break, runs of HTML white space collapsed as a browser shows them
-// (not in <pre>), character references decoded, otherwise verbatim.
-// Metadata comes from the page: the Title from readability (JSON-LD,
-// og:title, <title>); the Outlet from og:site_name, else readability's site
-// name; the Author from readability's byline; the URL from <link
-// rel="canonical">, else og:url (absolute http(s) only); Published from
-// article:published_time, JSON-LD datePublished, og:published_time, the
-// date, pubdate, publishdate, dc.date and dcterms meta tags, or itemprop
-// datePublished, else the date readability finds.
+// reader does not see never reaches the Body or the metadata: styles from
+// the page's <style> blocks are resolved against its elements, with inline
+// styles, and text hidden by them (display:none, font-size:0, white on
+// white, transparent, off-screen, clipped...; see hidden.go for the list)
+// is cut, as are hidden, aria-hidden and non-rendered elements. The main
+// text is extracted with go-readability v2 (codeberg.org/readeck/
+// go-readability/v2, the maintained successor of the archived
+// go-shiori/go-readability; the page's <article>, <main> or <body> when it
+// finds none), chosen by measurement on a public benchmark (see the
+// README); the Body is that text with block elements as paragraphs
+// separated by blank lines, <br> as a line break, white space collapsed,
+// character references decoded, blocks that are only links left out
+// (menus, "related" lists: see isLinkBlock), and boilerplate lines dropped
+// (captions and credits, bare links, share and subscribe rows, "Read more"
+// lead-ins, citation, copyright and date lines, bylines, the headline
+// again: see dropBoilerplate). Metadata comes from the page: the Title as
+// the extractor reads it (og:title, JSON-LD headline, <title>); the Outlet
+// is the site: og:site_name, else the site name the extractor finds, else
+// the canonical link's host name; the Author from the author <meta>, else
+// the extractor's byline; the URL from <link rel="canonical">, else og:url
+// (absolute http(s) only); the Language from <html lang>,
+// Content-Language or og:locale; Published from article:published_time,
+// JSON-LD datePublished, the publication-date <meta> tags (og, Dublin
+// Core, sailthru, parsely and more: publishedMetaNames), an element with
+// itemprop="datePublished", JSON-LD dateCreated, the first <time
+// datetime>, else the date the extractor finds in the metadata; never from
+// the text or the URL.
+//
+// A story's dateline or byline naming a news agency ("GENEVA (Reuters) –",
+// "By Reuters") makes that agency the Wire when the Outlet is another site
+// (shown as "Site (via Reuters)"), and the Outlet when the URL is on the
+// agency's own site or the source names no outlet.
+//
+// Every metadata field is one line, bounded and free of invisible
+// characters (see BoundMetadata): a title or byline over its bound is cut
+// at a word, an outlet that is a link reads as its host name, and one over
+// 64 characters or 8 words is no name and is dropped.
 //
 // JSON Lines holds one article a line, {"id", "title", "source" (the
 // Outlet), "url", "published", "body"}, plus an optional "author" and
@@ -126,8 +155,11 @@ const (
 // loaded twice is the same article.
 //
 // Plain text, Markdown and HTML are cleaned before anything else:
-// invisible characters (see corpus.IsInvisible) are removed and line ends
-// normalised to "\n". JSON Lines bodies keep both, verbatim.
+// invisible characters (see corpus.IsInvisible: format characters,
+// variation selectors, every default-ignorable code point) are removed and
+// line ends normalised to "\n". JSON Lines bodies keep both, verbatim (the
+// index and every output skip the invisible ones). Any of these formats
+// may be gzip-compressed with ".gz" after its extension (".html.gz").
 //
 // Every format: each metadata field (ID, Title, Outlet, URL, Author,
 // Place), as read and trimmed, is at most MaxMetadataBytes; an article with
@@ -283,23 +315,30 @@ const (
 // formatOf chooses the format by the file name's extension.
 func formatOf(name string) (format, string) {
 	base := strings.ToLower(path.Base(filepath.ToSlash(name)))
-	for _, ext := range []string{".jsonl.gz", ".ndjson.gz"} {
-		if strings.HasSuffix(base, ext) {
-			return formatJSONL, ext
-		}
+	gz := ""
+	if b, ok := strings.CutSuffix(base, ".gz"); ok && path.Ext(b) != "" {
+		base, gz = b, ".gz"
 	}
 	ext := path.Ext(base)
+	if f := formatByExt(ext); f != formatUnknown {
+		return f, ext + gz
+	}
+	return formatUnknown, ext + gz
+}
+
+// formatByExt is the format of an extension, without any ".gz".
+func formatByExt(ext string) format {
 	switch ext {
 	case ".txt", "":
-		return formatText, ext
+		return formatText
 	case ".md", ".markdown":
-		return formatMarkdown, ext
+		return formatMarkdown
 	case ".html", ".htm":
-		return formatHTML, ext
+		return formatHTML
 	case ".jsonl", ".ndjson":
-		return formatJSONL, ext
+		return formatJSONL
 	}
-	return formatUnknown, ext
+	return formatUnknown
 }
 
 // loadFile loads one file, whatever goes wrong.
@@ -340,9 +379,9 @@ func (l *Loader) loadFileTo(fsys files, name string, info fs.FileInfo, emit func
 		l.loadJSONL(&rep, r)
 		return rep
 	}
-	data, err := io.ReadAll(r)
+	data, err := readDocument(r, maxFile)
 	if err != nil {
-		return fileProblem(name, fmt.Errorf("read: %w", err))
+		return fileProblem(name, err)
 	}
 	a, err := l.parseDocument(f, name, data)
 	if err != nil {
@@ -352,6 +391,30 @@ func (l *Loader) loadFileTo(fsys files, name string, info fs.FileInfo, emit func
 	}
 	rep.add(a)
 	return rep
+}
+
+// readDocument reads a whole text, Markdown or HTML file, decompressed
+// when it is gzip (by its magic bytes, whatever its name), its decompressed
+// size bounded by max too.
+func readDocument(r io.Reader, max int64) ([]byte, error) {
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("decompress gzip: %w", err)
+		}
+		defer zr.Close()
+		data, err := io.ReadAll(&limitReader{r: zr, left: max})
+		if err != nil {
+			return nil, fmt.Errorf("decompress gzip: %w", err)
+		}
+		return data, nil
+	}
+	data, err := io.ReadAll(br)
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return data, nil
 }
 
 // parseDocument reads one article from a plain text, Markdown or HTML file.
@@ -394,8 +457,10 @@ func (l *Loader) parseDocument(f format, name string, data []byte) (corpus.Artic
 }
 
 // finish is the last step of every format: it checks the article against
-// the size limits, body and metadata, and gives it an ID from its content
-// when the source gave none. Every article loaded passes through it.
+// the size limits, body and metadata (a field over MaxMetadataBytes refuses
+// the article), gives it an ID from its content when the source gave none,
+// and bounds its metadata (BoundMetadata). Every article loaded passes
+// through it.
 func (l *Loader) finish(a *corpus.Article) error {
 	if max := l.maxArticleBytes(); len(a.Body) > max {
 		return fmt.Errorf("article body is %s, over the %s limit", formatSize(int64(len(a.Body))), formatSize(int64(max)))
@@ -412,6 +477,10 @@ func (l *Loader) finish(a *corpus.Article) error {
 	if a.ID == "" {
 		a.ID = contentID(a.Body)
 	}
+	// Within the limits, each field is made one line and bounded to what
+	// a person reads (a title cut at a word, an outlet that is no name
+	// dropped).
+	BoundMetadata(a)
 	return nil
 }
 
@@ -420,22 +489,6 @@ func (l *Loader) finish(a *corpus.Article) error {
 func contentID(body string) string {
 	sum := sha256.Sum256([]byte(body))
 	return hex.EncodeToString(sum[:8])
-}
-
-// applyDateline sets a's TextStart from a dateline at the start of its
-// Body, and its Place and Outlet where they are still empty.
-func applyDateline(a *corpus.Article) {
-	d, ok := dateline.Parse(a.Body)
-	if !ok {
-		return
-	}
-	a.TextStart = d.End
-	if a.Place == "" {
-		a.Place = d.Place
-	}
-	if a.Outlet == "" {
-		a.Outlet = d.Outlet
-	}
 }
 
 func (l *Loader) maxArticleBytes() int {
@@ -518,4 +571,38 @@ func formatSize(n int64) string {
 	num := strconv.FormatFloat(v, 'f', 1, 64)
 	num = strings.TrimSuffix(num, ".0")
 	return num + " " + suffix
+}
+
+// LoadBytes reads one document already in memory, as a file named with
+// the extension ext (".html", ".txt", ".md", ".jsonl"...; ".gz" after it
+// for compressed data) would be read; the Report's Path, and the
+// articles' Source, are name (a URL, for a page fetched from the web).
+func (l *Loader) LoadBytes(name, ext string, data []byte) (rep Report) {
+	rep.Path = name
+	defer func() {
+		if r := recover(); r != nil {
+			rep = fileProblem(name, fmt.Errorf("internal error while loading: %v", r))
+		}
+	}()
+	f, _ := formatOf("document" + ext)
+	if f == formatUnknown {
+		return fileProblem(name, fmt.Errorf("unsupported file type %q", ext))
+	}
+	if int64(len(data)) > l.maxFileBytes() {
+		return fileProblem(name, fmt.Errorf("document is %s, over the %s limit", formatSize(int64(len(data))), formatSize(l.maxFileBytes())))
+	}
+	if f == formatJSONL {
+		l.loadJSONL(&rep, bytes.NewReader(data))
+		return rep
+	}
+	data, err := readDocument(bytes.NewReader(data), l.maxFileBytes())
+	if err != nil {
+		return fileProblem(name, err)
+	}
+	a, err := l.parseDocument(f, name, data)
+	if err != nil {
+		return fileProblem(name, err)
+	}
+	rep.Articles = []corpus.Article{a}
+	return rep
 }

@@ -135,6 +135,7 @@ func parseMarkdown(text string) (corpus.Article, error) {
 	if fm != nil {
 		applyFrontMatter(&a, fm)
 	}
+	rest = stripHiddenMarkdown(rest)
 	if heading, after, ok := atxHeading(rest); ok {
 		switch {
 		case a.Title == "":

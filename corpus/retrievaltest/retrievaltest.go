@@ -366,18 +366,20 @@ func (s *suite) testAnswers(t *testing.T) {
 		}
 	}
 
+	// The sentence that says why is quoted (the core quotes it first when
+	// the engine ranks it first; it must at least be among the quoted).
 	a = ask("Why did Mrs Clinton miss the July summit?")
 	found := false
 	for _, c := range a.Citations {
-		if strings.Contains(c.Sentence, "broken my elbow") {
+		if strings.Contains(c.Sentence, "because of an injury") {
 			found = true
 			if c.Outlet != "" {
-				t.Errorf("Clinton's elbow: outlet %q, want unknown (the article names none)", c.Outlet)
+				t.Errorf("Clinton's injury: outlet %q, want unknown (the article names none)", c.Outlet)
 			}
 		}
 	}
 	if !found {
-		t.Errorf("Clinton's elbow: the broken-elbow sentence is not cited: %q", a.Text)
+		t.Errorf("Clinton's injury: the sentence that says why is not cited: %q", a.Text)
 	}
 
 	a = ask("Who won the 2018 World Cup?")
