@@ -62,6 +62,7 @@ type Disk struct {
 	slots     chan struct{}
 	stemsOnce sync.Once
 	stems     *stemCache
+	analyzers sync.Pool // of *analyzer: stage 3's, reused
 }
 
 // snapshot is the index as one manifest made it: its segments, their

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
@@ -56,7 +57,7 @@ func (ix *Disk) searchCtx(ctx context.Context, question string, k int) ([]DiskHi
 	defer func() { <-slots }()
 	s := ix.acquire()
 	defer s.release()
-	return s.search(ix.stemCache(), ix.firstStage(), question, k)
+	return s.searchPooled(ix.stemCache(), &ix.analyzers, ix.firstStage(), question, k)
 }
 
 // stemCache returns the index's cache of question stems.
@@ -224,6 +225,12 @@ func (sn *snapshot) dterms(s *search) error {
 // features for those (search.go), each read from the segments' lists and
 // records.
 func (sn *snapshot) search(stems *stemCache, pool int, question string, k int) ([]DiskHit, error) {
+	return sn.searchPooled(stems, nil, pool, question, k)
+}
+
+// searchPooled is search with stage 3's analyzers from analyzers (nil:
+// new ones).
+func (sn *snapshot) searchPooled(stems *stemCache, analyzers *sync.Pool, pool int, question string, k int) ([]DiskHit, error) {
 	if k <= 0 {
 		return nil, nil
 	}
@@ -231,6 +238,7 @@ func (sn *snapshot) search(stems *stemCache, pool int, question string, k int) (
 	if s == nil || err != nil {
 		return nil, err
 	}
+	s.analyzers = analyzers
 	ranked := s.rank(k)
 	defer s.done()
 	out := make([]DiskHit, 0, len(ranked))
@@ -287,6 +295,7 @@ func (ix *Disk) Explain(question string) (*Pool, error) {
 	if s == nil || err != nil {
 		return nil, err
 	}
+	s.analyzers = &ix.analyzers
 	defer s.done()
 	p := &Pool{Want: s.q.want.String()}
 	for i := range s.cands {

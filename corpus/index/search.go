@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot/corpus"
@@ -186,8 +187,12 @@ func (ix *Index) Search(question string, k int) []Hit {
 
 // done returns what the search borrowed from the index.
 func (s *search) done() {
-	if s.an != nil && s.ix != nil {
+	switch {
+	case s.an == nil:
+	case s.ix != nil:
 		s.ix.putAnalyzer(s.an)
+	case s.analyzers != nil:
+		putAnalyzer(s.analyzers, s.an)
 	}
 	s.an = nil
 }
@@ -206,8 +211,10 @@ func (s *search) text(c *cand) string {
 
 // getAnalyzer returns an analyzer for stage 3's words, with the words
 // interned by earlier searches.
-func (ix *Index) getAnalyzer() *analyzer {
-	if an, ok := ix.analyzers.Get().(*analyzer); ok {
+func (ix *Index) getAnalyzer() *analyzer { return getAnalyzer(&ix.analyzers) }
+
+func getAnalyzer(p *sync.Pool) *analyzer {
+	if an, ok := p.Get().(*analyzer); ok {
 		return an
 	}
 	return newAnalyzer(64)
@@ -215,11 +222,13 @@ func (ix *Index) getAnalyzer() *analyzer {
 
 // putAnalyzer keeps an analyzer for the next search, its interned words
 // forgotten when they have grown past a bound.
-func (ix *Index) putAnalyzer(an *analyzer) {
+func (ix *Index) putAnalyzer(an *analyzer) { putAnalyzer(&ix.analyzers, an) }
+
+func putAnalyzer(p *sync.Pool, an *analyzer) {
 	if len(an.seen) > 1<<14 {
 		clear(an.seen)
 	}
-	ix.analyzers.Put(an)
+	p.Put(an)
 }
 
 // search is one search in progress: the analysed question, its terms
@@ -230,7 +239,9 @@ type search struct {
 	// its question terms, parallel to qts.
 	d   *snapshot
 	dts []dterm
-	q   question
+	// analyzers pools stage 3's analyzers for a Disk search.
+	analyzers *sync.Pool
+	q         question
 	// qts are the question's terms that the index holds.
 	qts []qterm
 	// total is the question's weight; entTotal, evtTotal and phraseTotal
@@ -624,9 +635,12 @@ func (s *search) words(c *cand) {
 	}
 	c.full = true
 	if s.an == nil {
-		if s.ix != nil {
+		switch {
+		case s.ix != nil:
 			s.an = s.ix.getAnalyzer()
-		} else {
+		case s.analyzers != nil:
+			s.an = getAnalyzer(s.analyzers)
+		default:
 			s.an = newAnalyzer(64)
 		}
 	}
