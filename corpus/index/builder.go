@@ -148,32 +148,6 @@ func answerWords(toks []token) ([]uint32, uint8) {
 	return out, more
 }
 
-// answersWith is question.answers on a sentence's answer words: want is
-// the kind the question wants, seen the wordHash of each of its words.
-func answersWith(want want, seen map[uint32]bool, words []uint32, flags uint8) bool {
-	var kind uint32
-	var many uint8
-	switch want {
-	case wantName, wantPlace:
-		kind, many = kindName, flagManyNames
-	case wantTime:
-		kind, many = kindTime, flagManyTimes
-	case wantNumber:
-		kind, many = kindNumber, flagManyNumbers
-	default:
-		return false
-	}
-	if flags&many != 0 {
-		return true
-	}
-	for _, w := range words {
-		if w&kind != 0 && !seen[w&^kindMask] {
-			return true
-		}
-	}
-	return false
-}
-
 // Postings as the builder collects them.
 type sPost struct {
 	sent     uint32
