@@ -29,6 +29,11 @@ import (
 // goroutines are left behind once the server has stopped.
 //
 //	go test -run '^$' -bench ServeLoad -benchtime 2000x ./cmd/bot/
+//
+// With BENCH_SERVE_DATA set to a data directory (one that "bot bench
+// --sentences 5M --scratch DIR" left, say), it serves what was ingested
+// there instead, without a model (extractive answers: the index's own
+// cost), and reports the process's resident memory as it goes.
 func BenchmarkServeLoad(b *testing.B) {
 	reuters, _ := filepath.Abs("../../../shared/bench/reuters21578.jsonl.gz")
 	if _, err := os.Stat(reuters); err != nil {
@@ -64,6 +69,9 @@ func BenchmarkServeLoad(b *testing.B) {
 	env := map[string]string{
 		"NEWSBOT_CORPUS": reuters, "NEWSBOT_DATA": b.TempDir(), "NEWSBOT_API_RATE": "1000000",
 		"OPENAI_BASE_URL": model.URL + "/v1", "NEWSBOT_MODEL": "fake", "NEWSBOT_LOG_LEVEL": "error",
+	}
+	if data := os.Getenv("BENCH_SERVE_DATA"); data != "" {
+		env = map[string]string{"NEWSBOT_DATA": data, "NEWSBOT_API_RATE": "1000000", "NEWSBOT_LOG_LEVEL": "error"}
 	}
 	base, stop := startServe(b, env)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
@@ -113,6 +121,7 @@ func BenchmarkServeLoad(b *testing.B) {
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 			b.ReportMetric(float64(lat[len(lat)/2])/1e6, "ms-p50")
 			b.ReportMetric(float64(lat[len(lat)*99/100])/1e6, "ms-p99")
+			b.ReportMetric(float64(residentKiB())/1024, "MiB-RSS")
 		})
 	}
 	fmt.Printf("peak RSS of the process (server, index, clients): %s\n", peakRSS())
@@ -130,4 +139,20 @@ func BenchmarkServeLoad(b *testing.B) {
 		buf := make([]byte, 1<<20)
 		b.Fatalf("%d goroutines left behind after the server stopped:\n%s", n-before, buf[:runtime.Stack(buf, true)])
 	}
+}
+
+// residentKiB is this process's resident memory now (VmRSS).
+func residentKiB() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var k int64
+			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &k)
+			return k
+		}
+	}
+	return 0
 }

@@ -62,8 +62,8 @@ Usage:
   bot [flags] slack               answer in Slack (see "bot slack --help")
   bot [flags] discord             answer in Discord (see "bot discord --help")
   bot [flags] config              print the settings in effect, secrets redacted
-  bot [flags] bench [--questions DIR]... PATH
-                                  measure ingest, search and restart speed on PATH
+  bot [flags] bench --questions DIR... [--sentences N,...] PATH
+                                  measure ingest, search and restart at scale
 
 Where answers come from: the --corpus files if given; else, with --data, what
 "bot ingest" added there; else the built-in coverage, two articles about
@@ -161,6 +161,12 @@ func (e *environ) run(ctx context.Context, args []string) error {
 		return e.config(ctx, args)
 	case restartCommand:
 		return e.benchAsk(ctx, args)
+	case benchSearchCommand:
+		return e.benchSearch(ctx, args)
+	case benchReadCommand:
+		return e.benchRead(ctx, args)
+	case benchAddCommand:
+		return e.benchAdd(ctx, args)
 	case "help":
 		fs.Usage()
 		return nil

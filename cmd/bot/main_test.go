@@ -221,7 +221,7 @@ func TestCorpusFlagIndexesOnceAndReuses(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Heavy rain flooded") {
 		t.Fatalf("first use: %v\n%s", err, out)
 	}
-	idx, _ := filepath.Glob(filepath.Join(data, "corpora", "*", "index.bin"))
+	idx, _ := filepath.Glob(filepath.Join(data, "corpora", "*", "manifest"))
 	if len(idx) != 1 {
 		t.Fatalf("index files: %v", idx)
 	}

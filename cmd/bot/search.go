@@ -72,14 +72,22 @@ func (e *environ) search(ctx context.Context, args []string) error {
 		var pool map[place]index.Candidate
 		if *explain {
 			pool = map[place]index.Candidate{}
-			if p := src.Index.Explain(q); p != nil {
+			p, err := src.Index.Explain(q)
+			if err != nil {
+				return err
+			}
+			if p != nil {
 				fmt.Fprintf(e.stdout, "wants: %s; pool: %d sentences\n", p.Want, len(p.Candidates))
 				for _, c := range p.Candidates {
 					pool[place{c.Article.ID, c.Start}] = c
 				}
 			}
 		}
-		for i, h := range src.Index.Search(q, *k) {
+		hits, err := src.Index.Search(q, *k)
+		if err != nil {
+			return err
+		}
+		for i, h := range hits {
 			fmt.Fprintf(e.stdout, "%2d. %.3f  answers %.2f  %s [%d:%d]\n    %s\n", i+1, h.Score, h.Answers, repl.CleanLine(h.Article.ID), h.Start, h.End, repl.CleanLine(collapse(h.Text())))
 			if c, ok := pool[place{h.Article.ID, h.Start}]; ok {
 				fmt.Fprintf(e.stdout, "    %s\n    answerability: %s\n", features(index.FeatureNames(), c.Features[:]), features(index.AnswerFeatureNames(), c.Answer[:]))
@@ -112,7 +120,11 @@ func (e *environ) search(ctx context.Context, args []string) error {
 				resp.QID, resp.Error = req.QID, fmt.Sprintf("line %d: %v", line, qerr)
 			} else {
 				resp.QID, resp.Results = req.QID, []result{}
-				for _, h := range src.Index.Search(q, *k) {
+				hits, serr := src.Index.Search(q, *k)
+				if serr != nil {
+					resp.Error = fmt.Sprintf("line %d: %v", line, serr)
+				}
+				for _, h := range hits {
 					resp.Results = append(resp.Results, result{h.Article.ID, h.Start, h.End, h.Text(), h.Score})
 				}
 			}
@@ -180,7 +192,7 @@ func (e *environ) eval(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("eval: --negatives: %w", err)
 		}
-		negs = append(negs, negative{filepath.Base(filepath.Clean(p)), &newsbot.Bot{Retriever: index.Build(arts)}})
+		negs = append(negs, negative{filepath.Base(filepath.Clean(p)), &newsbot.Bot{Retriever: index.BuildDisk(arts)}})
 	}
 	for _, dir := range fs.Args() {
 		if err := ctx.Err(); err != nil {
@@ -191,7 +203,10 @@ func (e *environ) eval(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		m, lat := evalSet(ix, qs, *k)
+		m, lat, err := evalSet(ix, qs, *k)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "%s: %s latency p50=%s p95=%s\n", name, m, fmtDur(lat[len(lat)/2]), fmtDur(lat[len(lat)*95/100]))
 		af, err := askSet(ctx, &newsbot.Bot{Retriever: ix}, qs)
 		if err != nil {
@@ -227,7 +242,7 @@ func loadArticles(path string) ([]corpus.Article, error) {
 }
 
 // loadSet indexes a set's articles and reads its questions.
-func loadSet(dir string) (*index.Index, []eval.Question, error) {
+func loadSet(dir string) (*index.Disk, []eval.Question, error) {
 	arts, err := loadArticles(filepath.Join(dir, "articles.jsonl.gz"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("eval %s: %w", dir, err)
@@ -239,18 +254,21 @@ func loadSet(dir string) (*index.Index, []eval.Question, error) {
 	if len(qs) == 0 {
 		return nil, nil, fmt.Errorf("eval %s: no questions", dir)
 	}
-	return index.Build(arts), qs, nil
+	return index.BuildDisk(arts), qs, nil
 }
 
 // evalSet searches every question and returns the metrics and the sorted
 // search times.
-func evalSet(ix *index.Index, qs []eval.Question, k int) (eval.Metrics, []time.Duration) {
+func evalSet(ix *index.Disk, qs []eval.Question, k int) (eval.Metrics, []time.Duration, error) {
 	res := make(map[string][]eval.Span, len(qs))
 	lat := make([]time.Duration, 0, len(qs))
 	for _, q := range qs {
 		t := time.Now()
-		hits := ix.Search(q.Question, k)
+		hits, err := ix.Search(q.Question, k)
 		lat = append(lat, time.Since(t))
+		if err != nil {
+			return eval.Metrics{}, nil, err
+		}
 		spans := make([]eval.Span, len(hits))
 		for i, h := range hits {
 			spans[i] = eval.Span{Article: h.Article.ID, Start: h.Start, End: h.End, Text: h.Text()}
@@ -258,7 +276,7 @@ func evalSet(ix *index.Index, qs []eval.Question, k int) (eval.Metrics, []time.D
 		res[q.QID] = spans
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	return eval.Score(qs, res), lat
+	return eval.Score(qs, res), lat, nil
 }
 
 // answerFigures count what the bot's answers to a set were.

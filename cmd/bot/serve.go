@@ -39,7 +39,10 @@ HTTP endpoints:
   GET  /metrics              Prometheus metrics
 The /v1 endpoints need "Authorization: Bearer TOKEN" when NEWSBOT_API_TOKEN is
 set, take bodies of at most 64 KiB, and allow each client NEWSBOT_HTTP_RATE
-questions a minute, NEWSBOT_HTTP_BURST at once.
+questions a minute, NEWSBOT_HTTP_BURST at once. The whole process answers at
+most NEWSBOT_MAX_QUESTIONS questions at once; one more waits up to
+NEWSBOT_QUEUE_WAIT for a place, then gets 503 (in a chat, the not-ready
+sentence).
 
 With feeds configured (NEWSBOT_FEEDS) it also polls them every
 NEWSBOT_WATCH_INTERVAL into the data directory, as "bot watch" does, and
@@ -48,7 +51,8 @@ answers from what they add without a restart.
 On SIGTERM or Ctrl-C it stops taking questions and lets answers in flight
 finish, for up to NEWSBOT_SHUTDOWN_TIMEOUT, then exits 0. On SIGHUP it reloads
 the coverage (what "bot ingest" added since, or changed --corpus files) without
-stopping; if the reload fails it keeps the old one.
+stopping, mapping only the index's new segments; if the reload fails it keeps
+the old one.
 Logs: one line per question (request id, adapter, outcome, time of each
 stage, citations kept and removed); no article text and no secrets.
 `
@@ -104,9 +108,12 @@ type service struct {
 	grace   time.Duration // how long answers in flight may finish
 	metrics *prometheus.Metrics
 	gate    *newsbot.Gate // not ready until the coverage is loaded
-	mux     *http.ServeMux
-	srv     *http.Server
-	served  chan error // the server's end
+	// limit bounds the questions answered at once, by every adapter
+	// together, in front of the gate.
+	limit  *newsbot.Limit
+	mux    *http.ServeMux
+	srv    *http.Server
+	served chan error // the server's end
 	// tasks run beside the server until the service stops: the chat
 	// adapters (a feed watcher would be one too). One that fails for good
 	// (a refused token) stops the whole service, with its message,
@@ -116,8 +123,9 @@ type service struct {
 	stopTasks context.CancelFunc
 	failed    chan error // the first task to fail for good
 	running   sync.WaitGroup
-	loaded    bool     // the coverage was loaded once: loading again reloads
-	closers   []func() // run by close, last first
+	cov       *datadir.Coverage // the coverage, once loaded: loading again reloads it
+	covMu     sync.Mutex        // a reload at a time: SIGHUP and the feed watch
+	closers   []func()          // run by close, last first
 }
 
 // task is something serve runs beside its server until it stops.
@@ -138,6 +146,7 @@ func (e *environ) newService() *service {
 		mux:     http.NewServeMux(),
 		failed:  make(chan error, 1),
 	}
+	s.limit = newsbot.NewLimit(s.gate, e.set.count("NEWSBOT_MAX_QUESTIONS"), e.set.duration("NEWSBOT_QUEUE_WAIT"))
 	s.taskCtx, s.stopTasks = context.WithCancel(context.Background())
 	s.metrics.Adapter("http")
 	perMinute := e.set.perMinute("NEWSBOT_HTTP_RATE")
@@ -153,7 +162,7 @@ func (e *environ) newService() *service {
 		Metrics:        s.metrics.Handler(),
 		Log:            s.log,
 		TrustedProxies: e.set.prefixes("NEWSBOT_TRUSTED_PROXIES"),
-	}, newsbot.Observe(s.gate, "http", s.metrics, s.log))
+	}, newsbot.Observe(s.limit, "http", s.metrics, s.log))
 	s.mux.Handle("/", countRequests(api, s.metrics))
 	return s
 }
@@ -172,7 +181,7 @@ func (e *environ) addChatAdapters(s *service) error {
 	}
 	s.closers = append(s.closers, closeStore)
 	e.conversations = store
-	adapters, err := e.chatAdapters(s.gate, s.metrics, store)
+	adapters, err := e.chatAdapters(s.limit, s.metrics, store)
 	if err != nil {
 		return err
 	}
@@ -198,9 +207,22 @@ func (e *environ) addWatcher(s *service) error {
 	if err != nil {
 		return err
 	}
-	w.Updated = func(ix *index.Index) {
-		label := watchedLabel(ix, w.Data, len(w.Feeds))
-		bot, _, err := e.newBot(datadir.Coverage{Index: ix, Label: label})
+	w.Updated = func(ix *index.Disk) {
+		// The coverage in use reloads in place (mapping only the new
+		// segments); the index the watch opened is not needed.
+		ix.Close()
+		s.covMu.Lock()
+		defer s.covMu.Unlock()
+		if s.cov == nil {
+			return // not loaded yet: the first load reads what is there
+		}
+		if err := s.cov.Reload(cleanWriter{io.Discard}); err != nil {
+			s.log.Error("watch: new articles not answerable: the index could not be reloaded", "err", err)
+			return
+		}
+		label := watchedLabel(s.cov.Index, w.Data, len(w.Feeds))
+		s.cov.Label = label
+		bot, _, err := e.newBot(*s.cov)
 		if err != nil {
 			s.log.Error("watch: new articles not answerable: the bot could not be rebuilt", "err", err)
 			return
@@ -268,17 +290,30 @@ const connReserve = 512
 // over it. Called again, it reloads: questions already being answered
 // finish on the old index, new ones use the new one.
 func (e *environ) loadCoverage(s *service) error {
-	bot, from, mode, err := e.openBot(io.Discard)
+	s.covMu.Lock()
+	defer s.covMu.Unlock()
+	reload := s.cov != nil
+	if !reload {
+		cov, err := e.open(io.Discard)
+		if err != nil {
+			return err
+		}
+		s.cov = &cov
+	} else if err := s.cov.Reload(cleanWriter{io.Discard}); err != nil {
+		// The index in use is left as it was.
+		return err
+	}
+	bot, mode, err := e.newBot(*s.cov)
 	if err != nil {
 		return err
 	}
+	from := s.cov.Label
 	s.gate.Open(bot)
-	if s.loaded {
+	if reload {
 		s.log.Info("reloaded", "coverage", from)
 		fmt.Fprintf(e.stdout, "reloaded: answering from %s\n", from)
 		return nil
 	}
-	s.loaded = true
 	s.log.Info("ready", "coverage", from, "mode", mode)
 	fmt.Fprintf(e.stdout, "answering from %s. %s\n", from, mode)
 	return nil

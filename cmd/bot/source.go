@@ -76,6 +76,10 @@ func (e *environ) open(log io.Writer) (datadir.Coverage, error) {
 // hasIngested reports whether "bot ingest" has made an index in the data
 // directory data.
 func hasIngested(data string) bool {
-	_, err := os.Stat(filepath.Join(datadir.IngestedDir(data), index.IndexFile))
-	return err == nil
+	for _, name := range []string{index.ManifestFile, index.IndexFile} {
+		if _, err := os.Stat(filepath.Join(datadir.IngestedDir(data), name)); err == nil {
+			return true
+		}
+	}
+	return false
 }

@@ -38,8 +38,9 @@ func (e *environ) watch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	w.Updated = func(ix *index.Index) {
+	w.Updated = func(ix *index.Disk) {
 		fmt.Fprintf(e.stdout, "the index in %s now holds %d articles\n", w.Data, ix.Len())
+		ix.Close()
 	}
 	if *once {
 		res, err := w.Poll(ctx)
@@ -93,13 +94,14 @@ func (e *environ) watchedCoverage() (datadir.Coverage, error) {
 	if err != nil {
 		return datadir.Coverage{}, err
 	}
-	ix, err := datadir.OpenIngested(data)
+	cov, err := datadir.IngestedCoverage(data)
 	if err != nil {
 		return datadir.Coverage{}, err
 	}
-	return datadir.Coverage{Index: ix, Label: watchedLabel(ix, data, len(e.feeds()))}, nil
+	cov.Label = watchedLabel(cov.Index, data, len(e.feeds()))
+	return cov, nil
 }
 
-func watchedLabel(ix *index.Index, data string, feeds int) string {
+func watchedLabel(ix *index.Disk, data string, feeds int) string {
 	return fmt.Sprintf("%d articles in %s, kept current from %d feeds", ix.Len(), data, feeds)
 }

@@ -7,9 +7,13 @@
 //
 // A data directory holds:
 //
-//	index/          the ingested index (see Ingest), with its writer lock
+//	index/          the ingested index (see Ingest): its segments, its
+//	                manifest and its writer lock
 //	corpora/HASH/   the index of one set of --corpus paths (HASH names the
-//	                paths), its manifest.json and its writer lock
+//	                paths), its files.json and its writer lock
+//
+// An index directory in the one-file format of earlier versions is
+// converted the first time it is opened.
 //
 // Which files of a --corpus directory are read is decided by load.Files
 // alone, for a fresh build and an incremental one alike, so that the two
@@ -37,10 +41,59 @@ import (
 
 // Coverage is what a command answers from.
 type Coverage struct {
-	// Index is the sentence index over the coverage.
-	Index *index.Index
+	// Index is the sentence index over the coverage, open for reading.
+	Index *index.Disk
 	// Label says what the coverage is, for people.
 	Label string
+
+	data  string   // the data directory, "" for the built-in coverage
+	paths []string // the --corpus paths, if any
+	empty bool     // an empty index in memory: nothing was ingested yet
+}
+
+// IngestedCoverage is the coverage of what Ingest and Add keep in data, empty
+// (and not an error) when nothing has been ingested yet: Reload opens it
+// once something has. It is what a process that fills the data directory
+// itself (the feed watch) answers from.
+func IngestedCoverage(data string) (Coverage, error) {
+	ix, err := OpenIngested(data)
+	if err != nil {
+		return Coverage{}, err
+	}
+	return Coverage{Index: ix, Label: ingestedLabel(ix, data), data: data, empty: ix.Sentences() == 0}, nil
+}
+
+// Reload brings the coverage up to date without opening it again: the
+// ingested index reads its manifest again (mapping only the segments that
+// are new, so a reload never holds two copies of the index), the index of
+// --corpus paths first takes in the files that changed, and the built-in
+// coverage stays as it is. On error the coverage is unchanged. log is as
+// for Open.
+func (c *Coverage) Reload(log io.Writer) error {
+	switch {
+	case c.data == "":
+		return nil
+	case len(c.paths) > 0:
+		if _, err := updateCorpus(c.data, c.paths, log); err != nil {
+			return err
+		}
+	case c.empty:
+		// Nothing was ingested when it was opened: open what is there now.
+		ix, err := OpenIngested(c.data)
+		if err != nil {
+			return err
+		}
+		c.Index, c.empty = ix, ix.Len() == 0 && ix.Sentences() == 0
+		c.Label = ingestedLabel(c.Index, c.data)
+		return nil
+	}
+	if err := c.Index.Reload(); err != nil {
+		return err
+	}
+	if len(c.paths) == 0 {
+		c.Label = ingestedLabel(c.Index, c.data)
+	}
+	return nil
 }
 
 // Open returns the coverage to answer from: the index of the corpus paths
@@ -67,14 +120,21 @@ func IngestedDir(data string) string { return filepath.Join(data, "index") }
 
 // openIngested opens the index that Ingest keeps in data.
 func openIngested(data string) (Coverage, error) {
-	ix, err := index.Open(IngestedDir(data))
+	if _, err := index.Convert(context.Background(), IngestedDir(data)); err != nil {
+		return Coverage{}, err
+	}
+	ix, err := index.OpenDisk(IngestedDir(data))
 	if errors.Is(err, index.ErrNoIndex) {
 		return Coverage{}, fmt.Errorf("nothing has been ingested into %s yet: run \"bot ingest --data %s PATH...\"", data, data)
 	}
 	if err != nil {
 		return Coverage{}, err
 	}
-	return Coverage{ix, fmt.Sprintf("%d articles ingested in %s", ix.Len(), data)}, nil
+	return Coverage{Index: ix, Label: ingestedLabel(ix, data), data: data}, nil
+}
+
+func ingestedLabel(ix *index.Disk, data string) string {
+	return fmt.Sprintf("%d articles ingested in %s", ix.Len(), data)
 }
 
 // openBuiltin indexes the coverage embedded in the binary. It is small
@@ -89,81 +149,156 @@ func openBuiltin() (Coverage, error) {
 		}
 		arts = append(arts, r.Articles...)
 	}
-	ix := index.Build(arts)
-	return Coverage{ix, fmt.Sprintf("the built-in coverage (%d articles: Clinton in Moscow, Iran sanctions, October 2009)", ix.Len())}, nil
+	ix := index.BuildDisk(arts)
+	return Coverage{Index: ix, Label: fmt.Sprintf("the built-in coverage (%d articles: Clinton in Moscow, Iran sanctions, October 2009)", ix.Len())}, nil
 }
 
 // Ingested is what Ingest did.
 type Ingested struct {
-	// Reports are the loader's, one per file read or refused.
+	// Reports are the loader's, one per file read or refused (without
+	// their Articles: ingest streams them).
 	Reports []load.Report
-	// Status says what happened to each article of Reports, in order: the
-	// articles of Reports[0], then those of Reports[1], and so on.
+	// Counts says what happened to the articles of each report, in order.
+	Counts []Counts
+	// Status says, for Add, what happened to each article of Reports, in
+	// order: the articles of Reports[0], then those of Reports[1]...
 	Status []index.AddStatus
-	// Index is the ingested index as it now is.
-	Index *index.Index
+	// Articles is the number of articles the index now holds.
+	Articles int
 }
+
+// Counts are what happened to the articles of one file.
+type Counts struct{ Added, Duplicate, Replaced int }
 
 // Ingest adds the articles of the files and directories at paths (read by
 // the rule of load.Files) to the index kept in the data directory data,
-// creating it if needed: Add for what the loader reads from paths.
-func Ingest(ctx context.Context, data string, paths []string) (Ingested, error) {
-	var l load.Loader
-	reports := l.Load(paths...)
-	if err := ctx.Err(); err != nil {
+// creating it if needed. Another writer is waited for. Articles are read,
+// analysed and written as segments as they come, so memory stays bounded
+// whatever the size of the files; they are committed together at the end,
+// and only when something was added or replaced: if ingest is interrupted
+// (ctx ends, the process is killed), the index stays as it was. A damaged
+// index is an error, never replaced. progress, if not nil, is called now
+// and then with the articles read so far.
+func Ingest(ctx context.Context, data string, paths []string, progress func(articles int)) (Ingested, error) {
+	dir := IngestedDir(data)
+	if _, err := index.Convert(ctx, dir); err != nil {
 		return Ingested{}, err
 	}
-	return Add(ctx, data, reports)
-}
-
-// Add adds the articles of reports (files, pages or feeds already read) to
-// the index kept in the data directory data, creating it if needed.
-// Another writer is waited for. The index is saved atomically, and only
-// when something was added or replaced: if it is interrupted, the previous
-// index stays as it was. ctx is checked between the steps; a damaged index
-// is an error, never replaced.
-func Add(ctx context.Context, data string, reports []load.Report) (Ingested, error) {
-	dir := IngestedDir(data)
-	unlock, err := index.Lock(dir)
+	ix, err := index.OpenWriter(dir)
+	if err != nil {
+		return Ingested{}, fmt.Errorf("%w (move it away to start a new index)", err)
+	}
+	defer ix.Close()
+	files := load.Files(paths...)
+	in, err := add(ctx, ix, files, false, progress)
 	if err != nil {
 		return Ingested{}, err
 	}
-	defer unlock()
-	ix, err := index.Open(dir)
-	if err != nil && !errors.Is(err, index.ErrNoIndex) {
-		return Ingested{}, fmt.Errorf("%w (move it away to start a new index)", err)
-	}
-	var arts []corpus.Article
-	for _, r := range reports {
-		arts = append(arts, r.Articles...)
-	}
-	nx, status := ix.Add(arts)
-	changed := false
-	for _, s := range status {
-		changed = changed || s != index.Duplicate
-	}
-	if err := ctx.Err(); err != nil {
-		return Ingested{}, err
-	}
-	if changed {
-		if err := nx.Save(dir); err != nil {
-			return Ingested{}, err
-		}
-	}
-	if nx == nil {
-		nx = index.Build(nil)
-	}
-	return Ingested{Reports: reports, Status: status, Index: nx}, nil
+	in.Articles = ix.Len()
+	return in, nil
 }
 
-// OpenIngested returns the index that Ingest and Add keep in data, empty
-// when nothing has been ingested yet.
-func OpenIngested(data string) (*index.Index, error) {
-	ix, err := index.Open(IngestedDir(data))
+// Add adds the articles of reports (pages or feeds already read, with
+// their Articles) to the index kept in the data directory data, creating it
+// if needed, in one batch, as Ingest does.
+func Add(ctx context.Context, data string, reports []load.Report) (Ingested, error) {
+	dir := IngestedDir(data)
+	if _, err := index.Convert(ctx, dir); err != nil {
+		return Ingested{}, err
+	}
+	ix, err := index.OpenWriter(dir)
+	if err != nil {
+		return Ingested{}, fmt.Errorf("%w (move it away to start a new index)", err)
+	}
+	defer ix.Close()
+	b, err := ix.Begin(ctx)
+	if err != nil {
+		return Ingested{}, err
+	}
+	in := Ingested{Reports: reports, Counts: make([]Counts, len(reports))}
+	for i, r := range reports {
+		for _, a := range r.Articles {
+			st, err := b.Add(a)
+			if err != nil {
+				b.Abort()
+				return Ingested{}, err
+			}
+			in.Status = append(in.Status, st)
+			switch st {
+			case index.Added:
+				in.Counts[i].Added++
+			case index.Duplicate:
+				in.Counts[i].Duplicate++
+			case index.Replaced:
+				in.Counts[i].Replaced++
+			}
+		}
+	}
+	if err := b.Commit(); err != nil {
+		return Ingested{}, err
+	}
+	in.Articles = ix.Len()
+	return in, nil
+}
+
+// OpenIngested returns the index that Ingest and Add keep in data, open
+// for reading, empty (in memory) when nothing has been ingested yet.
+func OpenIngested(data string) (*index.Disk, error) {
+	if _, err := index.Convert(context.Background(), IngestedDir(data)); err != nil {
+		return nil, err
+	}
+	ix, err := index.OpenDisk(IngestedDir(data))
 	if errors.Is(err, index.ErrNoIndex) {
-		return index.Build(nil), nil
+		return index.Memory(), nil
 	}
 	return ix, err
+}
+
+// add streams the articles of files into ix in one batch (replacing what
+// it holds when all is set) and commits it.
+func add(ctx context.Context, ix *index.Disk, files []load.File, all bool, progress func(int)) (Ingested, error) {
+	b, err := ix.Begin(ctx)
+	if err != nil {
+		return Ingested{}, err
+	}
+	if all {
+		b.ReplaceAll()
+	}
+	counts := make([]Counts, len(files))
+	read := 0
+	var l load.Loader
+	reports, err := l.Stream(files, func(i int, a corpus.Article) error {
+		st, err := b.Add(a)
+		if err != nil {
+			return err
+		}
+		switch st {
+		case index.Added:
+			counts[i].Added++
+		case index.Duplicate:
+			counts[i].Duplicate++
+		case index.Replaced:
+			counts[i].Replaced++
+		}
+		if read++; progress != nil && read%1000 == 0 {
+			progress(read)
+		}
+		return nil
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		b.Abort()
+		return Ingested{}, err
+	}
+	if err := b.Commit(); err != nil {
+		return Ingested{}, err
+	}
+	if progress != nil {
+		progress(read)
+	}
+	return Ingested{Reports: reports, Counts: counts[:len(reports)]}, nil
 }
 
 // manifest records the files an index of --corpus paths was built from, so
@@ -177,72 +312,108 @@ type fileStamp struct {
 	ModTime int64 `json:"mtime_ns"`
 }
 
-const manifestFile = "manifest.json"
+// manifestFile records the files; the index's own manifest is beside it.
+const manifestFile = "files.json"
 
 // openCorpus returns the index of the given paths, kept under the data
 // directory in a folder named after the paths. It is built on first use;
 // later runs reuse it while the files are unchanged, add files that
 // appeared, and rebuild it when a file changed or went away. Either way
-// the files are those load.Files selects.
+// the files are those load.Files selects. A kept index that is damaged is
+// rebuilt: it is a cache of the files.
 func openCorpus(data string, paths []string, log io.Writer) (Coverage, error) {
-	dir, err := corpusDir(data, paths)
+	dir, err := updateCorpus(data, paths, log)
+	if err != nil {
+		return Coverage{}, err
+	}
+	ix, err := index.OpenDisk(dir)
 	if err != nil {
 		return Coverage{}, err
 	}
 	label := fmt.Sprintf("%s (indexed in %s)", strings.Join(paths, ", "), dir)
+	return Coverage{Index: ix, Label: label, data: data, paths: paths}, nil
+}
+
+// updateCorpus brings the kept index of paths up to date with the files
+// (see openCorpus) and returns its directory.
+func updateCorpus(data string, paths []string, log io.Writer) (string, error) {
+	ctx := context.Background()
+	dir, err := corpusDir(data, paths)
+	if err != nil {
+		return "", err
+	}
 
 	files, err := stampFiles(load.Files(paths...))
 	if err != nil {
-		return Coverage{}, err
+		return "", err
 	}
-	unlock, err := index.Lock(dir)
+	if _, err := index.Convert(ctx, dir); err != nil {
+		fmt.Fprintf(log, "index in %s is unusable (%v); rebuilding it\n", dir, err)
+		if err := clearIndex(dir); err != nil {
+			return "", err
+		}
+	}
+	ix, err := index.OpenWriter(dir)
 	if err != nil {
-		return Coverage{}, err
+		fmt.Fprintf(log, "index in %s is unusable (%v); rebuilding it\n", dir, err)
+		if err := clearIndex(dir); err != nil {
+			return "", err
+		}
+		if ix, err = index.OpenWriter(dir); err != nil {
+			return "", err
+		}
 	}
-	defer unlock()
+	defer ix.Close()
 	var old manifest
 	if b, err := os.ReadFile(filepath.Join(dir, manifestFile)); err == nil {
 		json.Unmarshal(b, &old)
 	}
-	ix, err := index.Open(dir)
-	if err != nil && !errors.Is(err, index.ErrNoIndex) {
-		fmt.Fprintf(log, "index in %s is unusable (%v); rebuilding it\n", dir, err)
-		ix = nil
-	}
-	read := files
-	if ix == nil || old.Files == nil {
-		ix = nil // nothing to reuse: build from scratch
-	} else {
-		added, rebuild := compare(old.Files, files)
+	read, rebuild := files, true
+	if ix.Len() > 0 && old.Files != nil {
+		added, changed := compare(old.Files, files)
 		switch {
-		case rebuild:
-			ix = nil
+		case changed:
 		case len(added) == 0:
-			return Coverage{ix, label}, nil
+			return dir, nil
 		default:
-			read = added
+			read, rebuild = added, false
 		}
 	}
-	var l load.Loader
-	var arts []corpus.Article
-	for _, r := range l.LoadFiles(selection(read)) {
+	in, err := add(ctx, ix, selection(read), rebuild, nil)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range in.Reports {
 		for _, p := range r.Problems {
 			fmt.Fprintf(log, "%s: refused: %s\n", r.Where(p), p.Reason)
 		}
-		arts = append(arts, r.Articles...)
 	}
-	ix, _ = ix.Add(arts)
 	if ix.Len() == 0 {
-		return Coverage{}, fmt.Errorf("corpus %s: no articles could be read", strings.Join(paths, ", "))
-	}
-	if err := ix.Save(dir); err != nil {
-		return Coverage{}, err
+		return "", fmt.Errorf("corpus %s: no articles could be read", strings.Join(paths, ", "))
 	}
 	b, _ := json.Marshal(manifest{Files: stamps(files)})
 	if err := writeFileAtomic(filepath.Join(dir, manifestFile), b); err != nil {
-		return Coverage{}, err
+		return "", err
 	}
-	return Coverage{ix, label}, nil
+	return dir, nil
+}
+
+// clearIndex removes a kept --corpus index that cannot be read, to build
+// it again: everything in its folder but the writer lock.
+func clearIndex(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() == "lock" {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // corpusDir is the folder under the data directory that keeps the index

@@ -163,7 +163,7 @@ func TestOpenChoosesCoverage(t *testing.T) {
 	}
 	src := t.TempDir()
 	write(t, filepath.Join(src, "a.txt"), "Heavy rain flooded the streets of Valencia on Monday.\n")
-	if _, err := Ingest(context.Background(), data, []string{src}); err != nil {
+	if _, err := Ingest(context.Background(), data, []string{src}, nil); err != nil {
 		t.Fatal(err)
 	}
 	cov, err = Open(data, nil, &log)
@@ -220,24 +220,24 @@ func TestIngestSavesOnlyChanges(t *testing.T) {
 	src := t.TempDir()
 	write(t, filepath.Join(src, "a.txt"), "Heavy rain flooded the streets of Valencia on Monday.\n")
 	write(t, filepath.Join(src, ".hidden.txt"), "Snow closed the Pyrenees passes on Tuesday.\n")
-	in, err := Ingest(context.Background(), data, []string{src})
+	in, err := Ingest(context.Background(), data, []string{src}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(in.Status, []index.AddStatus{index.Added}) || in.Index.Len() != 1 {
-		t.Fatalf("first ingest: %v, %d articles", in.Status, in.Index.Len())
+	if !reflect.DeepEqual(in.Counts, []Counts{{Added: 1}}) || in.Articles != 1 {
+		t.Fatalf("first ingest: %v, %d articles", in.Counts, in.Articles)
 	}
-	name := filepath.Join(IngestedDir(data), index.IndexFile)
+	name := filepath.Join(IngestedDir(data), index.ManifestFile)
 	st, err := os.Stat(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err = Ingest(context.Background(), data, []string{src})
+	in, err = Ingest(context.Background(), data, []string{src}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(in.Status, []index.AddStatus{index.Duplicate}) {
-		t.Errorf("second ingest: %v, want one duplicate", in.Status)
+	if !reflect.DeepEqual(in.Counts, []Counts{{Duplicate: 1}}) {
+		t.Errorf("second ingest: %v, want one duplicate", in.Counts)
 	}
 	if st2, err := os.Stat(name); err != nil || !st2.ModTime().Equal(st.ModTime()) {
 		t.Errorf("index rewritten although nothing changed (%v)", err)
@@ -246,10 +246,10 @@ func TestIngestSavesOnlyChanges(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	write(t, filepath.Join(src, "b.txt"), "Snow closed the Pyrenees passes on Tuesday.\n")
-	if _, err := Ingest(ctx, data, []string{src}); err == nil {
+	if _, err := Ingest(ctx, data, []string{src}, nil); err == nil {
 		t.Error("cancelled ingest: no error")
 	}
-	if ix, err := index.Open(IngestedDir(data)); err != nil || ix.Len() != 1 {
+	if ix, err := index.OpenDisk(IngestedDir(data)); err != nil || ix.Len() != 1 {
 		t.Errorf("cancelled ingest changed the index: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -80,3 +81,31 @@ func BenchmarkOpenReuters(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDiskSearchReuters is one search over the Reuters-21578 index
+// in segments, with the evaluation questions in turn, for first stages of
+// several sizes.
+func BenchmarkDiskSearchReuters(b *testing.B) {
+	ix := BuildDisk(reuters(b))
+	qs := evalQuestions(b)
+	s := ix.acquire()
+	defer s.release()
+	for _, pool := range []int{100, 300, 1000} {
+		if pool != benchPool && benchPool != 0 {
+			continue
+		}
+		b.Run(fmt.Sprint(pool), func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := s.search(&stemCache{}, pool, qs[i%len(qs)], 10); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// benchPool, when set, limits BenchmarkDiskSearchReuters to one size.
+var benchPool = 100

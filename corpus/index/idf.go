@@ -41,7 +41,11 @@ var backgroundFreqs = sync.OnceValue(func() map[string]int {
 // idf returns the blended IDF of term (see above), given its sentence
 // frequency df in the index.
 func (ix *Index) idf(term string, df float64) float64 {
-	nS := float64(len(ix.sents))
+	return blendedIDF(float64(len(ix.sents)), term, df)
+}
+
+// blendedIDF is idf for a coverage of nS sentences.
+func blendedIDF(nS float64, term string, df float64) float64 {
 	own := math.Log(1 + (nS-df+0.5)/(df+0.5))
 	alpha := nS / (nS + backgroundBlend)
 	if alpha >= 1 {

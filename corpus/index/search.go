@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot/corpus"
@@ -186,16 +187,34 @@ func (ix *Index) Search(question string, k int) []Hit {
 
 // done returns what the search borrowed from the index.
 func (s *search) done() {
-	if s.an != nil {
+	switch {
+	case s.an == nil:
+	case s.ix != nil:
 		s.ix.putAnalyzer(s.an)
-		s.an = nil
+	case s.analyzers != nil:
+		putAnalyzer(s.analyzers, s.an)
 	}
+	s.an = nil
+}
+
+// text is candidate c's sentence, verbatim.
+func (s *search) text(c *cand) string {
+	if s.d != nil {
+		t, err := s.d.sentenceText(int(c.seg), c.sent)
+		if err != nil && s.err == nil {
+			s.err = err
+		}
+		return t
+	}
+	return s.ix.text(c.sent)
 }
 
 // getAnalyzer returns an analyzer for stage 3's words, with the words
 // interned by earlier searches.
-func (ix *Index) getAnalyzer() *analyzer {
-	if an, ok := ix.analyzers.Get().(*analyzer); ok {
+func (ix *Index) getAnalyzer() *analyzer { return getAnalyzer(&ix.analyzers) }
+
+func getAnalyzer(p *sync.Pool) *analyzer {
+	if an, ok := p.Get().(*analyzer); ok {
 		return an
 	}
 	return newAnalyzer(64)
@@ -203,18 +222,26 @@ func (ix *Index) getAnalyzer() *analyzer {
 
 // putAnalyzer keeps an analyzer for the next search, its interned words
 // forgotten when they have grown past a bound.
-func (ix *Index) putAnalyzer(an *analyzer) {
+func (ix *Index) putAnalyzer(an *analyzer) { putAnalyzer(&ix.analyzers, an) }
+
+func putAnalyzer(p *sync.Pool, an *analyzer) {
 	if len(an.seen) > 1<<14 {
 		clear(an.seen)
 	}
-	ix.analyzers.Put(an)
+	p.Put(an)
 }
 
 // search is one search in progress: the analysed question, its terms
 // found in the index, and the pool of candidates.
 type search struct {
 	ix *Index
-	q  question
+	// d, when set instead of ix, is the Disk snapshot searched, and dts
+	// its question terms, parallel to qts.
+	d   *snapshot
+	dts []dterm
+	// analyzers pools stage 3's analyzers for a Disk search.
+	analyzers *sync.Pool
+	q         question
 	// qts are the question's terms that the index holds.
 	qts []qterm
 	// total is the question's weight; entTotal, evtTotal and phraseTotal
@@ -228,6 +255,7 @@ type search struct {
 	// article of any candidate holds.
 	bestArt float64
 	cands   []cand
+	err     error     // a damaged segment met by a Disk search
 	an      *analyzer // for stage 3, from the index's pool
 	toks    []token   // stage 3's words, reused
 }
@@ -242,6 +270,7 @@ type qterm struct {
 
 // cand is one sentence of the pool.
 type cand struct {
+	seg   int32 // the segment, in a search of a Disk snapshot
 	sent  uint32
 	bm25  float32 // stage 1
 	x     [numFeatures]float32
@@ -606,9 +635,16 @@ func (s *search) words(c *cand) {
 	}
 	c.full = true
 	if s.an == nil {
-		s.an = s.ix.getAnalyzer()
+		switch {
+		case s.ix != nil:
+			s.an = s.ix.getAnalyzer()
+		case s.analyzers != nil:
+			s.an = getAnalyzer(s.analyzers)
+		default:
+			s.an = newAnalyzer(64)
+		}
 	}
-	text := s.ix.text(c.sent)
+	text := s.text(c)
 	toks := s.an.words(s.toks[:0], text)
 	s.toks = toks
 	at, pos := s.q.answerType(toks, text)
@@ -748,6 +784,9 @@ func (s *search) rank(k int) []*cand {
 		if c := cmp.Compare(b.cheap, a.cheap); c != 0 {
 			return c
 		}
+		if c := cmp.Compare(a.seg, b.seg); c != 0 {
+			return c
+		}
 		return cmp.Compare(a.sent, b.sent)
 	})
 	head := order[:min(rerankDepth, len(order))]
@@ -772,7 +811,7 @@ func (s *search) rank(k int) []*cand {
 		if len(out) == k {
 			break
 		}
-		t := s.ix.text(c.sent)
+		t := s.text(c)
 		if seen[t] {
 			continue
 		}
@@ -786,6 +825,9 @@ func (s *search) rank(k int) []*cand {
 func better(a, b *cand) bool {
 	if a.score != b.score {
 		return a.score > b.score
+	}
+	if a.seg != b.seg {
+		return a.seg < b.seg
 	}
 	return a.sent < b.sent
 }

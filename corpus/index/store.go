@@ -94,7 +94,7 @@ func (ix *Index) Save(dir string) error {
 
 // Lock takes the directory's writer lock, waiting for another writer (a
 // second `bot ingest`) to finish, then removes what an interrupted save left
-// (see removeStale). Readers need no lock. Call the returned
+// (see removeStaleSaves). Readers need no lock. Call the returned
 // function to release it; the lock also ends with the process.
 func Lock(dir string) (unlock func(), err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -108,7 +108,7 @@ func Lock(dir string) (unlock func(), err error) {
 		f.Close()
 		return nil, fmt.Errorf("lock index: %w", err)
 	}
-	if err := removeStale(dir); err != nil {
+	if err := removeStaleSaves(dir); err != nil {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 		return nil, fmt.Errorf("lock index: %w", err)
@@ -119,11 +119,11 @@ func Lock(dir string) (unlock func(), err error) {
 	}, nil
 }
 
-// removeStale removes the temporary files of saves that never finished (a
+// removeStaleSaves removes the temporary files of saves that never finished (a
 // writer killed part-way). It runs under the writer lock: only a writer
 // saves, so no save is under way while it runs and every such file is
 // garbage.
-func removeStale(dir string) error {
+func removeStaleSaves(dir string) error {
 	stale, err := filepath.Glob(filepath.Join(dir, IndexFile+".tmp*"))
 	if err != nil {
 		return err

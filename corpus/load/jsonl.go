@@ -92,7 +92,9 @@ func (l *Loader) loadJSONL(rep *Report, r io.Reader) {
 					break
 				}
 				a.Source = rep.Path + ":" + strconv.Itoa(lineNo)
-				rep.Articles = append(rep.Articles, a)
+				if !rep.add(a) {
+					return
+				}
 			}
 		}
 		if err := b.err; err != nil {

@@ -195,6 +195,24 @@ type Report struct {
 	Path     string
 	Articles []corpus.Article
 	Problems []Problem
+
+	// emit, when set (by Stream), takes each article instead of Articles;
+	// its first error stops the file and is kept in stopped.
+	emit    func(corpus.Article) error
+	stopped error
+}
+
+// add keeps an article read, or hands it to emit; false means stop.
+func (r *Report) add(a corpus.Article) bool {
+	if r.emit == nil {
+		r.Articles = append(r.Articles, a)
+		return true
+	}
+	if err := r.emit(a); err != nil {
+		r.stopped = err
+		return false
+	}
+	return true
 }
 
 // Problem is a refusal: a whole file (Line 0) or one JSON Lines record
@@ -244,6 +262,31 @@ func (l *Loader) LoadFiles(files []File) []Report {
 // binary: root is a file or a directory of fsys, in fs.FS path syntax.
 func (l *Loader) LoadFS(fsys fs.FS, root string) []Report {
 	return l.loadFiles(fsFiles{fsys}, selectFiles(fsFiles{fsys}, root, nil))
+}
+
+// Stream reads the files of a selection as LoadFiles does, but hands each
+// article to fn as soon as it is read, in order, with the position in
+// files of the file it is from, instead of keeping it: the Reports it
+// returns (one a file, as LoadFiles) have their Problems and no Articles,
+// so what it holds does not grow with the files. If fn returns an error,
+// reading stops there, and Stream returns the reports so far and that
+// error.
+func (l *Loader) Stream(files []File, fn func(file int, a corpus.Article) error) ([]Report, error) {
+	var reports []Report
+	for i, f := range files {
+		if f.Refused != "" {
+			reports = append(reports, Report{Path: f.Path, Problems: []Problem{{Reason: f.Refused}}})
+			continue
+		}
+		rep := l.loadFileTo(osFiles{}, f.Path, f.Info, func(a corpus.Article) error { return fn(i, a) })
+		err := rep.stopped
+		rep.emit, rep.stopped = nil, nil
+		reports = append(reports, rep)
+		if err != nil {
+			return reports, err
+		}
+	}
+	return reports, nil
 }
 
 func (l *Loader) loadFiles(fsys files, list []File) []Report {
@@ -299,12 +342,20 @@ func formatByExt(ext string) format {
 }
 
 // loadFile loads one file, whatever goes wrong.
-func (l *Loader) loadFile(fsys files, name string, info fs.FileInfo) (rep Report) {
+func (l *Loader) loadFile(fsys files, name string, info fs.FileInfo) Report {
+	return l.loadFileTo(fsys, name, info, nil)
+}
+
+// loadFileTo loads one file, handing its articles to emit when it is set.
+func (l *Loader) loadFileTo(fsys files, name string, info fs.FileInfo, emit func(corpus.Article) error) (rep Report) {
 	rep.Path = name
+	rep.emit = emit
 	defer func() {
 		// A bug in a parser must cost one file, not the whole load.
 		if r := recover(); r != nil {
+			stopped := rep.stopped
 			rep = fileProblem(name, fmt.Errorf("internal error while loading: %v", r))
+			rep.stopped = stopped
 		}
 	}()
 	f, ext := formatOf(name)
@@ -334,9 +385,11 @@ func (l *Loader) loadFile(fsys files, name string, info fs.FileInfo) (rep Report
 	}
 	a, err := l.parseDocument(f, name, data)
 	if err != nil {
-		return fileProblem(name, err)
+		p := fileProblem(name, err)
+		p.emit = emit
+		return p
 	}
-	rep.Articles = []corpus.Article{a}
+	rep.add(a)
 	return rep
 }
 

@@ -91,8 +91,10 @@ type Watcher struct {
 	// Observer, when set, is told how each poll went.
 	Observer Observer
 	// Updated, when set, is called with the index after a poll added
-	// articles to it (from the goroutine that runs Run or Poll).
-	Updated func(*index.Index)
+	// articles to it (from the goroutine that runs Run or Poll), opened for
+	// reading; the callee owns it (and closes it when done: a process
+	// already answering from the data directory reloads its own instead).
+	Updated func(*index.Disk)
 
 	mu    sync.Mutex // serialises polls
 	state *State
@@ -171,7 +173,7 @@ type Result struct {
 	// Failed names the feeds that failed, with why.
 	Failed map[string]string
 	// Index is the index after the poll; nil when nothing was added.
-	Index *index.Index
+	Index *index.Disk
 }
 
 // Poll polls every feed that is due (all of them but those backing off
@@ -252,7 +254,9 @@ func (w *Watcher) Poll(ctx context.Context) (Result, error) {
 			}
 		}
 		if res.Added > 0 {
-			res.Index = in.Index
+			if res.Index, err = datadir.OpenIngested(w.Data); err != nil {
+				return Result{}, fmt.Errorf("watch: %w", err)
+			}
 		}
 	}
 	for i, p := range results {

@@ -154,8 +154,9 @@ func newWatcher(site *newsSite, data string, obs Observer, log io.Writer) *Watch
 	}
 }
 
-func answers(ix *index.Index, q, want string) bool {
-	for _, h := range ix.Search(q, 3) {
+func answers(ix *index.Disk, q, want string) bool {
+	hits, _ := ix.Search(q, 3)
+	for _, h := range hits {
 		if strings.Contains(h.Text(), want) {
 			return true
 		}
@@ -171,8 +172,8 @@ func TestWatchFeeds(t *testing.T) {
 	obs := &observer{}
 	var log strings.Builder
 	w := newWatcher(site, data, obs, &log)
-	var updated *index.Index
-	w.Updated = func(ix *index.Index) { updated = ix }
+	var updated *index.Disk
+	w.Updated = func(ix *index.Disk) { updated = ix }
 	ctx := context.Background()
 
 	// First poll: both good feeds are read, their items' pages indexed; the
@@ -192,7 +193,7 @@ func TestWatchFeeds(t *testing.T) {
 			t.Errorf("%s not named as failing: %v\n%s", f, res.Failed, log.String())
 		}
 	}
-	a, _ := updated.Article(firstID(updated, "floods"))
+	a, _, _ := updated.Article(firstID(updated, "floods"))
 	if a.URL != site.URL+"/news/floods.html" || a.Outlet != "Example Herald" || a.Published.IsZero() || strings.Contains(a.Body, "Only a summary") {
 		t.Errorf("article from the feed item: %+v", a)
 	}
@@ -236,7 +237,7 @@ func TestWatchFeeds(t *testing.T) {
 	}
 }
 
-func firstID(ix *index.Index, title string) string {
+func firstID(ix *index.Disk, title string) string {
 	for a := range ix.Articles() {
 		if a.Title == title {
 			return a.ID
