@@ -134,6 +134,10 @@ type Citation struct {
 	// Paragraph and Index say where the sentence is in the article: its
 	// paragraph and its sentence number, both counted from 1.
 	Paragraph, Index int
+	// Speaker is who the cited sentence quotes or reports, named for a
+	// person (see Attribution.Speaker); "" when it attributes nothing, and
+	// then the claim is the outlet's own.
+	Speaker string
 }
 
 // Source names where the cited article is from: "Site (via Reuters)" for

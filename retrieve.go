@@ -46,6 +46,12 @@ type Evidence struct {
 	// Published is the article's date; zero when unknown.
 	Published time.Time
 
+	// Attributions are the article's attribution relations whose content
+	// overlaps the sentence, in the order of the body: who the sentence
+	// quotes or reports, even when it names them only as "he". Empty when
+	// the sentence attributes nothing (or the engine extracts none).
+	Attributions []Attribution
+
 	// Relevance says how well the sentence answers the question.
 	Relevance Relevance
 }
