@@ -44,3 +44,17 @@ type FilterRetriever interface {
 	// Evidence.Outlet and Evidence.Wire give them.
 	Outlets(ctx context.Context) ([]string, error)
 }
+
+// Speaker names who the sentence quotes or reports: the speaker of the
+// attribution whose content covers most of the sentence; "" when none
+// does, and then the sentence's claim is the outlet's own.
+func (e Evidence) Speaker() string {
+	best, most := "", 0
+	for _, a := range e.Attributions {
+		n := min(a.End, e.End) - max(a.Start, e.Start)
+		if a.Speaker != "" && n > most {
+			best, most = a.Speaker, n
+		}
+	}
+	return best
+}

@@ -119,6 +119,7 @@ func citation(n int, e Evidence) Citation {
 		Published: e.Published,
 		Paragraph: e.Paragraph,
 		Index:     e.Index,
+		Speaker:   e.Speaker(),
 	}
 }
 
