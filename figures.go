@@ -54,7 +54,7 @@ type figure struct {
 // million"), so that what the bot says can be read in the quote.
 func (f figure) display() string {
 	s := f.text
-	if r := []rune(s); f.kind == figureCount && unicode.IsUpper(r[0]) {
+	if r := []rune(s); f.kind == figureCount && len(r) > 0 && unicode.IsUpper(r[0]) {
 		// "Twelve people died": the word as in the sentence, lower-cased.
 		s = strings.ToLower(s[:1]) + s[1:]
 	}
@@ -149,7 +149,10 @@ func number(w string) (float64, bool) {
 	// "twenty-one"
 	if a, b, ok := strings.Cut(w, "-"); ok {
 		if x, ok1 := figureWords[a]; ok1 && x >= 20 && x < 100 {
-			if y, ok2 := figureWords[b]; ok2 && y < 10 {
+			if y, ok2 := figureWords[b]; ok2 && y < 10 || b == "one" {
+				if b == "one" {
+					y = 1
+				}
 				return x + y, true
 			}
 		}
@@ -388,6 +391,24 @@ func pickFigure(q, s string) (figure, bool) {
 				score++
 			}
 		}
+		// A quantity word earlier in the sentence ("The death toll ... rose
+		// to 15") counts once, less than a neighbour.
+		if fam != "" {
+			for k := 0; k < max(0, f.at-5); k++ {
+				if families[ts[k].lower] == fam {
+					score++
+					break
+				}
+			}
+		}
+		// "rose to 15", "stood at 15": the figure is the total; "two more
+		// bodies", "another three": it adds to one.
+		if f.at >= 2 && (ts[f.at-1].lower == "to" || ts[f.at-1].lower == "at") && isRiseVerb(ts[f.at-2].lower) {
+			score += 2
+		}
+		if f.at+1 < len(ts) && isIncrement(ts[f.at+1].lower) || f.at > 0 && ts[f.at-1].lower == "another" {
+			score -= 3
+		}
 		f.score = score
 		if !found || score > best.score {
 			best, found = f, true
@@ -459,4 +480,23 @@ func figureStatement(q string, figs []outletFigure) (string, bool) {
 	}
 	b.WriteByte('.')
 	return b.String(), true
+}
+
+// isRiseVerb reports the verbs that bring a total to a figure ("rose to").
+func isRiseVerb(w string) bool {
+	switch w {
+	case "rose", "risen", "rise", "rises", "climbed", "climbs", "jumped", "reached", "stood", "stands", "increased", "grew", "fell", "dropped", "revised":
+		return true
+	}
+	return false
+}
+
+// isIncrement reports the words after a figure that make it an addition
+// to a total ("two more bodies").
+func isIncrement(w string) bool {
+	switch w {
+	case "more", "additional", "further", "other", "new":
+		return true
+	}
+	return false
 }

@@ -76,6 +76,9 @@ var (
 	// according: "According to X, Y" and "Y, according to X".
 	accordingFirst = regexp.MustCompile(`(?i)^according\s+to\s+([^,?]+?)\s*,\s*(.+)$`)
 	accordingLast  = regexp.MustCompile(`(?i)^(.+?),?\s+according\s+to\s+([^,?]+?)\s*\??$`)
+	// danglingComma is a comma left before the end once a name is taken
+	// out ("How many died, ?").
+	danglingComma = regexp.MustCompile(`\s*,\s*([?.!]?)$`)
 	// coverageNoun is the coverage as a question's subject.
 	coverageNoun = regexp.MustCompile(`(?i)\b(?:outlets?|media|coverage|reports|reporting|papers|newspapers|press|articles|stories|news organi[sz]ations|sources)\b`)
 	// coverageVerb is a verb of reporting or agreement.
@@ -244,7 +247,7 @@ func namedOutlets(q string, outlets []string) ([]string, string) {
 			continue
 		}
 		bare := strings.TrimPrefix(strings.TrimPrefix(name, "The "), "the ")
-		re, err := regexp.Compile(`(?i)(\baccording\s+to\s+|\bby\s+|\bin\s+|\bfrom\s+)?\b(the\s+)?` + regexp.QuoteMeta(bare) + `(?:'s|’s|'|’)?(?:\s+(?:report|reports|coverage|story|article)\b)?`)
+		re, err := regexp.Compile(`(?i)(\baccording\s+to\s+|\bby\s+|\bin\s+|\bfrom\s+)?\b(the\s+)?` + regexp.QuoteMeta(bare) + `(?:'s|’s|'|’)?`)
 		if err != nil {
 			continue
 		}
@@ -271,6 +274,7 @@ func namedOutlets(q string, outlets []string) ([]string, string) {
 		}
 	}
 	q = strings.Join(strings.Fields(q), " ")
+	q = danglingComma.ReplaceAllString(q, "$1")
 	if q != "" {
 		r, n := utf8.DecodeRuneInString(q)
 		q = string(unicode.ToUpper(r)) + q[n:]

@@ -276,6 +276,16 @@ func (b *Bot) speakerAnswer(ctx context.Context, q string, r reading, known []st
 	g := newOutletGroups()
 	g.direct = r.topic == ""
 	g.addMatching(ev, match)
+	// The names the role was found with, searched across the coverage:
+	// "she said" after "Ortiz promised" is found by "Ortiz".
+	for _, name := range rn.names(2) {
+		by, err := b.search(ctx, speakerSearch(name, r.topic), speakerK, r.outlets)
+		if err != nil {
+			return nil, a, false, err
+		}
+		ev = mergeEvidence(ev, by)
+		g.addMatching(by, match)
+	}
 	// Outlets that quote the speaker beyond the first retrieval's reach,
 	// asked one by one, and by the role's names once learned.
 	if fr, isFR := b.Retriever.(FilterRetriever); isFR {
