@@ -24,7 +24,7 @@ import (
 // When the outlets' sentences give figures for the quantity asked about
 // (see figures.go), a first sentence in the bot's own words compares them:
 // "The outlets disagree on the death toll: Northern Wire says 12 [1];
-// Valley Courier says at least 14 [2]." or "The outlets agree on ...". A
+// Valley Courier says at least 14 [2]." or "The outlets quoted agree on ...". A
 // question that asks whether the outlets agree but names nothing to
 // compare ("What did the outlets disagree on?") is answered by comparing
 // the figures that news reports most often differ on (the dead, the

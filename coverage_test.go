@@ -413,7 +413,7 @@ func TestFiguresAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "The outlets agree on the death toll: North [1] and South [2] give twelve.\nNorth: Twelve people died when the bridge collapsed. [1]\nSouth: The collapse killed 12 people, police said. [2]"
+	want := "The outlets quoted agree on the death toll: North [1] and South [2] give twelve.\nNorth: Twelve people died when the bridge collapsed. [1]\nSouth: The collapse killed 12 people, police said. [2]"
 	if a.Text != want {
 		t.Errorf("got\n%s\nwant\n%s", a.Text, want)
 	}

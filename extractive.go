@@ -38,8 +38,8 @@ func (b *Bot) extractive(q string, ev []Evidence) Answer {
 
 // The text of an extractive answer says who says what: each quoted
 // sentence, verbatim and followed by its [n] marker, comes after its
-// source, the outlet (as Citation.Source names it; nothing when the
-// article does not say), and, when the sentence reports someone's words
+// source, the outlet (as Citation.Source names it; "An unnamed outlet"
+// when the article does not say), and, when the sentence reports someone's words
 // without naming them itself ("“We will rebuild,” she said."), who it
 // quotes:
 //
@@ -72,7 +72,7 @@ func quote(lead string, chosen []Evidence) (string, []Citation) {
 		case text.Len() > 0:
 			text.WriteByte('\n')
 		}
-		if (i == 0 || p != prev) && p != "" {
+		if i == 0 || p != prev {
 			text.WriteString(p)
 			text.WriteString(": ")
 		}
@@ -86,14 +86,17 @@ func quote(lead string, chosen []Evidence) (string, []Citation) {
 // it quotes when the sentence does not name them.
 func quoteSource(c Citation) string {
 	src := collapseSpace(c.Source())
+	if src == "" {
+		src = unnamedOutlet
+	}
 	if sp := collapseSpace(c.Speaker); sp != "" && !namedIn(sp, c.Sentence) {
-		if src == "" {
-			return "Quoting " + sp
-		}
 		src += ", quoting " + sp
 	}
 	return src
 }
+
+// unnamedOutlet stands for the outlet of an article that does not name it.
+const unnamedOutlet = "An unnamed outlet"
 
 // namedIn reports whether sentence s names speaker sp itself: a part of
 // the name ("Ortiz" of "Jane Ortiz"), or, for a speaker with no name

@@ -430,9 +430,10 @@ type outletFigure struct {
 
 // figureStatement says, in the bot's own words, whether the outlets' figures
 // for the quantity q asks about agree: "The outlets disagree on the death
-// toll: Northern Wire says 12 [1]; Valley Courier says at least 14 [2]." or
-// "The outlets agree on the death toll: Northern Wire [1] and Valley
-// Courier [2] say 12." ok is false with fewer than two outlets' figures.
+// toll: Northern Wire says twelve [1]; Valley Courier says at least 14
+// [2]." or "The outlets quoted agree on the death toll: Northern Wire [1]
+// and Riverside Gazette [2] give twelve." ok is false with fewer than two
+// outlets' figures.
 func figureStatement(q string, figs []outletFigure) (string, bool) {
 	if len(figs) < 2 {
 		return "", false
@@ -458,7 +459,9 @@ func figureStatement(q string, figs []outletFigure) (string, bool) {
 	}
 	var b strings.Builder
 	if agree {
-		fmt.Fprintf(&b, "The outlets agree on %s: ", what)
+		// "The outlets quoted": the coverage may hold outlets that give
+		// no figure, or none the retriever found.
+		fmt.Fprintf(&b, "The outlets quoted agree on %s: ", what)
 		for i, f := range figs {
 			switch {
 			case i > 0 && i == len(figs)-1:
