@@ -2,7 +2,6 @@ package newsbot
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -62,16 +61,6 @@ func (f figure) display() string {
 		s = f.qual + " " + s
 	}
 	return s
-}
-
-func formatCount(v float64) string {
-	switch {
-	case v >= 1e9 && v/1e9 == math.Trunc(v/1e8)/10:
-		return strconv.FormatFloat(v/1e9, 'f', -1, 64) + " billion"
-	case v >= 1e6 && v/1e6 == math.Trunc(v/1e5)/10:
-		return strconv.FormatFloat(v/1e6, 'f', -1, 64) + " million"
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // ftoken is one word of a sentence, as figures see it.

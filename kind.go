@@ -116,7 +116,9 @@ func readQuestion(q string, outlets []string) reading {
 		// outlet's coverage of the topic.
 		if m := outletQuestion.FindStringSubmatch(body); m != nil {
 			r.topic = speakerTopic(m[1])
-			r.search = topicQuestion(r.topic)
+			if r.search = topicQuestion(r.topic); r.search == "" {
+				r.search = rest
+			}
 			return r
 		}
 	}
@@ -265,6 +267,11 @@ func namedOutlets(q string, outlets []string) ([]string, string) {
 			if !lowerQ && !unicode.IsUpper(r) {
 				continue
 			}
+			// In a question written in lower case, a name is a common word
+			// as often ("how many times"): only where an outlet stands.
+			if lowerQ && loc[2] < 0 && !outletPlace(q[:loc[0]], q[loc[1]:]) {
+				continue
+			}
 			if spokenTo(q[:loc[0]]) {
 				continue
 			}
@@ -303,4 +310,18 @@ func spokenTo(before string) bool {
 		return true
 	}
 	return false
+}
+
+// outletPlace reports whether the words around a name make it the
+// subject of a report: "did the times say", "the times reported".
+func outletPlace(before, after string) bool {
+	bw := strings.Fields(strings.ToLower(before))
+	if len(bw) > 0 {
+		switch bw[len(bw)-1] {
+		case "did", "does", "do", "has", "have", "had", "was", "is":
+			return true
+		}
+	}
+	aw := strings.Fields(strings.ToLower(after))
+	return len(aw) > 0 && coverageVerb.MatchString(aw[0])
 }

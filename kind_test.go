@@ -37,6 +37,9 @@ func TestReadQuestion(t *testing.T) {
 		// The one spoken to is no filter; a common word is no outlet.
 		{q: "Who told Reuters the talks were constructive?", kind: kindWhoSaid, topic: "Reuters the talks were constructive"},
 		{q: "How many times did the bridge fail?", kind: kindFact},
+		{q: "how many times did the bridge fail?", kind: kindFact},
+		{q: "according to the times, how many died?", kind: kindFact, search: "How many died?", outlets: []string{"The Times"}},
+		{q: "what did the times report about the toll?", kind: kindFact, topic: "the toll", search: "What about the toll?", outlets: []string{"The Times"}},
 		{q: "What did sources say about the talks?", kind: kindSpeaker, speaker: "sources", topic: "the talks"},
 		{q: "How many people died?", kind: kindFact},
 		{q: "Why did Mrs Clinton miss the July summit?", kind: kindFact},
