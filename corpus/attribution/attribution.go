@@ -25,6 +25,9 @@ type Attribution struct {
 // Extract returns the attribution relations of body, in the order of
 // their content in the body. It is safe for concurrent use.
 func Extract(body string) []Attribution {
+	if m := builtin(); m != nil {
+		return m.Extract(body)
+	}
 	toks := tokenize(body, nil)
 	labels := make([]uint8, len(toks))
 	ruleLabels(body, toks, labels)
