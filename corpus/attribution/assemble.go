@@ -47,19 +47,11 @@ func chunks(labels []uint8, sents []int32, out []chunk) []chunk {
 // with the nearest source chunk of its sentence and the content chunks
 // nearest to it; a content chunk with no cue near is an attribution of its
 // own with no source.
-func assemble(body string, toks []token, labels []uint8) []Attribution {
-	sents := make([]int32, len(toks))
-	s := int32(-1)
-	for i := range toks {
-		if toks[i].sent {
-			s++
-		}
-		sents[i] = s
-	}
-	cs := chunks(labels, sents, nil)
+func assemble(body string, toks []token, labels []uint8, sel selector) []Attribution {
+	cs := chunks(labels, sentences(toks), nil)
 	type group struct {
-		cue      int // chunk index
-		src      int // chunk index or -1
+		cue      int       // chunk index
+		srcSpan  candidate // the source's tokens; a < 0 for none
 		contents []int
 	}
 	var groups []group
@@ -67,13 +59,19 @@ func assemble(body string, toks []token, labels []uint8) []Attribution {
 	for k, c := range cs {
 		if c.role == 2 {
 			cueGroup[k] = len(groups)
-			groups = append(groups, group{cue: k, src: -1})
+			groups = append(groups, group{cue: k, srcSpan: candidate{a: -1}})
 		}
 	}
 	// A source is the nearest source chunk in the cue's sentence: the
 	// one before the cue if any, else the one after.
+	var cands []candidate
 	for gi := range groups {
 		g := &groups[gi]
+		if sel != nil {
+			cands = sourceCandidates(body, toks, cs, g.cue, cands[:0])
+			g.srcSpan = cands[sel.pick(cands)]
+			continue
+		}
 		c := cs[g.cue]
 		best, bestD := -1, 1<<30
 		for k := g.cue - 1; k >= 0 && cs[k].sb >= c.sa; k-- {
@@ -92,7 +90,9 @@ func assemble(body string, toks []token, labels []uint8) []Attribution {
 				break
 			}
 		}
-		g.src = best
+		if best >= 0 {
+			g.srcSpan = candidate{a: cs[best].a, b: cs[best].b}
+		}
 	}
 	// Each content chunk goes to the nearest cue of a sentence it touches,
 	// else of the sentence before or after it.
@@ -140,8 +140,8 @@ func assemble(body string, toks []token, labels []uint8) []Attribution {
 		for _, k := range g.contents {
 			a.Content = append(a.Content, span(cs[k]))
 		}
-		if g.src >= 0 {
-			a.Source = []Span{span(cs[g.src])}
+		if g.srcSpan.a >= 0 {
+			a.Source = []Span{{int(toks[g.srcSpan.a].start), int(toks[g.srcSpan.b-1].end)}}
 		}
 		out = append(out, a)
 	}
@@ -160,4 +160,17 @@ func sortByContent(as []Attribution) {
 			as[j], as[j-1] = as[j-1], as[j]
 		}
 	}
+}
+
+// sentences returns the sentence number of each token.
+func sentences(toks []token) []int32 {
+	sents := make([]int32, len(toks))
+	s := int32(-1)
+	for i := range toks {
+		if toks[i].sent {
+			s++
+		}
+		sents[i] = s
+	}
+	return sents
 }

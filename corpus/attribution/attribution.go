@@ -31,5 +31,5 @@ func Extract(body string) []Attribution {
 	toks := tokenize(body, nil)
 	labels := make([]uint8, len(toks))
 	ruleLabels(body, toks, labels)
-	return assemble(body, toks, labels)
+	return assemble(body, toks, labels, nil)
 }

@@ -67,7 +67,12 @@ type Model struct {
 	// lexicon holds the hashes of the words that were cues often enough
 	// in the training set.
 	lexicon map[uint64]bool
-	w       []int16
+	// w holds each feature's weights for the labels, one byte each
+	// (the weight scaled to -127..127, plus 128), in one word: the
+	// tagger adds the words of a token's features lane-wise (see tag).
+	w []uint64
+	// sel picks each cue's source; nil: the nearest source chunk.
+	sel selector
 }
 
 //go:embed model.bin.gz
@@ -106,33 +111,46 @@ func ReadModel(r io.Reader) (*Model, error) {
 	bits := uint(binary.LittleEndian.Uint32(b))
 	nlex := int(binary.LittleEndian.Uint32(b[4:]))
 	b = b[8:]
-	if bits < 8 || bits > 24 || len(b) != nlex*8+(1<<bits)*stride*2 {
+	if bits < 8 || bits > 24 || len(b) != nlex*8+(1<<bits)*8+(1<<selBits)*4 {
 		return nil, errors.New("read model: wrong size")
 	}
-	m := &Model{bits: bits, lexicon: make(map[uint64]bool, nlex), w: make([]int16, (1<<bits)*stride)}
+	m := &Model{bits: bits, lexicon: make(map[uint64]bool, nlex), w: make([]uint64, 1<<bits)}
 	for i := 0; i < nlex; i++ {
 		m.lexicon[binary.LittleEndian.Uint64(b[i*8:])] = true
 	}
 	b = b[nlex*8:]
 	for i := range m.w {
-		m.w[i] = int16(binary.LittleEndian.Uint16(b[i*2:]))
+		m.w[i] = binary.LittleEndian.Uint64(b[i*8:])
+	}
+	b = b[len(m.w)*8:]
+	m.sel = make(selector, 1<<selBits)
+	for i := range m.sel {
+		m.sel[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[i*4:]))
 	}
 	return m, nil
 }
 
 // NewModel makes a model from trained float weights (len 1<<bits*stride),
-// scaled to 16 bits, and the lexicon of cue words.
+// scaled to 8 bits, and the lexicon of cue words.
 func NewModel(bits uint, lexicon map[uint64]bool, w []float32) *Model {
 	var max float64
 	for _, v := range w {
 		max = math.Max(max, math.Abs(float64(v)))
 	}
-	m := &Model{bits: bits, lexicon: lexicon, w: make([]int16, len(w))}
 	if max == 0 {
-		return m
+		max = 1
 	}
-	for i, v := range w {
-		m.w[i] = int16(math.Round(float64(v) / max * 32767))
+	m := &Model{bits: bits, lexicon: lexicon, w: make([]uint64, len(w)/stride)}
+	for i := range m.w {
+		var word uint64
+		for l := 0; l < stride; l++ {
+			q := uint64(0)
+			if l < nLabels {
+				q = uint64(math.Round(float64(w[i*stride+l])/max*127) + 128)
+			}
+			word |= q << (8 * l)
+		}
+		m.w[i] = word
 	}
 	return m
 }
@@ -150,8 +168,16 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		buf.Write(b[:])
 	}
 	for _, v := range m.w {
-		binary.LittleEndian.PutUint16(b[:], uint16(v))
-		buf.Write(b[:2])
+		binary.LittleEndian.PutUint64(b[:], v)
+		buf.Write(b[:])
+	}
+	sel := m.sel
+	if sel == nil {
+		sel = make(selector, 1<<selBits)
+	}
+	for _, v := range sel {
+		binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
+		buf.Write(b[:4])
 	}
 	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
 	n, err := zw.Write(buf.Bytes())
@@ -184,7 +210,7 @@ func (m *Model) Extract(body string) []Attribution {
 	staticFeatures(body, toks, m.lexicon, m.bits, feats)
 	labels := make([]uint8, len(toks))
 	m.tag(toks, feats, labels)
-	return assemble(body, toks, labels)
+	return assemble(body, toks, labels, m.sel)
 }
 
 // tag labels the tokens greedily.
@@ -196,18 +222,26 @@ func (m *Model) tag(toks []token, feats []uint32, labels []uint8) {
 			roles = 0
 		}
 		dynamicFeatures(toks, labels, i, roles, m.bits, dyn[:])
-		var score [stride]int32
+		// Lane-wise sums: even labels in even, odd in odd, 16 bits a
+		// lane; at most nFeatures*255 each, so no lane carries into the
+		// next. Every label's sum has the same 128*nFeatures added, which
+		// does not change which is highest.
+		const lanes = 0x00ff00ff00ff00ff
+		var even, odd uint64
 		for _, f := range feats[i*nStatic : (i+1)*nStatic] {
-			ws := m.w[int(f)*stride : int(f)*stride+stride]
-			for l := range score {
-				score[l] += int32(ws[l])
-			}
+			x := m.w[f]
+			even += x & lanes
+			odd += x >> 8 & lanes
 		}
 		for _, f := range dyn {
-			ws := m.w[int(f)*stride : int(f)*stride+stride]
-			for l := range score {
-				score[l] += int32(ws[l])
-			}
+			x := m.w[f]
+			even += x & lanes
+			odd += x >> 8 & lanes
+		}
+		var score [stride]int32
+		for l := 0; l < stride; l += 2 {
+			score[l] = int32(even >> (8 * l) & 0xffff)
+			score[l+1] = int32(odd >> (8 * l) & 0xffff)
 		}
 		labels[i] = best(score[:nLabels], prevLabel(labels, i))
 		roles |= 1 << role(labels[i])

@@ -23,9 +23,12 @@ type TrainOptions struct {
 	MinCueShare float64
 }
 
-// Train learns a model from examples: the cue lexicon, then the averaged
-// perceptron's weights, each example's tokens labelled greedily with the
-// weights so far and every wrong label corrected.
+// Train learns a model from examples. The tagger: the cue lexicon, then
+// the averaged perceptron's weights, each example's tokens labelled
+// greedily with the weights so far and every wrong label corrected. The
+// source selector: trained on the output of taggers trained on two thirds
+// of the examples and run on the other third, so that it learns from the
+// tagger's mistakes as they are on articles it has not seen.
 func Train(examples []Example, opt TrainOptions) *Model {
 	if opt.Bits == 0 {
 		opt.Bits = 18
@@ -39,23 +42,94 @@ func Train(examples []Example, opt TrainOptions) *Model {
 	if opt.MinCueShare == 0 {
 		opt.MinCueShare = 0.05
 	}
-	type doc struct {
-		body   string
-		toks   []token
-		gold   []uint8
-		feats  []uint32
-		labels []uint8
-	}
 	docs := make([]doc, len(examples))
-	inCue, seen := map[uint64]int{}, map[uint64]int{}
 	for i, ex := range examples {
 		d := &docs[i]
-		d.body, d.toks = ex.Body, tokenize(ex.Body, nil)
-		d.gold = goldLabels(d.toks, ex.Gold)
-		d.labels = make([]uint8, len(d.toks))
+		d.body, d.gold, d.toks = ex.Body, ex.Gold, tokenize(ex.Body, nil)
+		d.labels = goldLabels(d.toks, ex.Gold)
+	}
+	const inner = 3
+	var inst [][]candidate
+	var right []int
+	for f := 0; f < inner; f++ {
+		var tr, held []doc
+		for i, d := range docs {
+			if i%inner == f {
+				held = append(held, d)
+			} else {
+				tr = append(tr, d)
+			}
+		}
+		m := trainTagger(tr, opt)
+		for _, d := range held {
+			in, r := selectorInstances(m, d)
+			inst, right = append(inst, in...), append(right, r...)
+		}
+	}
+	m := trainTagger(docs, opt)
+	m.sel = trainSelector(inst, right, 10)
+	return m
+}
+
+// doc is an example prepared for training.
+type doc struct {
+	body   string
+	gold   []Attribution
+	toks   []token
+	labels []uint8 // the gold labels
+}
+
+// selectorInstances tags d with m and returns, for each cue chunk found
+// that is a gold cue whose source is among the candidates (or which has
+// none), the candidates and the index of the right one.
+func selectorInstances(m *Model, d doc) (inst [][]candidate, right []int) {
+	feats := make([]uint32, len(d.toks)*nStatic)
+	staticFeatures(d.body, d.toks, m.lexicon, m.bits, feats)
+	labels := make([]uint8, len(d.toks))
+	m.tag(d.toks, feats, labels)
+	sents := sentences(d.toks)
+	cs := chunks(labels, sents, nil)
+	for k, c := range cs {
+		if c.role != 2 {
+			continue
+		}
+		cue := []Span{{int(d.toks[c.a].start), int(d.toks[c.b-1].end)}}
+		gi := -1
+		for i, g := range d.gold {
+			if overlap(g.Cue, cue) > 0 {
+				gi = i
+				break
+			}
+		}
+		if gi < 0 {
+			continue
+		}
+		cands := sourceCandidates(d.body, d.toks, cs, k, nil)
+		r := -1
+		if len(d.gold[gi].Source) == 0 {
+			r = 0
+		} else {
+			for i, cd := range cands[1:] {
+				if overlap(d.gold[gi].Source, []Span{{int(d.toks[cd.a].start), int(d.toks[cd.b-1].end)}}) > 0 {
+					r = i + 1
+					break
+				}
+			}
+		}
+		if r >= 0 {
+			inst, right = append(inst, cands), append(right, r)
+		}
+	}
+	return inst, right
+}
+
+// trainTagger trains the tagger's lexicon and weights on docs.
+func trainTagger(docs []doc, opt TrainOptions) *Model {
+	inCue, seen := map[uint64]int{}, map[uint64]int{}
+	for _, d := range docs {
 		for j, t := range d.toks {
 			seen[t.h]++
-			if role(d.gold[j]) == 2 && t.kind == kWord {
+			if role(d.labels[j]) == 2 && t.kind == kWord {
 				inCue[t.h]++
 			}
 		}
@@ -66,10 +140,12 @@ func Train(examples []Example, opt TrainOptions) *Model {
 			lexicon[h] = true
 		}
 	}
-	for i := range docs {
-		d := &docs[i]
-		d.feats = make([]uint32, len(d.toks)*nStatic)
-		staticFeatures(d.body, d.toks, lexicon, opt.Bits, d.feats)
+	feats := make([][]uint32, len(docs))
+	pred := make([][]uint8, len(docs))
+	for i, d := range docs {
+		feats[i] = make([]uint32, len(d.toks)*nStatic)
+		staticFeatures(d.body, d.toks, lexicon, opt.Bits, feats[i])
+		pred[i] = make([]uint8, len(d.toks))
 	}
 	size := (1 << opt.Bits) * stride
 	w := make([]float32, size)
@@ -84,14 +160,14 @@ func Train(examples []Example, opt TrainOptions) *Model {
 	for epoch := 0; epoch < opt.Epochs; epoch++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, di := range order {
-			d := &docs[di]
+			d, labels := &docs[di], pred[di]
 			var roles uint64
 			for i := range d.toks {
 				if d.toks[i].sent {
 					roles = 0
 				}
-				copy(fs[:nStatic], d.feats[i*nStatic:(i+1)*nStatic])
-				dynamicFeatures(d.toks, d.labels, i, roles, opt.Bits, fs[nStatic:])
+				copy(fs[:nStatic], feats[di][i*nStatic:(i+1)*nStatic])
+				dynamicFeatures(d.toks, labels, i, roles, opt.Bits, fs[nStatic:])
 				var score [nLabels]float32
 				for _, f := range fs {
 					ws := w[int(f)*stride:]
@@ -99,9 +175,10 @@ func Train(examples []Example, opt TrainOptions) *Model {
 						score[l] += ws[l]
 					}
 				}
-				p := best(score[:], prevLabel(d.labels, i))
-				g := d.gold[i]
-				if !allowed(prevLabel(d.labels, i), g) {
+				prev := prevLabel(labels, i)
+				p := best(score[:], prev)
+				g := d.labels[i]
+				if !allowed(prev, g) {
 					// The gold continues a chunk the tagger did not
 					// start: learn to start one.
 					g = g - 1
@@ -114,7 +191,7 @@ func Train(examples []Example, opt TrainOptions) *Model {
 						u[int(f)*stride+int(p)] -= t
 					}
 				}
-				d.labels[i] = p
+				labels[i] = p
 				roles |= 1 << role(p)
 				t++
 			}
