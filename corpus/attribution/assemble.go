@@ -44,9 +44,9 @@ func chunks(labels []uint8, sents []int32, out []chunk) []chunk {
 }
 
 // assemble makes attributions from the labelled tokens: one per cue chunk,
-// with the nearest source chunk of its sentence and the content chunks
-// nearest to it; a content chunk with no cue near is an attribution of its
-// own with no source.
+// with its source (picked by sel, else the nearest source chunk of its
+// sentence) and the content chunks nearest to it. A cue with no source or
+// no content, and a content with no cue near, make no attribution.
 func assemble(body string, toks []token, labels []uint8, sel selector) []Attribution {
 	cs := chunks(labels, sentences(toks), nil)
 	type group struct {
@@ -96,7 +96,6 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 	}
 	// Each content chunk goes to the nearest cue of a sentence it touches,
 	// else of the sentence before or after it.
-	var lone []int
 	for k, c := range cs {
 		if c.role != 3 {
 			continue
@@ -124,8 +123,7 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 			}
 		}
 		if best < 0 {
-			lone = append(lone, k)
-			continue
+			continue // a content no cue is near: whose, we cannot say
 		}
 		g := &groups[cueGroup[best]]
 		g.contents = append(g.contents, k)
@@ -133,7 +131,9 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 	span := func(c chunk) Span { return Span{int(toks[c.a].start), int(toks[c.b-1].end)} }
 	var out []Attribution
 	for _, g := range groups {
-		if len(g.contents) == 0 {
+		if len(g.contents) == 0 || g.srcSpan.a < 0 {
+			// No content, or no source: says nothing about who said
+			// what.
 			continue
 		}
 		a := Attribution{Cue: []Span{span(cs[g.cue])}}
@@ -144,9 +144,6 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 			a.Source = []Span{{int(toks[g.srcSpan.a].start), int(toks[g.srcSpan.b-1].end)}}
 		}
 		out = append(out, a)
-	}
-	for _, k := range lone {
-		out = append(out, Attribution{Content: []Span{span(cs[k])}})
 	}
 	sortByContent(out)
 	resolveSpeakers(body, toks, out)

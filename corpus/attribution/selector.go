@@ -21,6 +21,8 @@ const (
 	candChunk  // a source chunk
 	candBefore // the word before the cue
 	candAfter  // the word after the cue
+	candFirst  // the first word of the cue's sentence
+	candName   // the nearest capitalised word or pronoun before the cue
 )
 
 // candidate is a possible source of a cue: tokens [a, b).
@@ -154,6 +156,23 @@ func sourceCandidates(body string, toks []token, cs []chunk, cue int, out []cand
 	}
 	if c.b < len(toks) && !toks[c.b].sent && toks[c.b].kind == kWord && !toks[c.b].quoted {
 		add(c.b, c.b+1, candAfter, 0, 0)
+	}
+	before := i
+	first := c.a
+	for first > 0 && !toks[first].sent {
+		first--
+	}
+	if first < before && toks[first].kind == kWord && !toks[first].quoted {
+		add(first, first+1, candFirst, 0, 0)
+	}
+	for j := before - 1; j > first; j-- {
+		if toks[j].quoted || toks[j].kind != kWord {
+			continue
+		}
+		if w := body[toks[j].start:toks[j].end]; toks[j].cap && !isTitleWord(w) || isPronoun(w) && w != "that" && w != "which" && w != "it" {
+			add(j, j+1, candName, 0, 0)
+			break
+		}
 	}
 	return out
 }
