@@ -349,7 +349,7 @@ func FuzzSegment(f *testing.F) {
 	bl := newBuilder()
 	an := newAnalyzer(64)
 	for _, a := range testArticles() {
-		bl.add(an.prepare(&a))
+		bl.add(an.prepare(&a, nil))
 	}
 	bl.write(context.Background(), w)
 	seed, _ := w.finish("x")
@@ -397,7 +397,7 @@ func TestSegmentDamageSweep(t *testing.T) {
 	bl := newBuilder()
 	an := newAnalyzer(64)
 	for _, a := range testArticles() {
-		bl.add(an.prepare(&a))
+		bl.add(an.prepare(&a, nil))
 	}
 	bl.write(context.Background(), w)
 	seed, _ := w.finish("x")

@@ -28,6 +28,9 @@ type DiskHit struct {
 	Score float64
 	// Coverage, Own and Answers are as in Hit.
 	Coverage, Own, Answers float64
+	// Attributions are the article's attribution relations whose content
+	// overlaps the sentence (see Evidence.Attributions).
+	Attributions []newsbot.Attribution
 
 	seg   int
 	sent  uint32
@@ -103,19 +106,20 @@ func (ix *Disk) Retrieve(ctx context.Context, question string, k int) ([]newsbot
 	for i, h := range hits {
 		a := h.Article
 		e := newsbot.Evidence{
-			ArticleID: a.ID,
-			Start:     h.Start,
-			End:       h.End,
-			Sentence:  h.Sentence,
-			Paragraph: h.Paragraph + 1,
-			Index:     h.Index + 1,
-			Outlet:    a.Outlet,
-			Wire:      a.Wire,
-			Title:     a.Title,
-			URL:       a.URL,
-			Author:    a.Author,
-			Published: a.Published,
-			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own, Answers: max(h.Answers, math.SmallestNonzeroFloat64)},
+			ArticleID:    a.ID,
+			Start:        h.Start,
+			End:          h.End,
+			Sentence:     h.Sentence,
+			Paragraph:    h.Paragraph + 1,
+			Index:        h.Index + 1,
+			Outlet:       a.Outlet,
+			Wire:         a.Wire,
+			Title:        a.Title,
+			URL:          a.URL,
+			Author:       a.Author,
+			Published:    a.Published,
+			Relevance:    newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own, Answers: max(h.Answers, math.SmallestNonzeroFloat64)},
+			Attributions: h.Attributions,
 		}
 		if h.flags&flagLeans != 0 && h.Index > 0 {
 			if e.Before, err = s.sentenceText(h.seg, h.sent-1); err != nil {
@@ -268,20 +272,31 @@ func (sn *snapshot) hit(s *search, c *cand) (DiskHit, error) {
 	if s.err != nil {
 		return DiskHit{}, s.err
 	}
+	as, _, err := g.attributions(r.article)
+	if err != nil {
+		return DiskHit{}, err
+	}
+	ev, err := evidenceAttributions(as, int(r.start), int(r.end), int(ar.bodyLen), func(i, j int) (string, error) {
+		return g.text(ar, uint32(i), uint32(j))
+	})
+	if err != nil {
+		return DiskHit{}, err
+	}
 	return DiskHit{
-		Article:   a,
-		Sentence:  text,
-		Start:     int(r.start),
-		End:       int(r.end),
-		Paragraph: int(r.para),
-		Index:     int(c.sent - ar.first),
-		Score:     c.score,
-		Coverage:  float64(c.x[fCov]),
-		Own:       float64(c.x[fOwn]),
-		Answers:   answers,
-		seg:       int(c.seg),
-		sent:      c.sent,
-		flags:     r.flags,
+		Article:      a,
+		Sentence:     text,
+		Start:        int(r.start),
+		End:          int(r.end),
+		Paragraph:    int(r.para),
+		Index:        int(c.sent - ar.first),
+		Score:        c.score,
+		Coverage:     float64(c.x[fCov]),
+		Own:          float64(c.x[fOwn]),
+		Answers:      answers,
+		Attributions: ev,
+		seg:          int(c.seg),
+		sent:         c.sent,
+		flags:        r.flags,
 	}, nil
 }
 

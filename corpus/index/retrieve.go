@@ -54,6 +54,10 @@ func (ix *Index) Retrieve(ctx context.Context, question string, k int) ([]newsbo
 			Published: a.Published,
 			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own, Answers: max(h.Answers, math.SmallestNonzeroFloat64)},
 		}
+		if ai, ok := ix.ids[a.ID]; ok && int(ai) < len(ix.attrs) {
+			body := a.Body
+			e.Attributions, _ = evidenceAttributions(ix.attrs[ai], h.Start, h.End, len(body), func(i, j int) (string, error) { return body[i:j], nil })
+		}
 		if needsContext(e.Sentence) {
 			e.Before, _ = ix.previous(h)
 		}
