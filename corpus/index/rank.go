@@ -46,11 +46,11 @@ const firstStage = poolSize
 
 // Search returns the k sentences that best answer question, best first.
 func (ix *Disk) Search(question string, k int) ([]DiskHit, error) {
-	return ix.searchCtx(context.Background(), question, k)
+	return ix.searchCtx(context.Background(), question, k, nil)
 }
 
 // searchCtx is Search, waiting its turn (see Searchers) unless ctx ends.
-func (ix *Disk) searchCtx(ctx context.Context, question string, k int) ([]DiskHit, error) {
+func (ix *Disk) searchCtx(ctx context.Context, question string, k int, want map[string]bool) ([]DiskHit, error) {
 	slots := ix.searchSlots()
 	select {
 	case slots <- struct{}{}:
@@ -60,7 +60,7 @@ func (ix *Disk) searchCtx(ctx context.Context, question string, k int) ([]DiskHi
 	defer func() { <-slots }()
 	s := ix.acquire()
 	defer s.release()
-	return s.searchPooled(ix.stemCache(), &ix.analyzers, ix.firstStage(), question, k)
+	return s.searchPooled(ix.stemCache(), &ix.analyzers, ix.firstStage(), question, k, want)
 }
 
 // stemCache returns the index's cache of question stems.
@@ -93,10 +93,16 @@ var _ newsbot.Retriever = (*Disk)(nil)
 // Retrieve implements newsbot.Retriever: Search, as evidence. A sentence
 // that leans on the one before it carries that one as Before.
 func (ix *Disk) Retrieve(ctx context.Context, question string, k int) ([]newsbot.Evidence, error) {
+	return ix.retrieve(ctx, question, k, nil)
+}
+
+// retrieve is Retrieve over the articles of the outlets in want
+// (lower-cased; nil: all).
+func (ix *Disk) retrieve(ctx context.Context, question string, k int, want map[string]bool) ([]newsbot.Evidence, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	hits, err := ix.searchCtx(ctx, question, k)
+	hits, err := ix.searchCtx(ctx, question, k, want)
 	if err != nil || len(hits) == 0 {
 		return nil, err
 	}
@@ -229,16 +235,16 @@ func (sn *snapshot) dterms(s *search) error {
 // features for those (search.go), each read from the segments' lists and
 // records.
 func (sn *snapshot) search(stems *stemCache, pool int, question string, k int) ([]DiskHit, error) {
-	return sn.searchPooled(stems, nil, pool, question, k)
+	return sn.searchPooled(stems, nil, pool, question, k, nil)
 }
 
 // searchPooled is search with stage 3's analyzers from analyzers (nil:
-// new ones).
-func (sn *snapshot) searchPooled(stems *stemCache, analyzers *sync.Pool, pool int, question string, k int) ([]DiskHit, error) {
+// new ones), over the articles of the outlets in want (nil: all).
+func (sn *snapshot) searchPooled(stems *stemCache, analyzers *sync.Pool, pool int, question string, k int, want map[string]bool) ([]DiskHit, error) {
 	if k <= 0 {
 		return nil, nil
 	}
-	s, err := sn.prepare(stems, max(pool, k), question)
+	s, err := sn.prepare(stems, max(pool, k), question, want)
 	if s == nil || err != nil {
 		return nil, err
 	}
@@ -306,7 +312,7 @@ func (sn *snapshot) hit(s *search, c *cand) (DiskHit, error) {
 func (ix *Disk) Explain(question string) (*Pool, error) {
 	sn := ix.acquire()
 	defer sn.release()
-	s, err := sn.prepare(ix.stemCache(), ix.firstStage(), question)
+	s, err := sn.prepare(ix.stemCache(), ix.firstStage(), question, nil)
 	if s == nil || err != nil {
 		return nil, err
 	}
@@ -339,8 +345,10 @@ func (ix *Disk) Explain(question string) (*Pool, error) {
 }
 
 // prepare analyses the question, runs the first stage and computes the
-// stage-2 features of the pool; nil when no sentence matches.
-func (sn *snapshot) prepare(stems *stemCache, pool int, question string) (*search, error) {
+// stage-2 features of the pool; nil when no sentence matches. With want
+// not nil, the first stage skips the sentences of articles of other
+// outlets (see RetrieveFiltered).
+func (sn *snapshot) prepare(stems *stemCache, pool int, question string, want map[string]bool) (*search, error) {
 	if len(sn.segs) == 0 || sn.live == 0 {
 		return nil, nil
 	}
@@ -375,8 +383,19 @@ func (sn *snapshot) prepare(stems *stemCache, pool int, question string) (*searc
 			cls = append(cls, &clause{t: i, kind: sentenceList, w: s.qts[i].idfS * s.qts[i].qw, list: l})
 		}
 		r := &pruned{p: p, top: top, seg: int32(si)}
-		if d := sn.dels[si]; d != nil {
+		d := sn.dels[si]
+		if d != nil {
 			r.deleted = d.sent
+		}
+		if want != nil {
+			if len(cls) == 0 {
+				continue
+			}
+			keep, err := sn.segs[si].keep(want)
+			if err != nil {
+				return nil, err
+			}
+			r.deleted = func(t uint32) bool { return keep[t/64]&(1<<(t%64)) == 0 || d.sent(t) }
 		}
 		if err := r.run(cls); err != nil {
 			return nil, err

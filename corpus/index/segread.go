@@ -25,6 +25,7 @@ type segFile struct {
 	d     *dict
 	unmap func() error
 	refs  atomic.Int64 // snapshots holding it; unmapped at zero
+	outl  outletTable  // read on first use (filtered searches, Outlets)
 }
 
 // openSegment reads a segment's footer, metadata and dictionary index.
