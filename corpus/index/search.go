@@ -337,7 +337,16 @@ func (s *search) terms() {
 		}
 		idfS := ix.idf(w.term, df)
 		idfs[i] = idfS
+		if w.alt && idfS > idfs[w.of] {
+			// An alternate gives at most sameEventWeight of its term's
+			// weight.
+			s.q.terms[i].weight *= idfs[w.of] / idfS
+			w = s.q.terms[i]
+		}
 		v := idfS * w.weight
+		if w.alt {
+			v = 0 // it counts in no total
+		}
 		s.total += v
 		if w.topic {
 			s.topicTotal += v
@@ -542,23 +551,23 @@ func (s *search) gather() {
 		c.single = ix.artFirst[st.article+1]-ix.artFirst[st.article] == 1
 		x := &c.x
 		x[fSent] = float32(share(float64(c.bm25), maxS))
-		x[fCov] = float32(share(ac.cov, s.total))
-		x[fOwn] = float32(share(ac.own, s.total))
-		x[fEnt] = ratioOr1(ac.ent, s.entTotal)
-		x[fEvt] = ratioOr1(ac.evt, s.evtTotal)
+		x[fCov] = float32(min(1, share(ac.cov, s.total)))
+		x[fOwn] = float32(min(1, share(ac.own, s.total)))
+		x[fEnt] = min(1, ratioOr1(ac.ent, s.entTotal))
+		x[fEvt] = min(1, ratioOr1(ac.evt, s.evtTotal))
 		x[fArt] = float32(share(ac.art, maxA))
-		x[fArtCov] = float32(share(ac.artCov, s.total))
+		x[fArtCov] = float32(min(1, share(ac.artCov, s.total)))
 		s.bestArt = max(s.bestArt, float64(x[fArtCov]))
 		x[fSurp] = surprise(ac.surp, nS)
 		x[fArtSurp] = surprise(ac.artSurp, nD)
 
-		x[fArtEnt] = ratioOr1(ac.artEnt, s.entTotal)
-		x[fTitle] = float32(share(ac.title, s.total))
+		x[fArtEnt] = min(1, ratioOr1(ac.artEnt, s.entTotal))
+		x[fTitle] = float32(min(1, share(ac.title, s.total)))
 		x[fNbr] = float32(share(max(ac.prev, ac.next), maxS))
 		if ac.subj || s.q.subject < 0 {
 			x[fSubj] = 1
 		}
-		x[fTopic] = ratioOr1(ac.topic, s.topicTotal)
+		x[fTopic] = min(1, ratioOr1(ac.topic, s.topicTotal))
 		if idx == 0 {
 			x[fLead] = x[fSent]
 		}
