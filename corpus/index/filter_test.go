@@ -13,7 +13,12 @@ import (
 
 func TestRetrieveFiltered(t *testing.T) {
 	arts, rels := bridge()
-	ix := diskWith(t, arts, fakeExtractor(rels))
+	for _, ix := range []newsbot.FilterRetriever{diskWith(t, arts, fakeExtractor(rels)), Build(arts)} {
+		testRetrieveFiltered(t, ix)
+	}
+}
+
+func testRetrieveFiltered(t *testing.T, ix newsbot.FilterRetriever) {
 	ctx := context.Background()
 	for _, tt := range []struct {
 		outlets []string
@@ -58,8 +63,18 @@ func TestRetrieveFilteredIsTheBestOfTheOutlet(t *testing.T) {
 	}
 	arts = append(arts, corpus.Article{ID: "small", Outlet: "Small Paper",
 		Body: "Residents of the town spent the evening at the church hall. A bridge collapse was mentioned once in a long speech about roads, schools and the budget of the county for next year."})
-	ix := diskWith(t, arts, nil)
-	ix.FirstStage = 10
+	d := diskWith(t, arts, nil)
+	d.FirstStage = 10
+	testBestOfTheOutlet(t, d)
+	// The memory index's first stage is poolSize: enough articles to fill it.
+	for i := 40; i < poolSize+40; i++ {
+		arts = append(arts, corpus.Article{ID: fmt.Sprint("big", i), Outlet: "Big Wire",
+			Body: fmt.Sprintf("The bridge collapse in Harlow killed people, bridge engineers said on day %d. The bridge collapse was studied.", i)})
+	}
+	testBestOfTheOutlet(t, Build(arts))
+}
+
+func testBestOfTheOutlet(t *testing.T, ix newsbot.FilterRetriever) {
 	ctx := context.Background()
 	ev, err := ix.Retrieve(ctx, "bridge collapse", 10)
 	if err != nil {
@@ -82,6 +97,9 @@ func TestRetrieveFilteredIsTheBestOfTheOutlet(t *testing.T) {
 func TestOutlets(t *testing.T) {
 	arts, _ := bridge()
 	arts = append(arts, corpus.Article{ID: "again", Outlet: "coast herald", Body: "The bridge is closed."}, corpus.Article{ID: "anon", Body: "No outlet."})
+	if got, _ := Build(arts).Outlets(context.Background()); len(got) != 5 {
+		t.Errorf("memory index: Outlets = %q", got)
+	}
 	ix := diskWith(t, arts, nil)
 	ctx := context.Background()
 	got, err := ix.Outlets(ctx)

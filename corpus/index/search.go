@@ -174,10 +174,16 @@ var featureNames = [numFeatures]string{
 
 // Search returns the k sentences that best answer question, best first.
 func (ix *Index) Search(question string, k int) []Hit {
+	return ix.search(question, k, nil)
+}
+
+// search is Search over the articles of the outlets in want (lower-cased;
+// nil: all), filtered in stage 1.
+func (ix *Index) search(question string, k int, want map[string]bool) []Hit {
 	if ix == nil || len(ix.sents) == 0 || k <= 0 {
 		return nil
 	}
-	s := ix.newSearch(question, poolSize)
+	s := ix.newSearchFiltered(question, poolSize, want)
 	if s == nil {
 		return nil
 	}
@@ -299,13 +305,26 @@ const alone = 1
 // newSearch analyses the question, runs stage 1 and computes the stage-2
 // features of the pool. It returns nil when no sentence matches.
 func (ix *Index) newSearch(text string, pool int) *search {
+	return ix.newSearchFiltered(text, pool, nil)
+}
+
+// newSearchFiltered is newSearch whose stage 1 keeps only the sentences
+// of articles whose outlet or wire is in want (nil: all).
+func (ix *Index) newSearchFiltered(text string, pool int, want map[string]bool) *search {
 	s := &search{ix: ix, q: analyseQuestion(text, ix.stemCache())}
 	s.terms()
 	if len(s.qts) == 0 || s.total == 0 {
 		return nil
 	}
 	sc := ix.getScratch()
-	s.cands = ix.stage1(sc, s.qts, pool)
+	var keep func(t uint32) bool
+	if want != nil {
+		keep = func(t uint32) bool {
+			a := &ix.articles[ix.sents[t].article]
+			return want[strings.ToLower(a.Outlet)] || want[strings.ToLower(a.Wire)]
+		}
+	}
+	s.cands = ix.stage1(sc, s.qts, pool, keep)
 	ix.putScratch(sc)
 	if len(s.cands) == 0 {
 		return nil
@@ -416,8 +435,9 @@ func (ix *Index) putScratch(s *scratch) {
 
 // stage1 adds up, term by term, the BM25 of each sentence that holds a
 // question term (its own words and, at contextWeight, its context), and
-// returns the n best sentences, in no order.
-func (ix *Index) stage1(s *scratch, qts []qterm, n int) []cand {
+// returns the n best sentences, in no order; only those keep keeps when
+// it is not nil.
+func (ix *Index) stage1(s *scratch, qts []qterm, n int, keep func(uint32) bool) []cand {
 	for _, qt := range qts {
 		idfw := qt.idfS * qt.qw
 		for _, p := range ix.post[qt.id] {
@@ -432,6 +452,9 @@ func (ix *Index) stage1(s *scratch, qts []qterm, n int) []cand {
 	top := make(poolHeap, 0, n+1)
 	for _, t := range s.touched {
 		v := s.sent[t]
+		if keep != nil && !keep(t) {
+			continue
+		}
 		if len(top) < n {
 			heap.Push(&top, pooled{t, v})
 		} else if v > top[0].bm25 || (v == top[0].bm25 && t < top[0].sent) {
