@@ -12,7 +12,11 @@
 // doc comment); answerable.go estimates whether a sentence answers
 // (Hit.Answers); explain.go exposes the features for the training script
 // (corpus/index/train, which writes weights.go and background.go) and
-// for bot search --explain.
+// for bot search --explain. attrs.go keeps every article's attribution
+// relations (who said what) and makes them context and evidence;
+// events.go widens a question to the other words for the same event
+// ("died", "killed"); filter.go narrows a retrieval to some outlets
+// (newsbot.FilterRetriever).
 package index
 
 import (
