@@ -24,9 +24,12 @@ type Attribution struct {
 
 // Extract returns the attribution relations of body, in the order of
 // their content in the body. It is safe for concurrent use.
-//
-// This first version finds nothing: it is the contract the index and the
-// answering core build on while the extractor is written.
 func Extract(body string) []Attribution {
-	return nil
+	if m := builtin(); m != nil {
+		return m.Extract(body)
+	}
+	toks := tokenize(body, nil)
+	labels := make([]uint8, len(toks))
+	ruleLabels(body, toks, labels)
+	return assemble(body, toks, labels, nil)
 }

@@ -1,0 +1,227 @@
+package attribution
+
+import "math"
+
+// The source selector picks a cue's source among candidates: the source
+// chunks the tagger found in the cue's sentence and the one before, the
+// word just before the cue and the one just after it (for the sources the
+// tagger missed), or none. It is a linear ranker over hashed features of
+// (cue, candidate), trained by Train on the tagger's own output on
+// articles it was not trained on.
+
+// selBits is the log2 of the selector's feature buckets.
+const selBits = 16
+
+// nSelFeatures is the number of features of a candidate.
+const nSelFeatures = 16
+
+// Candidate kinds.
+const (
+	candNone   = iota
+	candChunk  // a source chunk
+	candBefore // the word before the cue
+	candAfter  // the word after the cue
+	candFirst  // the first word of the cue's sentence
+	candName   // the nearest capitalised word or pronoun before the cue
+)
+
+// candidate is a possible source of a cue: tokens [a, b).
+type candidate struct {
+	a, b  int
+	kind  int
+	feats [nSelFeatures]uint32
+}
+
+// sourceCandidates returns the candidate sources of the cue chunk cs[cue],
+// the none candidate first.
+func sourceCandidates(body string, toks []token, cs []chunk, cue int, out []candidate) []candidate {
+	c := cs[cue]
+	cw := toks[c.a].h
+	prevW := uint64(hStart)
+	if c.a > 0 {
+		prevW = toks[c.a-1].h
+	}
+	nextW := uint64(hEnd)
+	if c.b < len(toks) {
+		nextW = toks[c.b].h
+	}
+	hasChunk := uint64(0)
+	for k := cue - 1; k >= 0 && cs[k].sb >= c.sa-1; k-- {
+		if cs[k].role == 1 {
+			hasChunk = 1
+		}
+	}
+	for k := cue + 1; k < len(cs) && cs[k].sa <= c.sb; k++ {
+		if cs[k].role == 1 {
+			hasChunk |= 2
+		}
+	}
+	none := candidate{a: -1, b: -1, kind: candNone}
+	nf := none.feats[:0]
+	nf = append(nf, smix(0, cw), smix(1, hasChunk), smix(2, pair(cw, hasChunk)), smix(3, prevW), smix(4, nextW))
+	for len(nf) < nSelFeatures {
+		nf = append(nf, smix(99, 0))
+	}
+	out = append(out, none)
+	add := func(a, b, kind, rank int, prevSent uint64) {
+		after := b > c.b || a >= c.b
+		dir := uint64(0)
+		var lo, hi int
+		if after {
+			dir, lo, hi = 1, c.b, a
+		} else {
+			lo, hi = b, c.a
+		}
+		dist := distBucket(hi - lo + 1)
+		var commas, quotes, contents, cues uint64
+		for i := lo; i < hi; i++ {
+			switch toks[i].kind {
+			case kPunct:
+				if body[toks[i].start] == ',' {
+					commas++
+				}
+			case kOpen, kClose:
+				quotes = 1
+			}
+		}
+		for _, x := range cs {
+			if x.a >= lo && x.b <= hi {
+				if x.role == 3 {
+					contents = 1
+				} else if x.role == 2 {
+					cues = 1
+				}
+			}
+		}
+		before := uint64(hStart)
+		if a > 0 {
+			before = toks[a-1].h
+		}
+		afterW := uint64(hEnd)
+		if b < len(toks) {
+			afterW = toks[b].h
+		}
+		pron := uint64(0)
+		if b-a == 1 && isPronoun(body[toks[a].start:toks[a].end]) {
+			pron = 1
+		}
+		k := uint64(kind)<<1 | dir
+		cand := candidate{a: a, b: b, kind: kind}
+		cand.feats = [nSelFeatures]uint32{
+			smix(10, k),
+			smix(11, k<<8|dist),
+			smix(12, pair(cw, k)),
+			smix(13, pair(pair(cw, k), dist)),
+			smix(14, k<<8|uint64(min(rank, 3))),
+			smix(15, k<<8|prevSent),
+			smix(16, pair(toks[a].h, k)),
+			smix(17, pair(toks[b-1].h, k)),
+			smix(18, k<<8|pron<<4|min(commas, 3)),
+			smix(19, k<<8|contents<<2|quotes<<1|cues),
+			smix(20, pair(before, k)),
+			smix(21, pair(afterW, k)),
+			smix(22, pair(prevW, k)),
+			smix(23, pair(nextW, k)),
+			smix(24, k<<8|hasChunk<<4|dist),
+			smix(25, pair(cw, k<<8|contents<<2|quotes<<1|min(commas, 1))),
+		}
+		out = append(out, cand)
+	}
+	rank := 0
+	for k := cue - 1; k >= 0 && cs[k].sb >= c.sa-1; k-- {
+		if cs[k].role == 1 {
+			rank++
+			prev := uint64(0)
+			if cs[k].sb < c.sa {
+				prev = 1
+			}
+			add(cs[k].a, cs[k].b, candChunk, rank, prev)
+		}
+	}
+	rank = 0
+	for k := cue + 1; k < len(cs) && cs[k].sa <= c.sb; k++ {
+		if cs[k].role == 1 {
+			rank++
+			add(cs[k].a, cs[k].b, candChunk, rank, 0)
+		}
+	}
+	// The word before the cue, past auxiliaries and adverbs ("has also
+	// said"), and the word after it.
+	i := c.a - 1
+	for i >= 0 && !toks[i+1].sent && toks[i].kind == kWord && isAux(body[toks[i].start:toks[i].end]) {
+		i--
+	}
+	if i >= 0 && !toks[c.a].sent && toks[i].kind == kWord && !toks[i].quoted {
+		add(i, i+1, candBefore, 0, 0)
+	}
+	if c.b < len(toks) && !toks[c.b].sent && toks[c.b].kind == kWord && !toks[c.b].quoted {
+		add(c.b, c.b+1, candAfter, 0, 0)
+	}
+	before := i
+	first := c.a
+	for first > 0 && !toks[first].sent {
+		first--
+	}
+	if first < before && toks[first].kind == kWord && !toks[first].quoted {
+		add(first, first+1, candFirst, 0, 0)
+	}
+	for j := before - 1; j > first; j-- {
+		if toks[j].quoted || toks[j].kind != kWord {
+			continue
+		}
+		if w := body[toks[j].start:toks[j].end]; toks[j].cap && !isTitleWord(w) || isPronoun(w) && w != "that" && w != "which" && w != "it" {
+			add(j, j+1, candName, 0, 0)
+			break
+		}
+	}
+	return out
+}
+
+// smix hashes a selector feature into its table.
+func smix(tmpl int, v uint64) uint32 { return mix(tmpl+100, v, selBits) }
+
+// selector is the source selector's weights (1<<selBits).
+type selector []float32
+
+// pick returns the index of the best candidate.
+func (s selector) pick(cands []candidate) int {
+	bi, bs := 0, float32(math.Inf(-1))
+	for i := range cands {
+		var v float32
+		for _, f := range cands[i].feats {
+			v += s[f]
+		}
+		if v > bs {
+			bi, bs = i, v
+		}
+	}
+	return bi
+}
+
+// trainSelector learns the selector from instances (each a list of
+// candidates and the index of the right one) by the averaged perceptron.
+func trainSelector(inst [][]candidate, right []int, epochs int) selector {
+	w := make([]float32, 1<<selBits)
+	u := make([]float32, 1<<selBits)
+	t := float32(1)
+	for e := 0; e < epochs; e++ {
+		for n, cands := range inst {
+			p := selector(w).pick(cands)
+			if g := right[n]; p != g {
+				for _, f := range cands[g].feats {
+					w[f]++
+					u[f] += t
+				}
+				for _, f := range cands[p].feats {
+					w[f]--
+					u[f] -= t
+				}
+			}
+			t++
+		}
+	}
+	for i := range w {
+		w[i] -= u[i] / t
+	}
+	return w
+}
