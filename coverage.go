@@ -94,7 +94,7 @@ func (b *Bot) factAnswer(ctx context.Context, q string, r reading, known []strin
 	}
 	figure := asksFigure(r.search)
 	_, isFR := b.Retriever.(FilterRetriever)
-	if answeringOutlets(b, ev) < 2 && !(figure && (len(known) >= 2 || !isFR)) {
+	if answeringOutlets(b, r.search, ev) < 2 && !(figure && (len(known) >= 2 || !isFR)) {
 		return ev, a, nil
 	}
 	picks, all, err := b.perOutlet(ctx, r.search, ev, r.outlets, known)
@@ -155,7 +155,7 @@ func (b *Bot) probeAnswer(ctx context.Context, q string, r reading, known []stri
 		}
 		all = mergeEvidence(all, ev)
 		g := newOutletGroups()
-		g.addMatching(ev, func(e Evidence) bool { _, ok := pickFigure(pq, e.Sentence); return ok && b.answers(e) })
+		g.addMatching(ev, func(e Evidence) bool { _, ok := pickFigure(pq, e.Sentence); return ok && b.answersFigure(pq, e) })
 		picks := g.picks(1)
 		var figs []outletFigure
 		for _, e := range picks {
@@ -208,7 +208,7 @@ func sourceOf(e Evidence) string {
 // outlets; restrict, when not empty, the outlets the question names.
 func (b *Bot) perOutlet(ctx context.Context, search string, first []Evidence, restrict, known []string) (picks, all []Evidence, err error) {
 	figure := asksFigure(search)
-	answering := func(e Evidence) bool { return b.answers(e) }
+	answering := func(e Evidence) bool { return b.answersFigure(search, e) }
 	// Prefer, in each outlet, the answering sentence that gives a figure.
 	pick := func(g []Evidence) (Evidence, bool) {
 		if figure {
@@ -234,13 +234,16 @@ func (b *Bot) perOutlet(ctx context.Context, search string, first []Evidence, re
 		all = mergeEvidence(first, ev)
 	} else {
 		all = first
-		// The unnamed outlet cannot be asked: its sentences of the first
-		// retrieval stand for it.
-		groups.addMatching(first, func(e Evidence) bool { return outletKey(e) == "" && answering(e) })
 		queries := 0
 		for _, o := range outletOrder(first, restrict, known) {
 			if queries >= maxOutletQueries || len(groups.keys) >= maxOutlets {
 				break
+			}
+			if o == "" {
+				// The unnamed outlet cannot be asked: its sentences of the
+				// first retrieval stand for it.
+				groups.addMatching(first, func(e Evidence) bool { return outletKey(e) == "" && answering(e) })
+				continue
 			}
 			if groups.has(o) {
 				continue
@@ -310,11 +313,28 @@ func keepOutlets(ev []Evidence, outlets []string, k int) []Evidence {
 	return out
 }
 
+// answersFigure reports whether e answers q by the usual standard
+// (Bot.answers) or, for a question that asks for a quantity the bot knows
+// the words of ("How many people died?"), by giving it: a figure next to
+// the quantity's words (givesFigure), in a sentence that matches at least
+// MinCoverage of the question. An engine's estimate of answering weighs
+// much besides (how the sentence opens, what it attributes), and an
+// outlet that puts its toll as "Thirteen people have died, according to
+// the coroner" answers the question as surely as one that puts it first;
+// the coverage bound keeps a question that names something the sentence
+// lacks ("in the 2018 flood") unanswered by it.
+func (b *Bot) answersFigure(q string, e Evidence) bool {
+	if b.answers(e) {
+		return true
+	}
+	return e.Relevance.Own > 0 && e.Relevance.Coverage >= b.minCoverage() && givesFigure(q, e.Sentence)
+}
+
 // answeringOutlets counts the outlets of ev's answering sentences.
-func answeringOutlets(b *Bot, ev []Evidence) int {
+func answeringOutlets(b *Bot, q string, ev []Evidence) int {
 	seen := map[string]bool{}
 	for _, e := range ev {
-		if b.answers(e) {
+		if b.answersFigure(q, e) {
 			seen[strings.ToLower(outletKey(e))] = true
 		}
 	}
@@ -331,7 +351,8 @@ func outletKey(e Evidence) string {
 }
 
 // outletOrder lists the outlets to ask, best first: those of first in its
-// order, then the rest of known; only restrict's when it is not empty.
+// order (with "" for articles that name none), then the rest of known;
+// only restrict's when it is not empty.
 func outletOrder(first []Evidence, restrict, known []string) []string {
 	allowed := func(o string) bool {
 		if len(restrict) == 0 {
@@ -346,20 +367,20 @@ func outletOrder(first []Evidence, restrict, known []string) []string {
 	}
 	var out []string
 	seen := map[string]bool{}
-	add := func(o string) {
-		if o != "" && !seen[strings.ToLower(o)] && allowed(o) {
+	add := func(o string, unnamed bool) {
+		if (o != "" || unnamed && len(restrict) == 0) && !seen[strings.ToLower(o)] && (o == "" || allowed(o)) {
 			seen[strings.ToLower(o)] = true
 			out = append(out, o)
 		}
 	}
 	for _, e := range first {
-		add(outletKey(e))
+		add(outletKey(e), true)
 	}
 	for _, o := range restrict {
-		add(o)
+		add(o, false)
 	}
 	for _, o := range known {
-		add(o)
+		add(o, false)
 	}
 	return out
 }

@@ -18,7 +18,7 @@ func (b *Bot) extractive(q string, ev []Evidence) Answer {
 		maxN = 2
 	}
 	a := Answer{Question: q, Mode: ModeExtractive}
-	if len(ev) == 0 || !b.answers(ev[0]) {
+	if len(ev) == 0 || !b.answersFigure(q, ev[0]) {
 		a.NoAnswer = true
 		a.Text = NoAnswerText
 		return a

@@ -492,3 +492,25 @@ func isIncrement(w string) bool {
 	}
 	return false
 }
+
+// familyQuestions are the questions searched for a quantity asked about
+// in other words ("the toll", "death tolls"): the index finds the
+// sentences that give it by its own words for the same event.
+var familyQuestions = map[string]string{
+	"deaths":  "How many people died?",
+	"injured": "How many people were injured?",
+	"missing": "How many people are missing?",
+	"cost":    "How much did it cost?",
+}
+
+// givesFigure reports whether sentence s gives the quantity q asks about
+// by its own words: a figure of the kind asked for, next to a word of the
+// quantity's family ("Thirteen people have died" for "How many people
+// died?"), or brought to it ("The death toll ... rose to 15").
+func givesFigure(q, s string) bool {
+	if questionFamily(q) == "" {
+		return false
+	}
+	f, ok := pickFigure(q, s)
+	return ok && f.score >= 2
+}

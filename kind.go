@@ -222,7 +222,9 @@ func trimTopic(t string) string {
 
 // topicQuestion is the question searched for a topic: the topic itself
 // when it is a question ("how many were killed"), else a question about
-// it ("What about the toll?"); "" for none.
+// it: for a quantity the bot knows the words of, the question that asks
+// for it ("How many people died?" for "the toll"), else "What about the
+// collapse?"; "" for none.
 func topicQuestion(topic string) string {
 	if topic == "" {
 		return ""
@@ -230,6 +232,11 @@ func topicQuestion(topic string) string {
 	ws := wordsOf(topic)
 	if len(ws) > 0 && isQuestionWord(ws[0].lower) && ws[0].lower != "the" && ws[0].lower != "a" && ws[0].lower != "an" {
 		return question([]string{topic})
+	}
+	// A quantity named in other words ("the toll", "death tolls"): the
+	// question that asks for it.
+	if fq := familyQuestions[questionFamily(topic)]; fq != "" {
+		return fq
 	}
 	return "What about " + topic + "?"
 }

@@ -291,7 +291,7 @@ func (b *Bot) speakerAnswer(ctx context.Context, q string, r reading, known []st
 	if fr, isFR := b.Retriever.(FilterRetriever); isFR {
 		queries := 0
 		for _, o := range outletOrder(ev, r.outlets, known) {
-			if g.has(o) || queries >= maxOutletQueries {
+			if o == "" || g.has(o) || queries >= maxOutletQueries {
 				continue
 			}
 			more, err := fr.RetrieveFiltered(ctx, r.search, perOutletK, Filter{Outlets: []string{o}})
