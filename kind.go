@@ -13,7 +13,7 @@ import (
 //   - about a speaker: "What did Lavrov say about sanctions?", "What did
 //     the mayor say?", "What did X tell reporters?", "What has X
 //     announced?", "According to the mayor, how many people died?": the
-//     answer quotes what that speaker is reported saying (speaker.go);
+//     answer quotes what that speaker is reported saying (whosaid.go);
 //   - who said something: "Who said the talks were constructive?", "Who
 //     told reporters that ...?": the answer names the speakers of the
 //     sentences that say it;
