@@ -458,10 +458,13 @@ func (g *outletGroups) picks(n int) []Evidence {
 }
 
 // isDirect reports whether the attribution that e's speaker comes from
-// (see Evidence.Speaker) is a direct quotation.
+// (see sentenceSpeaker) is a direct quotation.
 func isDirect(e Evidence) bool {
 	best, most := false, 0
 	for _, a := range e.Attributions {
+		if a.Start < e.Start && !a.Direct {
+			continue
+		}
 		n := min(a.End, e.End) - max(a.Start, e.Start)
 		if a.Speaker != "" && n > most {
 			best, most = a.Direct, n

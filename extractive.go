@@ -198,7 +198,7 @@ func citation(n int, e Evidence) Citation {
 		Published: e.Published,
 		Paragraph: e.Paragraph,
 		Index:     e.Index,
-		Speaker:   e.Speaker(),
+		Speaker:   sentenceSpeaker(e),
 	}
 }
 

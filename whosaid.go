@@ -271,7 +271,17 @@ func (b *Bot) speakerAnswer(ctx context.Context, q string, r reading, known []st
 	asked := parseSpeaker(r.speaker)
 	rn := roleNames{}
 	learnRoles(rn, ev, asked)
-	match := func(e Evidence) bool { return asked.matches(e.Speaker(), rn) && b.onTopic(e, r.topic) }
+	match := func(e Evidence) bool {
+		if !b.onTopic(e, r.topic) {
+			return false
+		}
+		sp := sentenceSpeaker(e)
+		// A sentence that answers and names the speaker, with no speaker
+		// extracted ("Lavrov restated that ..." where the extractor found
+		// no cue), is theirs too: the engine's estimate already weighed
+		// that the question is about what they said.
+		return asked.matches(sp, rn) || sp == "" && b.answers(e) && asked.matches(e.Sentence, rn)
+	}
 
 	g := newOutletGroups()
 	g.direct = r.topic == ""
@@ -359,7 +369,7 @@ func (b *Bot) whoSaidAnswer(ctx context.Context, q string, r reading) (ev []Evid
 		return ev, a, false, err
 	}
 	g := newOutletGroups()
-	g.addMatching(ev, func(e Evidence) bool { return b.answers(e) && e.Speaker() != "" })
+	g.addMatching(ev, func(e Evidence) bool { return b.answers(e) && sentenceSpeaker(e) != "" })
 	picks := g.picks(b.maxSentences())
 	if len(picks) == 0 {
 		return ev, a, false, nil
@@ -368,7 +378,7 @@ func (b *Bot) whoSaidAnswer(ctx context.Context, q string, r reading) (ev []Evid
 	var order []string
 	marks := map[string]string{}
 	for i, e := range picks {
-		sp := collapseSpace(e.Speaker())
+		sp := collapseSpace(sentenceSpeaker(e))
 		key := strings.ToLower(sp)
 		if ws := wordsOf(sp); len(ws) > 0 {
 			key = ws[len(ws)-1].lower
@@ -406,4 +416,26 @@ func (b *Bot) maxSentences() int {
 		return 2
 	}
 	return b.MaxSentences
+}
+
+// sentenceSpeaker is who sentence e quotes or reports, as the answer text
+// and its citations name them: Evidence.Speaker, less the reported speech
+// that begins in an earlier sentence. A quotation runs on across
+// sentences ("“We did not ask for anything today,” she said. “We reviewed
+// the situation...”"), and its speaker is the next sentence's too; but
+// reported speech ("But diplomats say that ...") ends with its sentence,
+// and one that seems to run into the next is an extraction that overran
+// it, not the next sentence's speaker.
+func sentenceSpeaker(e Evidence) string {
+	best, most := "", 0
+	for _, a := range e.Attributions {
+		if a.Start < e.Start && !a.Direct {
+			continue
+		}
+		n := min(a.End, e.End) - max(a.Start, e.Start)
+		if a.Speaker != "" && n > most {
+			best, most = a.Speaker, n
+		}
+	}
+	return best
 }
