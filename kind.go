@@ -256,6 +256,10 @@ func namedOutlets(q string, outlets []string) ([]string, string) {
 			continue
 		}
 		bare := strings.TrimPrefix(strings.TrimPrefix(name, "The "), "the ")
+		// Most outlets are not in the question: a look before the pattern.
+		if !strings.Contains(strings.ToLower(q), strings.ToLower(bare)) {
+			continue
+		}
 		re, err := regexp.Compile(`(?i)(\baccording\s+to\s+|\bby\s+|\bin\s+|\bfrom\s+)?\b(the\s+)?` + regexp.QuoteMeta(bare) + `(?:'s|’s|'|’)?`)
 		if err != nil {
 			continue
