@@ -73,3 +73,27 @@ func TestBridgeNoAnswerEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// The cost of answering outlet by outlet, against the one retrieval a
+// plain answer makes: go test -bench Bridge -run '^$'.
+func BenchmarkBridge(b *testing.B) {
+	ix := index.Build(bridgeArticles(b))
+	bot := &newsbot.Bot{Retriever: ix}
+	ctx := context.Background()
+	b.Run("retrieve", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ix.Retrieve(ctx, "How many people died?", 10); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, q := range []string{"How many people died?", "What did the mayor say?", "Do the outlets agree on the toll?"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := bot.Answer(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
