@@ -115,3 +115,15 @@ func TestSpeakerMatches(t *testing.T) {
 		}
 	}
 }
+
+// A lone lower-case word is no speaker unless it names people or a role.
+func TestPlausibleSpeaker(t *testing.T) {
+	for sp, want := range map[string]bool{
+		"talk": false, "it": false, "officials": true, "police": true, "diplomats": true,
+		"Lavrov": true, "the report": true, "spokesman": true, "business": false,
+	} {
+		if got := plausibleSpeaker(sp); got != want {
+			t.Errorf("plausibleSpeaker(%q) = %v, want %v", sp, got, want)
+		}
+	}
+}

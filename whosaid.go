@@ -433,9 +433,24 @@ func sentenceSpeaker(e Evidence) string {
 			continue
 		}
 		n := min(a.End, e.End) - max(a.Start, e.Start)
-		if a.Speaker != "" && n > most {
+		if a.Speaker != "" && n > most && plausibleSpeaker(a.Speaker) {
 			best, most = a.Speaker, n
 		}
 	}
 	return best
+}
+
+// plausibleSpeaker reports whether an extracted speaker can be one: a
+// name, a role ("the mayor"), people ("officials", "police"), a document
+// ("the report"); not a lone word of the sentence taken for its subject
+// ("talk" of "any talk of sanctions").
+func plausibleSpeaker(sp string) bool {
+	ws := wordsOf(sp)
+	if len(ws) != 1 {
+		return len(ws) > 1
+	}
+	w := ws[0]
+	r := []rune(w.text)
+	return unicode.IsUpper(r[0]) || isTitle(w.lower) || isPeopleNoun(w.lower) ||
+		len(w.lower) > 3 && strings.HasSuffix(w.lower, "s") && !strings.HasSuffix(w.lower, "ss")
 }
