@@ -10,8 +10,10 @@ import (
 // Questions about a speaker are answered from the attributions the
 // retriever gives with each sentence (Evidence.Speaker):
 //
-//   - "What did X say (about Y)?" quotes the sentences whose speaker is X
-//     (and that bear on Y, when the question names a topic), one for each
+//   - "What did X say (about Y)?" quotes the sentences whose speaker is X,
+//     or that answer the question and name X (X's words reported through
+//     someone else: "Clinton quoted Medvedev as saying ..."), and that
+//     bear on Y when the question names a topic, one for each
 //     outlet that quotes X, best outlets first; from a single outlet, up
 //     to Bot.MaxSentences. X matches a speaker by name (any part: "Lavrov"
 //     for "Sergei Lavrov", "Mr Lavrov" for "Lavrov") or, for a role ("the
@@ -275,12 +277,15 @@ func (b *Bot) speakerAnswer(ctx context.Context, q string, r reading, known []st
 		if !b.onTopic(e, r.topic) {
 			return false
 		}
-		sp := sentenceSpeaker(e)
-		// A sentence that answers and names the speaker, with no speaker
-		// extracted ("Lavrov restated that ..." where the extractor found
-		// no cue), is theirs too: the engine's estimate already weighed
-		// that the question is about what they said.
-		return asked.matches(sp, rn) || sp == "" && b.answers(e) && asked.matches(e.Sentence, rn)
+		// A sentence that answers and names the speaker is theirs too,
+		// whoever it is attributed to: "Clinton ... quoted Russian
+		// President Dmitry Medvedev as saying sanctions ... might be
+		// inevitable" reports Medvedev's words through Clinton, and
+		// "Lavrov restated that ..." may have no cue extracted. The
+		// engine's estimate that it answers (Bot.answers) weighs whether
+		// the question is about what they said: "Clinton praised ...
+		// discussions with Lavrov" does not answer "What did Lavrov say?".
+		return asked.matches(sentenceSpeaker(e), rn) || b.answers(e) && asked.matches(e.Sentence, rn)
 	}
 
 	g := newOutletGroups()
