@@ -36,6 +36,8 @@ func TestBridgeQuestionKindsEndToEnd(t *testing.T) {
 		{"According to Metro Daily, how many people died?", []string{"Metro Daily: Thirteen people have died"}},
 		{"Which outlets reported different death tolls?", []string{"The outlets disagree on the death toll:"}},
 		{"What did the fire chief say?", []string{"Tom Reyes"}},
+		{"Who said nobody should have to wonder whether the bridge will hold?", []string{"Jane Ortiz said it [1].", "Valley Courier, quoting Mayor Jane Ortiz: \"Nobody should have to wonder"}},
+		{"What did Governor Hale say?", []string{"Capital Tribune: Governor Linda Hale", "Northern Wire: Governor Linda Hale"}},
 	} {
 		a, err := b.Answer(context.Background(), tt.q)
 		if err != nil {

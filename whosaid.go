@@ -24,8 +24,10 @@ import (
 //     names a role is given are learned from the retrieved sentences and
 //     their context, across outlets: one event's mayor is the same person
 //     in every outlet's story.
-//   - "Who said Y?" names the speakers of the sentences that answer Y, then
-//     quotes them, one for each outlet.
+//   - "Who said Y?" names the speakers of the sentences that answer Y and
+//     hold most of its words, then quotes them, one for each outlet; no
+//     such sentence is "does not answer", and one attributed to no one is
+//     quoted as the outlet's own words, saying so.
 //
 // When the retriever gives no attributions (an engine that extracts none)
 // or none matches, the question is answered as a question of fact: the
@@ -373,11 +375,26 @@ func (b *Bot) whoSaidAnswer(ctx context.Context, q string, r reading) (ev []Evid
 	if err != nil || len(ev) == 0 || !b.answers(ev[0]) {
 		return ev, a, false, err
 	}
+	if !hasAttributions(ev) {
+		return ev, a, false, nil
+	}
+	// The sentences that say it: they answer, and hold most of what the
+	// question says was said ("Who said nobody should have to wonder
+	// ...?" is not answered by "county officials said" a toll).
+	says := func(e Evidence) bool { return b.answers(e) && holds(e.Sentence, r.topic) }
 	g := newOutletGroups()
-	g.addMatching(ev, func(e Evidence) bool { return b.answers(e) && sentenceSpeaker(e) != "" })
+	g.addMatching(ev, func(e Evidence) bool { return says(e) && sentenceSpeaker(e) != "" })
 	picks := g.picks(b.maxSentences())
 	if len(picks) == 0 {
-		return ev, a, false, nil
+		// Said, but attributed to no one: the outlets' own words.
+		plain := newOutletGroups()
+		plain.addMatching(ev, says)
+		if picks = plain.picks(b.maxSentences()); len(picks) == 0 {
+			return ev, noAnswer(q), true, nil
+		}
+		a = Answer{Question: q, Mode: ModeExtractive}
+		a.Text, a.Citations = quote("The coverage does not say who said it; it reports it as its own:", picks)
+		return b.forModel(ev, picks), a, true, nil
 	}
 	// The speakers, in order, each with the markers of its sentences.
 	var order []string
@@ -458,4 +475,26 @@ func plausibleSpeaker(sp string) bool {
 	r := []rune(w.text)
 	return unicode.IsUpper(r[0]) || isTitle(w.lower) || isPeopleNoun(w.lower) ||
 		len(w.lower) > 3 && strings.HasSuffix(w.lower, "s") && !strings.HasSuffix(w.lower, "ss")
+}
+
+// holds reports whether sentence s holds most (three in five) of the
+// content words of what (words of four letters or more, less question
+// words), or what has none.
+func holds(s, what string) bool {
+	in := map[string]bool{}
+	for _, w := range wordsOf(s) {
+		in[w.lower] = true
+		in[strings.TrimSuffix(w.lower, "s")] = true
+	}
+	n, have := 0, 0
+	for _, w := range wordsOf(what) {
+		if len(w.lower) < 4 || isQuestionWord(w.lower) {
+			continue
+		}
+		n++
+		if in[w.lower] || in[strings.TrimSuffix(w.lower, "s")] {
+			have++
+		}
+	}
+	return n == 0 || 5*have >= 3*n
 }
