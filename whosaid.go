@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Questions about a speaker are answered from the attributions the
@@ -427,6 +428,10 @@ func (b *Bot) whoSaidAnswer(ctx context.Context, q string, r reading) (ev []Evid
 	s := lead.String()
 	if len(order) == 1 {
 		s = fmt.Sprintf("%s said it %s.", marks[order[0]+"\x00name"], marks[order[0]])
+	}
+	if r, n := utf8.DecodeRuneInString(s); n > 0 {
+		// "County officials [1] said it."
+		s = string(unicode.ToUpper(r)) + s[n:]
 	}
 	a = Answer{Question: q, Mode: ModeExtractive}
 	a.Text, a.Citations = quote(s, picks)
