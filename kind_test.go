@@ -127,3 +127,24 @@ func TestPlausibleSpeaker(t *testing.T) {
 		}
 	}
 }
+
+// The model is given every sentence an answer quotes, within its share,
+// and the first retrieval's order otherwise.
+func TestForModel(t *testing.T) {
+	var all []Evidence
+	for i := range 10 {
+		all = append(all, Evidence{ArticleID: string(rune('a' + i)), Start: i})
+	}
+	picks := []Evidence{all[0], all[9]}
+	got := (&Bot{}).forModel(all, picks)
+	var ids string
+	for _, e := range got {
+		ids += e.ArticleID
+	}
+	if ids != "abcdefgjhi" {
+		t.Errorf("forModel = %s, want abcdefgjhi", ids)
+	}
+	if got := (&Bot{}).forModel(all, all[:2]); len(got) != 10 || got[0].ArticleID != "a" || got[9].ArticleID != "j" {
+		t.Errorf("picks already in the model's share moved the order")
+	}
+}
