@@ -70,6 +70,12 @@ func (b *Bot) respond(ctx context.Context, q string) ([]Evidence, Answer, error)
 		if err != nil || ok {
 			return ev, a, err
 		}
+		// As a question of fact: the whole of it, the speaker too
+		// ("..., according to Fiji's minister of defence?").
+		r.search = q
+		if len(r.outlets) > 0 {
+			_, r.search = namedOutlets(q, r.outlets)
+		}
 	case kindWhoSaid:
 		ev, a, ok, err := b.whoSaidAnswer(ctx, q, r)
 		if err != nil || ok {
@@ -88,7 +94,7 @@ func (b *Bot) factAnswer(ctx context.Context, q string, r reading, known []strin
 	if err != nil {
 		return nil, Answer{}, err
 	}
-	a := b.extractive(q, ev)
+	a := b.extractive(q, r.search, ev)
 	if a.NoAnswer || len(r.outlets) == 1 {
 		return ev, a, nil
 	}
@@ -321,13 +327,34 @@ func keepOutlets(ev []Evidence, outlets []string, k int) []Evidence {
 // much besides (how the sentence opens, what it attributes), and an
 // outlet that puts its toll as "Thirteen people have died, according to
 // the coroner" answers the question as surely as one that puts it first;
-// the coverage bound keeps a question that names something the sentence
-// lacks ("in the 2018 flood") unanswered by it.
+// the coverage bound, and the names of the question that the sentence
+// must hold, keep a question about something else ("in the 2018 flood",
+// "When did James Dean die?") unanswered by it.
 func (b *Bot) answersFigure(q string, e Evidence) bool {
 	if b.answers(e) {
 		return true
 	}
-	return e.Relevance.Own > 0 && e.Relevance.Coverage >= b.minCoverage() && givesFigure(q, e.Sentence)
+	return e.Relevance.Own > 0 && e.Relevance.Coverage >= b.minCoverage() && givesFigure(q, e.Sentence) &&
+		namesAll(q, e.Sentence+" "+e.Before)
+}
+
+// namesAll reports whether text holds every name of question q ("James
+// Dean" of "When did James Dean die?"): a sentence without one of them is
+// about someone else, whatever its figure.
+func namesAll(q, text string) bool {
+	in := map[string]bool{}
+	for _, w := range wordsOf(text) {
+		in[w.lower] = true
+	}
+	ws := wordsOf(q)
+	for _, n := range names(ws) {
+		for _, w := range ws[n[0]:n[1]] {
+			if !isTitle(w.lower) && !in[strings.TrimSuffix(strings.TrimSuffix(w.lower, "'s"), "’s")] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // answeringOutlets counts the outlets of ev's answering sentences.

@@ -12,13 +12,16 @@ import (
 // coverage does not answer: a sentence that merely shares the question's
 // words ("Clinton praised ... discussions with Lavrov" for "What did
 // Lavrov say about sanctions?") is not quoted.
-func (b *Bot) extractive(q string, ev []Evidence) Answer {
+//
+// q is the question as answered, search the question searched (q less
+// the outlets it names), which the sentences are judged against.
+func (b *Bot) extractive(q, search string, ev []Evidence) Answer {
 	maxN := b.MaxSentences
 	if maxN == 0 {
 		maxN = 2
 	}
 	a := Answer{Question: q, Mode: ModeExtractive}
-	if len(ev) == 0 || !b.answersFigure(q, ev[0]) {
+	if len(ev) == 0 || !b.answersFigure(search, ev[0]) {
 		a.NoAnswer = true
 		a.Text = NoAnswerText
 		return a
