@@ -104,10 +104,21 @@ func readQuestion(q string, outlets []string) reading {
 
 	// About the coverage: its subject is the coverage, and it asks how it
 	// reported or whether it agrees.
-	if loc := coverageNoun.FindStringIndex(body); loc != nil && (coverageVerb.MatchString(body) || agreeWord.MatchString(body)) && !sourcesSaid(body, loc) {
+	if loc := coverageNoun.FindStringIndex(body); loc != nil && subjectPlace(body[:loc[0]]) &&
+		(coverageVerb.MatchString(body[loc[1]:]) || agreeWord.MatchString(body[loc[1]:])) && !sourcesSaid(body, loc) {
 		r.kind = kindCoverage
 		r.agree = agreeWord.MatchString(body)
 		r.topic = coverageTopic(body, loc[1])
+		r.search = topicQuestion(r.topic)
+		return r
+	}
+	// "Did Reuters and the AP agree on the toll?": the outlets named are
+	// the coverage.
+	if len(named) >= 2 && agreeWord.MatchString(body) {
+		r.kind, r.agree = kindCoverage, true
+		if loc := agreeWord.FindStringIndex(body); loc != nil {
+			r.topic = coverageTopic(body, loc[0])
+		}
 		r.search = topicQuestion(r.topic)
 		return r
 	}
@@ -142,6 +153,26 @@ func readQuestion(q string, outlets []string) reading {
 		return r
 	}
 	return r
+}
+
+// subjectPlace reports whether the words before the coverage's noun leave
+// it the question's subject: question words, auxiliaries and determiners
+// only ("How did the", "Do the", "Which"), not "Which meal kit service
+// received hundreds of" before "reports of illness".
+func subjectPlace(before string) bool {
+	ws := strings.Fields(strings.ToLower(before))
+	if len(ws) > 4 {
+		return false
+	}
+	for _, w := range ws {
+		switch w {
+		case "how", "what", "which", "do", "does", "did", "are", "were", "is", "was", "have", "has", "had",
+			"the", "all", "news", "these", "those", "other", "most", "many", "different", "various", "and", "so", "but", "in", "why", "where", "when":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // sourcesSaid reports "sources" as the speaker ("What did sources say?"),

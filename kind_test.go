@@ -42,6 +42,8 @@ func TestReadQuestion(t *testing.T) {
 		{q: "what did the times report about the toll?", kind: kindFact, topic: "the toll", search: "How many people died?", outlets: []string{"The Times"}},
 		{q: "What did sources say about the talks?", kind: kindSpeaker, speaker: "sources", topic: "the talks"},
 		{q: "How many people died?", kind: kindFact},
+		{q: "Which meal kit service received hundreds of reports of illness following a recall?", kind: kindFact},
+		{q: "Did Reuters and the AP agree on the toll?", kind: kindCoverage, topic: "the toll", search: "How many people died?", outlets: []string{"Reuters", "AP"}, agree: true},
 		{q: "Why did Mrs Clinton miss the July summit?", kind: kindFact},
 		{q: "What did he say?", kind: kindFact},
 	} {
