@@ -162,7 +162,14 @@ func (b *Bot) probeAnswer(ctx context.Context, q string, r reading, known []stri
 		all = mergeEvidence(all, ev)
 		g := newOutletGroups()
 		g.addMatching(ev, func(e Evidence) bool { _, ok := pickFigure(pq, e.Sentence); return ok && b.answersFigure(pq, e) })
-		picks := g.picks(1)
+		var picks []Evidence
+		all1 := g.picks(1)
+		same := sameEvent(all1)
+		for i, e := range all1 {
+			if same[i] {
+				picks = append(picks, e)
+			}
+		}
 		var figs []outletFigure
 		for _, e := range picks {
 			f, _ := pickFigure(pq, e.Sentence)
@@ -192,12 +199,74 @@ func figureLead(q string, picks []Evidence) (string, bool) {
 		return "", false
 	}
 	var figs []outletFigure
+	same := sameEvent(picks)
 	for i, e := range picks {
-		if f, ok := pickFigure(q, e.Sentence); ok {
+		if f, ok := pickFigure(q, e.Sentence); ok && same[i] {
 			figs = append(figs, outletFigure{source: sourceOf(e), n: i + 1, fig: f})
 		}
 	}
 	return figureStatement(q, figs)
+}
+
+// sameEvent reports, for each of picks, whether it is about the event the
+// first is about, as far as their names tell: it shares a name (a
+// capitalised word that does not open the sentence: "Harlow", "Tane") with
+// the first, or with one that does, in its sentence, the sentence before
+// it or its article's title. Figures are compared only between sentences
+// about one event: in a coverage of many, "How many people died?" finds
+// each outlet's toll of its own story, and they do not disagree.
+func sameEvent(picks []Evidence) []bool {
+	sets := make([]map[string]bool, len(picks))
+	for i, e := range picks {
+		sets[i] = map[string]bool{}
+		for _, text := range []string{e.Sentence, e.Before, e.Title} {
+			for _, w := range wordsOf(text) {
+				if w.name && !isTitle(w.lower) && families[w.lower] == "" && months[w.lower] == 0 && !isWeekday(w.lower) {
+					sets[i][w.lower] = true
+				}
+			}
+		}
+		for _, w := range wordsOf(sourceOf(e)) {
+			delete(sets[i], w.lower)
+		}
+	}
+	same := make([]bool, len(picks))
+	if len(picks) == 0 {
+		return same
+	}
+	same[0] = true
+	for changed := true; changed; {
+		changed = false
+		for i := range picks {
+			if same[i] {
+				continue
+			}
+			for j := range picks {
+				if same[j] && shares(sets[i], sets[j]) {
+					same[i], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return same
+}
+
+func shares(a, b map[string]bool) bool {
+	for w := range a {
+		if b[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func isWeekday(w string) bool {
+	switch w {
+	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday":
+		return true
+	}
+	return false
 }
 
 // sourceOf names e's outlet as the answer text does.

@@ -406,15 +406,37 @@ func TestFiguresAgree(t *testing.T) {
 		return e
 	}
 	r := fixedRetriever{
-		mk("North", "Twelve people died when the bridge collapsed."),
-		mk("South", "The collapse killed 12 people, police said."),
+		mk("North", "Twelve people died when the Harlow Street bridge collapsed."),
+		mk("South", "The Harlow Street collapse killed 12 people, police said."),
 	}
 	a, err := (&newsbot.Bot{Retriever: r}).Answer(context.Background(), "Do the outlets agree on the death toll?")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "The outlets quoted agree on the death toll: North [1] and South [2] give twelve.\nNorth: Twelve people died when the bridge collapsed. [1]\nSouth: The collapse killed 12 people, police said. [2]"
+	want := "The outlets quoted agree on the death toll: North [1] and South [2] give twelve.\nNorth: Twelve people died when the Harlow Street bridge collapsed. [1]\nSouth: The Harlow Street collapse killed 12 people, police said. [2]"
 	if a.Text != want {
 		t.Errorf("got\n%s\nwant\n%s", a.Text, want)
+	}
+}
+
+// Tolls of different events are not a disagreement: figures are compared
+// only between sentences about one event.
+func TestFiguresOfOtherEvents(t *testing.T) {
+	mk := func(outlet, s string) newsbot.Evidence {
+		e := ev(outlet, 1, s, 0)
+		e.Outlet = outlet
+		e.Relevance = newsbot.Relevance{Score: 1, Coverage: 0.9, Own: 0.9}
+		return e
+	}
+	r := fixedRetriever{
+		mk("North", "Twelve people died when the Harlow Street bridge collapsed."),
+		mk("South", "At least 40 people were killed in floods in Valencia, officials said."),
+	}
+	a, err := (&newsbot.Bot{Retriever: r}).Answer(context.Background(), "How many people died?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(a.Text, "disagree") || strings.Contains(a.Text, "agree on") {
+		t.Errorf("compared the tolls of two events:\n%s", a.Text)
 	}
 }
