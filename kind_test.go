@@ -150,3 +150,22 @@ func TestForModel(t *testing.T) {
 		t.Errorf("picks already in the model's share moved the order")
 	}
 }
+
+// A sentence that names the speaker is theirs only with a verb of saying
+// after the name.
+func TestSpeaksIn(t *testing.T) {
+	for _, tt := range []struct {
+		asked, s string
+		want     bool
+	}{
+		{"Medvedev", "Clinton quoted Russian President Dmitry Medvedev as saying sanctions might be inevitable.", true},
+		{"Lavrov", "But Foreign Minister Sergei Lavrov restated at a news conference that talk of sanctions was counter-productive.", true},
+		{"Trump", "For all the hatred of immigrants stirred up by Mr. Trump, most Americans still believe immigration is good.", false},
+		{"Lavrov", "Clinton praised discussions with Lavrov.", false},
+		{"the mayor", "The mayor said the bridge would be rebuilt.", true},
+	} {
+		if got := parseSpeaker(tt.asked).speaksIn(tt.s, roleNames{}); got != tt.want {
+			t.Errorf("%q speaks in %q = %v, want %v", tt.asked, tt.s, got, tt.want)
+		}
+	}
+}

@@ -284,11 +284,12 @@ func (b *Bot) speakerAnswer(ctx context.Context, q string, r reading, known []st
 		// whoever it is attributed to: "Clinton ... quoted Russian
 		// President Dmitry Medvedev as saying sanctions ... might be
 		// inevitable" reports Medvedev's words through Clinton, and
-		// "Lavrov restated that ..." may have no cue extracted. The
+		// "Lavrov restated that ..." may have no cue extracted: the
+		// sentence names them with a verb of saying after the name. The
 		// engine's estimate that it answers (Bot.answers) weighs whether
 		// the question is about what they said: "Clinton praised ...
 		// discussions with Lavrov" does not answer "What did Lavrov say?".
-		return asked.matches(sentenceSpeaker(e), rn) || b.answers(e) && asked.matches(e.Sentence, rn)
+		return asked.matches(sentenceSpeaker(e), rn) || b.answers(e) && asked.speaksIn(e.Sentence, rn)
 	}
 
 	g := newOutletGroups()
@@ -502,4 +503,37 @@ func holds(s, what string) bool {
 		}
 	}
 	return n == 0 || 5*have >= 3*n
+}
+
+// speaksIn reports whether sentence s names the speaker asked about with
+// a verb of saying within the eight words after the name ("Lavrov
+// restated", "quoted Medvedev as saying", "Medvedev had told her"): a
+// sentence that only mentions them ("stirred up by Mr. Trump") is not
+// what they said.
+func (a askedSpeaker) speaksIn(s string, rn roleNames) bool {
+	ws := wordsOf(s)
+	for i := range ws {
+		if !a.matches(ws[i].text, rn) && !(a.role != "" && roleAt2(ws[i:min(i+len(strings.Fields(a.role)), len(ws))], strings.Fields(a.role))) {
+			continue
+		}
+		for _, w := range ws[i+1 : min(i+9, len(ws))] {
+			if isSayWord(w.lower) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isSayWord reports a verb of saying.
+func isSayWord(w string) bool {
+	switch w {
+	case "said", "says", "say", "saying", "told", "tells", "tell", "telling", "restated", "stated", "states",
+		"added", "adds", "warned", "warns", "insisted", "insists", "announced", "announces", "argued", "argues",
+		"claimed", "claims", "called", "calls", "described", "urged", "urges", "promised", "promises", "vowed",
+		"vows", "declared", "declares", "noted", "notes", "explained", "acknowledged", "admitted", "denied",
+		"denies", "suggested", "suggests", "asked", "wrote", "writes", "tweeted", "quoted", "expected", "predicted", "repeated", "reiterated", "confirmed":
+		return true
+	}
+	return false
 }
