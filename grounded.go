@@ -283,6 +283,7 @@ func answerPrompt(ps *prompts.Set, q string, ev []Evidence, structured bool) ([]
 			Date:     dateOf(e.Published),
 			Sentence: collapseSpace(e.Sentence),
 			Context:  collapseSpace(e.Before),
+			Speakers: speakersForModel(e),
 		}
 		for k, o := range ev {
 			if e.Before != "" && o.ArticleID == e.ArticleID && o.Sentence == e.Before {
@@ -301,6 +302,42 @@ func answerPrompt(ps *prompts.Set, q string, ev []Evidence, structured bool) ([]
 		return nil, err
 	}
 	return []Message{{Role: RoleSystem, Content: system}, {Role: RoleUser, Content: user}}, nil
+}
+
+// speakersForModel lists who an evidence sentence quotes or reports, for
+// the model: its main speaker (Evidence.Speaker) first, then any other
+// speaker of an attribution within it, each once. An attribution with no
+// speaker, or whose content does not reach into the sentence, is left out.
+func speakersForModel(e Evidence) []prompts.Speaker {
+	var out []prompts.Speaker
+	main := e.Speaker()
+	add := func(a Attribution) {
+		name := collapseSpace(a.Speaker)
+		for _, s := range out {
+			if strings.EqualFold(s.Name, name) {
+				return
+			}
+		}
+		out = append(out, prompts.Speaker{Name: name, Cue: collapseSpace(a.Cue), Direct: a.Direct})
+	}
+	for _, a := range e.Attributions {
+		if a.Speaker == main && overlaps(a, e) {
+			add(a)
+			break
+		}
+	}
+	for _, a := range e.Attributions {
+		if strings.TrimSpace(a.Speaker) != "" && overlaps(a, e) {
+			add(a)
+		}
+	}
+	return out
+}
+
+// overlaps reports whether an attribution's content reaches into the
+// evidence sentence.
+func overlaps(a Attribution, e Evidence) bool {
+	return min(a.End, e.End) > max(a.Start, e.Start)
 }
 
 func orUnknown(s, label string) string {
