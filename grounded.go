@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot/prompts"
 )
@@ -312,13 +313,13 @@ func speakersForModel(e Evidence) []prompts.Speaker {
 	var out []prompts.Speaker
 	main := e.Speaker()
 	add := func(a Attribution) {
-		name := collapseSpace(a.Speaker)
+		name := clipText(collapseSpace(a.Speaker), maxSpeakerShown)
 		for _, s := range out {
 			if strings.EqualFold(s.Name, name) {
 				return
 			}
 		}
-		out = append(out, prompts.Speaker{Name: name, Cue: collapseSpace(a.Cue), Direct: a.Direct})
+		out = append(out, prompts.Speaker{Name: name, Cue: clipText(collapseSpace(a.Cue), maxSpeakerShown), Direct: a.Direct})
 	}
 	for _, a := range e.Attributions {
 		if a.Speaker == main && overlaps(a, e) {
@@ -332,6 +333,22 @@ func speakersForModel(e Evidence) []prompts.Speaker {
 		}
 	}
 	return out
+}
+
+// maxSpeakerShown bounds, in bytes, a speaker or cue shown to the model:
+// a name is short, and article text may be hostile.
+const maxSpeakerShown = 120
+
+// clipText cuts s to at most n bytes, at a character boundary, marking
+// the cut with an ellipsis.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.TrimSpace(s[:n]) + "…"
 }
 
 // overlaps reports whether an attribution's content reaches into the

@@ -17,8 +17,10 @@ import (
 //     whose content reaches into it, and the people the sentence itself
 //     names as saying something, found the same way as in the reply; or
 //   - no named speaker at all (it attributes nothing, or only to "he" or
-//     "officials"), and that person named in the sentence or as the
-//     subject of its context (who "he" is).
+//     "officials"), and that person named in the sentence outside the
+//     content of its attributions ("officials said Ortiz resigned" does
+//     not have Ortiz say anything), or as the subject of its context (who
+//     "he" is).
 //
 // A person named by an outlet, wire or author of the evidence ("Reuters
 // reported ...") is the outlet, not a speaker, and passes. Names compare
@@ -38,6 +40,8 @@ explained explains stressed stresses asserted asserts maintained maintains remar
 wrote writes asked asks urged urges vowed vows promised promises denied denies admitted admits conceded
 concedes suggested suggests predicted predicts confirmed confirms described describes called calls
 restated restates reiterated reiterates quoted quotes agreed agrees complained complains cautioned
+praised praises hailed hails welcomed welcomes criticised criticized criticises criticizes condemned
+condemns rejected rejects dismissed dismisses
 cautions emphasised emphasized emphasises emphasizes recalled recalls believes believed thinks thought
 estimated estimates reported reports`)
 
@@ -61,7 +65,8 @@ func (p person) last() string { return p[len(p)-1] }
 type sword struct {
 	text    string // as written
 	norm    string // nameNorm of it
-	gap     string // the text between the sword before and this one
+	gap     string // the text between the word before and this one
+	at      int    // its byte offset in the text
 	initial bool   // it opens a sentence, a quotation or a clause
 }
 
@@ -75,7 +80,7 @@ func swordsOf(s string) []sword {
 		if i < 0 {
 			continue
 		}
-		out = append(out, sword{text: t.text, norm: nameNorm(t.text), gap: s[pos : pos+i], initial: t.initial})
+		out = append(out, sword{text: t.text, norm: nameNorm(t.text), gap: s[pos : pos+i], at: pos + i, initial: t.initial})
 		pos += i + len(t.text)
 	}
 	return out
@@ -211,6 +216,11 @@ func speakerName(s string) (parts person, all map[string]bool) {
 // speakers is what the speaker check knows of one evidence sentence.
 type speakers struct {
 	named []named // its named speakers
+	// free holds the names the sentence has outside the content of its
+	// attributions: people it may say said something, when none of its
+	// speakers is named. A name inside another's content ("officials said
+	// Ortiz ...") is talked about, not speaking.
+	free map[string]bool
 }
 
 // named is one named speaker of an evidence sentence.
@@ -241,6 +251,17 @@ func speakersOf(e Evidence, lowerIn func(string) bool) speakers {
 			all[n] = true
 		}
 		out.named = append(out.named, named{p, all})
+	}
+	out.free = map[string]bool{}
+	for _, w := range swordsOf(e.Sentence) {
+		at := e.Start + w.at
+		inside := false
+		for _, a := range e.Attributions {
+			inside = inside || at >= a.Start && at < a.End
+		}
+		if !inside {
+			out.free[w.norm] = true
+		}
 	}
 	return out
 }
@@ -299,8 +320,7 @@ func (c *checker) saidIn(p person, cites []int) bool {
 		if slices.ContainsFunc(sp.named, func(s named) bool { return s.is(p) }) {
 			return true
 		}
-		src := c.sources[n-1]
-		if len(sp.named) == 0 && (src.hasName(p.last()) || src.subject[p.last()]) {
+		if len(sp.named) == 0 && (sp.free[p.last()] || c.sources[n-1].subject[p.last()]) {
 			return true
 		}
 	}
