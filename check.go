@@ -129,6 +129,7 @@ type checker struct {
 	// who each evidence sentence says did (speaker.go).
 	attributed map[string][]person
 	speakers   []*speakers
+	outlets    map[string]bool // the words of the evidence's outlets, wires and authors
 }
 
 // supported is the support check's verdict on a sentence.

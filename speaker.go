@@ -297,19 +297,17 @@ func (c *checker) misattributed(claim string, cites []int) bool {
 // outlet reports a person who is an outlet, wire or author of the
 // evidence: "Reuters reported".
 func (c *checker) outlet(p person) bool {
-	for _, e := range c.evidence {
-		for _, meta := range []string{e.Outlet, e.Wire, e.Author} {
-			if meta == "" {
-				continue
-			}
-			for _, w := range swordsOf(meta) {
-				if w.norm == p.last() {
-					return true
+	if c.outlets == nil {
+		c.outlets = map[string]bool{}
+		for _, e := range c.evidence {
+			for _, meta := range []string{e.Outlet, e.Wire, e.Author} {
+				for _, t := range tokens(meta) {
+					c.outlets[nameNorm(t.text)] = true
 				}
 			}
 		}
 	}
-	return false
+	return c.outlets[p.last()]
 }
 
 // saidIn reports whether one of the evidence sentences cites says p said
