@@ -15,7 +15,9 @@ import (
 //   - that person among its named speakers: the speakers of the
 //     attributions extracted from its article (Evidence.Attributions)
 //     whose content reaches into it, and the people the sentence itself
-//     names as saying something, found the same way as in the reply; or
+//     names as saying something, found the same way as in the reply;
+//     unless the sentence has several attributions and the one whose
+//     content holds most of the claim's words is another speaker's; or
 //   - no named speaker at all (it attributes nothing, or only to "he" or
 //     "officials"), and that person named in the sentence outside the
 //     content of its attributions ("officials said Ortiz resigned" does
@@ -216,11 +218,29 @@ func speakerName(s string) (parts person, all map[string]bool) {
 // speakers is what the speaker check knows of one evidence sentence.
 type speakers struct {
 	named []named // its named speakers
+	// spans are its attributions' contents within it, each with the stems
+	// of its words: whose words a claim repeats, when the sentence has
+	// several speakers.
+	spans []span
 	// free holds the names the sentence has outside the content of its
 	// attributions: people it may say said something, when none of its
 	// speakers is named. A name inside another's content ("officials said
 	// Ortiz ...") is talked about, not speaking.
 	free map[string]bool
+}
+
+// span is the content of one attribution of an evidence sentence.
+type span struct {
+	speaker  named // no parts when it names no one
+	from, to int   // its bytes in the sentence
+	stems    map[string]bool
+}
+
+// nests reports two spans of which one holds the other: "Clinton quoted
+// Medvedev as saying X" has Clinton's content hold Medvedev's, and both
+// say X.
+func (s span) nests(o span) bool {
+	return s.from <= o.from && o.to <= s.to || o.from <= s.from && s.to <= o.to
 }
 
 // named is one named speaker of an evidence sentence.
@@ -241,9 +261,16 @@ func speakersOf(e Evidence, lowerIn func(string) bool) speakers {
 		if !overlaps(a, e) {
 			continue
 		}
-		if parts, all := speakerName(a.Speaker); len(parts) > 0 {
+		parts, all := speakerName(a.Speaker)
+		if len(parts) > 0 {
 			out.named = append(out.named, named{parts, all})
 		}
+		from, to := max(a.Start, e.Start)-e.Start, min(a.End, e.End)-e.Start
+		sp := span{speaker: named{parts, all}, from: from, to: to, stems: map[string]bool{}}
+		for _, t := range tokens(e.Sentence[from:to]) {
+			sp.stems[stem(nameNorm(t.text))] = true
+		}
+		out.spans = append(out.spans, sp)
 	}
 	for _, p := range attributedIn(e.Sentence, lowerIn) {
 		all := map[string]bool{}
@@ -287,11 +314,47 @@ func (c *checker) misattributed(claim string, cites []int) bool {
 		c.attributed[claim] = people
 	}
 	for _, p := range people {
-		if !c.outlet(p) && !c.saidIn(p, cites) {
+		if !c.outlet(p) && !c.saidIn(p, cites, claim) {
 			return true
 		}
 	}
 	return false
+}
+
+// spokeOthers reports whether claim repeats the words of another than p in
+// evidence sp: the attribution whose content holds most of the claim's
+// words is someone else's, and none of p's holds as many ("Officials called
+// the talks constructive, but Mrs Clinton warned ..." does not have Clinton
+// call them constructive).
+func (c *checker) spokeOthers(p person, sp speakers, claim string) bool {
+	if len(sp.spans) < 2 {
+		return false
+	}
+	f := c.factsOf(c.plainOf(claim))
+	words := append(append([]string{}, f.content...), f.quoted...)
+	held := func(s span) int {
+		n := 0
+		for _, w := range words {
+			if s.stems[w] {
+				n++
+			}
+		}
+		return n
+	}
+	his := func(s span) bool { return len(s.speaker.parts) > 0 && s.speaker.is(p) }
+	mine, others := 0, 0
+	for _, s := range sp.spans {
+		if his(s) {
+			mine = max(mine, held(s))
+		}
+	}
+	for _, s := range sp.spans {
+		if his(s) || slices.ContainsFunc(sp.spans, func(o span) bool { return his(o) && o.nests(s) }) {
+			continue // p's own, or holding p's or held by it
+		}
+		others = max(others, held(s))
+	}
+	return others > mine
 }
 
 // outlet reports a person who is an outlet, wire or author of the
@@ -312,10 +375,10 @@ func (c *checker) outlet(p person) bool {
 
 // saidIn reports whether one of the evidence sentences cites says p said
 // what it says (see the rules above).
-func (c *checker) saidIn(p person, cites []int) bool {
+func (c *checker) saidIn(p person, cites []int, claim string) bool {
 	for _, n := range cites {
 		sp := c.speakersOf(n)
-		if slices.ContainsFunc(sp.named, func(s named) bool { return s.is(p) }) {
+		if slices.ContainsFunc(sp.named, func(s named) bool { return s.is(p) }) && !c.spokeOthers(p, sp, claim) {
 			return true
 		}
 		if len(sp.named) == 0 && (sp.free[p.last()] || c.sources[n-1].subject[p.last()]) {

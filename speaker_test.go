@@ -18,6 +18,7 @@ func bridge() []Evidence {
 		{Outlet: "AP", Sentence: "Ortiz, who visited the site with Reyes on Wednesday, called for an independent inquiry."},
 		{Outlet: "Herald", Sentence: "Officials said Reyes had resigned after the collapse."},
 		{Outlet: "Herald", Sentence: "Secretary Ann Lee defended the inspection record."},
+		{Outlet: "BBC", Sentence: "Officials called the rescue swift, but Ortiz warned that repairs would take years."},
 	}
 	// Each attribution as (speaker, cue, direct, content within the sentence).
 	attrs := [][]struct {
@@ -32,6 +33,7 @@ func bridge() []Evidence {
 		{{"Jane Ortiz", "called for", false, "an independent inquiry"}},
 		{{"Officials", "said", false, "Reyes had resigned after the collapse"}},
 		nil,
+		{{"Officials", "called", false, "the rescue swift"}, {"Jane Ortiz", "warned", false, "repairs would take years"}},
 	}
 	for i := range ev {
 		ev[i].ArticleID = fmt.Sprint("bridge-", i)
@@ -76,6 +78,8 @@ func TestCheckSpeakers(t *testing.T) {
 			"Ortiz said 12 people had died [1], while Reyes said rescuers had recovered 14 bodies [2].", 0},
 		{"paragraph-end markers", "Chief Reyes said rescuers had recovered 14 bodies by Tuesday night. Reyes called for an independent inquiry. [2][5]",
 			"Chief Reyes said rescuers had recovered 14 bodies by Tuesday night [1].", 1},
+		{"two speakers: the one whose words they are", "Ortiz warned that repairs would take years, BBC reported [8].", "Ortiz warned that repairs would take years, BBC reported [1].", 0},
+		{"two speakers: words given to the other", "Ortiz called the rescue swift [8].", "", 1},
 		{"a person absent from the sentence is unsupported, not misattributed", "Ann Lee said 12 people had died [1].", "", 0},
 	}
 	for _, tc := range tests {
