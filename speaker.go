@@ -56,6 +56,11 @@ var invertedVerbs = set(`said says added asked wrote continued explained noted i
 var speakerAux = set(`has had have also later then previously again reportedly earlier once repeatedly
 was is were are been being quoted`)
 
+// calendar are the names of days and months: capitalised, never a
+// speaker ("Lavrov on Tuesday said").
+var calendar = set(`monday tuesday wednesday thursday friday saturday sunday january february march april
+may june july august september october november december`)
+
 // person is someone a text says said something: the name parts of how it
 // names them (normalised, no titles: "sergei", "lavrov").
 type person []string
@@ -130,8 +135,16 @@ func attributedIn(text string, lowerIn func(string) bool) []person {
 // aside between commas ("Clinton, on her first visit to Russia, quoted").
 func nameBefore(ws []sword, i int, lowerIn func(string) bool) person {
 	j := i - 1
-	for j >= 0 && speakerAux[ws[j].norm] && ws[j].text == ws[j].norm && spaceOnly(ws[j+1].gap) {
-		j--
+	for j >= 0 && spaceOnly(ws[j+1].gap) {
+		switch {
+		case speakerAux[ws[j].norm] && ws[j].text == ws[j].norm:
+			j--
+			continue
+		case calendar[ws[j].norm] && j > 0 && (ws[j-1].norm == "on" || ws[j-1].norm == "in" || ws[j-1].norm == "last") && spaceOnly(ws[j].gap):
+			j -= 2 // "Lavrov on Tuesday said"
+			continue
+		}
+		break
 	}
 	if j < 0 {
 		return nil
@@ -190,7 +203,7 @@ func nameParts(run []sword, lowerIn func(string) bool) person {
 	var p person
 	for _, w := range run {
 		n := w.norm
-		if !isUpperStart(w.text) || titles[n] || starters[n] || stopWords[n] || n == "us" || n == "" {
+		if !isUpperStart(w.text) || titles[n] || starters[n] || stopWords[n] || calendar[n] || n == "us" || n == "" {
 			continue
 		}
 		if w.initial && lowerIn != nil && lowerIn(n) {

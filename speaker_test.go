@@ -141,6 +141,9 @@ func TestAttributedIn(t *testing.T) {
 		"the mayor said 12 people died.":                                                "",
 		"Lavrov's remarks were welcomed in Moscow.":                                     "",
 		"Clinton praised the discussions with Lavrov.":                                  "clinton",
+		"Lavrov on Tuesday said talks were needed.":                                     "lavrov",
+		"Lavrov later said on Tuesday that talks were needed.":                          "lavrov",
+		"On Monday, Lavrov told reporters talks were needed.":                           "lavrov",
 	} {
 		var got []string
 		for _, p := range attributedIn(text, nil) {
