@@ -278,7 +278,10 @@ func speakersOf(e Evidence, lowerIn func(string) bool) speakers {
 		if len(parts) > 0 {
 			out.named = append(out.named, named{parts, all})
 		}
-		from, to := max(a.Start, e.Start)-e.Start, min(a.End, e.End)-e.Start
+		// Clamped: a retriever's byte ranges are trusted no further than
+		// the sentence it gives.
+		from, to := min(max(a.Start, e.Start)-e.Start, len(e.Sentence)), min(a.End, e.End)-e.Start
+		to = max(from, min(to, len(e.Sentence)))
 		sp := span{speaker: named{parts, all}, from: from, to: to, stems: map[string]bool{}}
 		for _, t := range tokens(e.Sentence[from:to]) {
 			sp.stems[stem(nameNorm(t.text))] = true

@@ -195,3 +195,14 @@ func TestAnswerPromptSpeakers(t *testing.T) {
 		t.Errorf("a speaker of 3,000 bytes is not bounded: %d times its name in the prompt", n)
 	}
 }
+
+// Byte ranges that do not fit the sentence (a retriever's mistake) are
+// clamped, never a panic.
+func TestSpeakersOfBadRanges(t *testing.T) {
+	e := Evidence{Sentence: "Ortiz said 12 people had died.", Start: 50, End: 500,
+		Attributions: []Attribution{{Speaker: "Jane Ortiz", Start: 40, End: 900}, {Speaker: "Tom Reyes", Start: 400, End: 450}, {Speaker: "X", Start: 60, End: 55}}}
+	sp := speakersOf(e, nil)
+	if len(sp.spans) != 2 || len(sp.named) < 2 {
+		t.Errorf("speakers of a sentence with ranges past its end: %+v", sp)
+	}
+}
