@@ -1,5 +1,7 @@
 package attribution
 
+import "strings"
+
 // Token labels: which part of an attribution a token is, the begin (B) and
 // inside (I) of each role's chunk.
 const (
@@ -55,10 +57,10 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 		contents []int
 	}
 	var groups []group
-	cueGroup := map[int]int{}
+	cueGroup := make([]int32, len(cs))
 	for k, c := range cs {
 		if c.role == 2 {
-			cueGroup[k] = len(groups)
+			cueGroup[k] = int32(len(groups))
 			groups = append(groups, group{cue: k, srcSpan: candidate{a: -1}})
 		}
 	}
@@ -141,7 +143,8 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 			a.Content = append(a.Content, span(cs[k]))
 		}
 		if g.srcSpan.a >= 0 {
-			a.Source = []Span{{int(toks[g.srcSpan.a].start), int(toks[g.srcSpan.b-1].end)}}
+			b := extendSource(body, toks, labels, g.srcSpan.a, g.srcSpan.b, g.srcSpan.a >= cs[g.cue].b)
+			a.Source = []Span{{int(toks[g.srcSpan.a].start), int(toks[b-1].end)}}
 		}
 		out = append(out, a)
 	}
@@ -170,4 +173,25 @@ func sentences(toks []token) []int32 {
 		sents[i] = s
 	}
 	return sents
+}
+
+// extendSource returns the end of a source [a, b) taken on past words
+// that cannot end a noun phrase ("the", "former"), and for a source after
+// its cue, over the words up to a comma that no other role has:
+// "according to the | fire department, ...".
+func extendSource(body string, toks []token, labels []uint8, a, b int, afterCue bool) int {
+	for b < len(toks) && b-a < 8 && !toks[b].sent && toks[b].kind == kWord && role(labels[b]) == 0 && (afterCue || isDeterminer(body[toks[b-1].start:toks[b-1].end])) {
+		b++
+	}
+	return b
+}
+
+// isDeterminer reports words that lead into a noun: a source ending in
+// one has lost its noun.
+func isDeterminer(w string) bool {
+	switch strings.ToLower(w) {
+	case "the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "our", "some", "many", "most", "several", "former", "top", "senior", "other", "one", "two", "three", "state", "federal", "local":
+		return true
+	}
+	return false
 }

@@ -13,7 +13,7 @@ import "math"
 const selBits = 16
 
 // nSelFeatures is the number of features of a candidate.
-const nSelFeatures = 16
+const nSelFeatures = 19
 
 // Candidate kinds.
 const (
@@ -84,14 +84,14 @@ func sourceCandidates(body string, toks []token, cs []chunk, cue int, out []cand
 				quotes = 1
 			}
 		}
-		for _, x := range cs {
-			if x.a >= lo && x.b <= hi {
-				if x.role == 3 {
-					contents = 1
-				} else if x.role == 2 {
-					cues = 1
-				}
-			}
+		// The chunks between, from the cue outwards.
+		for k := cue + 1; after && k < len(cs) && cs[k].b <= hi; k++ {
+			contents |= b2u(cs[k].role == 3)
+			cues |= b2u(cs[k].role == 2)
+		}
+		for k := cue - 1; !after && k >= 0 && cs[k].a >= lo; k-- {
+			contents |= b2u(cs[k].role == 3)
+			cues |= b2u(cs[k].role == 2)
 		}
 		before := uint64(hStart)
 		if a > 0 {
@@ -124,6 +124,9 @@ func sourceCandidates(body string, toks []token, cs []chunk, cue int, out []cand
 			smix(23, pair(nextW, k)),
 			smix(24, k<<8|hasChunk<<4|dist),
 			smix(25, pair(cw, k<<8|contents<<2|quotes<<1|min(commas, 1))),
+			smix(26, k<<8|shape(body, toks[a])<<4|distBucket(b-a)),
+			smix(27, pair(toks[a].h, k<<8|dist)),
+			smix(28, k<<8|capsAt(toks, a-1)<<4|capsAt(toks, b)),
 		}
 		out = append(out, cand)
 	}
@@ -224,4 +227,25 @@ func trainSelector(inst [][]candidate, right []int, epochs int) selector {
 		w[i] -= u[i] / t
 	}
 	return w
+}
+
+// capsAt is 1 for a capitalised word at i, 2 for punctuation, 3 beyond
+// the ends, 0 otherwise.
+func capsAt(toks []token, i int) uint64 {
+	switch {
+	case i < 0 || i >= len(toks):
+		return 3
+	case toks[i].cap:
+		return 1
+	case toks[i].kind != kWord:
+		return 2
+	}
+	return 0
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
 }

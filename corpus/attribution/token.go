@@ -25,6 +25,9 @@ type token struct {
 	sent bool
 	// cap is set on a word that starts with an upper-case letter.
 	cap bool
+	// lex is set on a word of the tagger's cue lexicon (by
+	// staticFeatures).
+	lex bool
 	// h is the hash of the lower-cased text.
 	h uint64
 }

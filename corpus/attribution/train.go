@@ -84,7 +84,7 @@ type doc struct {
 // none), the candidates and the index of the right one.
 func selectorInstances(m *Model, d doc) (inst [][]candidate, right []int) {
 	feats := make([]uint32, len(d.toks)*nStatic)
-	staticFeatures(d.body, d.toks, m.lexicon, m.bits, feats)
+	staticFeatures(d.body, d.toks, m.lexicon, m.strong, m.bits, feats, nil)
 	labels := make([]uint8, len(d.toks))
 	m.tag(d.toks, feats, labels)
 	sents := sentences(d.toks)
@@ -134,17 +134,20 @@ func trainTagger(docs []doc, opt TrainOptions) *Model {
 			}
 		}
 	}
-	lexicon := map[uint64]bool{}
+	lexicon, strong := map[uint64]bool{}, map[uint64]bool{}
 	for h, n := range inCue {
 		if n >= opt.MinCue && float64(n) >= opt.MinCueShare*float64(seen[h]) {
 			lexicon[h] = true
+			if 3*n >= seen[h] {
+				strong[h] = true
+			}
 		}
 	}
 	feats := make([][]uint32, len(docs))
 	pred := make([][]uint8, len(docs))
 	for i, d := range docs {
 		feats[i] = make([]uint32, len(d.toks)*nStatic)
-		staticFeatures(d.body, d.toks, lexicon, opt.Bits, feats[i])
+		staticFeatures(d.body, d.toks, lexicon, strong, opt.Bits, feats[i], nil)
 		pred[i] = make([]uint8, len(d.toks))
 	}
 	size := (1 << opt.Bits) * stride
@@ -200,7 +203,7 @@ func trainTagger(docs []doc, opt TrainOptions) *Model {
 	for i := range w {
 		w[i] -= u[i] / t
 	}
-	return NewModel(opt.Bits, lexicon, w)
+	return NewModel(opt.Bits, lexicon, strong, w)
 }
 
 // goldLabels labels tokens from gold attributions: content first, then
