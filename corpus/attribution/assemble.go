@@ -49,7 +49,11 @@ func chunks(labels []uint8, sents []int32, out []chunk) []chunk {
 // with its source (picked by sel, else the nearest source chunk of its
 // sentence) and the content chunks nearest to it. A cue with no source or
 // no content, and a content with no cue near, make no attribution.
-func assemble(body string, toks []token, labels []uint8, sel selector) []Attribution {
+func assemble(body string, toks []token, labels []uint8, m *Model) []Attribution {
+	var sel, cueSel selector
+	if m != nil {
+		sel, cueSel = m.sel, m.cueSel
+	}
 	cs := chunks(labels, sentences(toks), nil)
 	type group struct {
 		cue      int       // chunk index
@@ -71,7 +75,7 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 		g := &groups[gi]
 		if sel != nil {
 			cands = sourceCandidates(body, toks, cs, g.cue, cands[:0])
-			g.srcSpan = cands[sel.pick(cands)]
+			g.srcSpan = cands[sel.pick(cands, m.srcNone)]
 			continue
 		}
 		c := cs[g.cue]
@@ -100,6 +104,14 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 	// else of the sentence before or after it.
 	for k, c := range cs {
 		if c.role != 3 {
+			continue
+		}
+		if cueSel != nil {
+			cands = cueCandidates(body, toks, cs, k, cands[:0])
+			if p := cands[cueSel.pick(cands, m.cueNone)]; p.a >= 0 {
+				g := &groups[cueGroup[p.a]]
+				g.contents = append(g.contents, k)
+			}
 			continue
 		}
 		best, bestD := -1, 1<<30

@@ -186,11 +186,15 @@ func smix(tmpl int, v uint64) uint32 { return mix(tmpl+100, v, selBits) }
 // selector is the source selector's weights (1<<selBits).
 type selector []float32
 
-// pick returns the index of the best candidate.
-func (s selector) pick(cands []candidate) int {
+// pick returns the index of the best candidate;
+// none is added to the score of the first candidate, none.
+func (s selector) pick(cands []candidate, none float32) int {
 	bi, bs := 0, float32(math.Inf(-1))
 	for i := range cands {
 		var v float32
+		if i == 0 {
+			v = none
+		}
 		for _, f := range cands[i].feats {
 			v += s[f]
 		}
@@ -209,7 +213,7 @@ func trainSelector(inst [][]candidate, right []int, epochs int) selector {
 	t := float32(1)
 	for e := 0; e < epochs; e++ {
 		for n, cands := range inst {
-			p := selector(w).pick(cands)
+			p := selector(w).pick(cands, 0)
 			if g := right[n]; p != g {
 				for _, f := range cands[g].feats {
 					w[f]++
@@ -248,4 +252,106 @@ func b2u(b bool) uint64 {
 		return 1
 	}
 	return 0
+}
+
+// cueCandidates returns the cues the content chunk cs[k] may belong to:
+// none first (the content is dropped), then up to two cue chunks on each
+// side within the sentence before and the one after; a candidate's a is
+// the cue's chunk index.
+func cueCandidates(body string, toks []token, cs []chunk, k int, out []candidate) []candidate {
+	c := cs[k]
+	fw := toks[c.a].h
+	lw := toks[c.b-1].h
+	quotedC := b2u(toks[c.a].kind == kOpen)
+	clen := distBucket(c.b - c.a)
+	prevW := uint64(hStart)
+	if c.a > 0 {
+		prevW = toks[c.a-1].h
+	}
+	nextW := uint64(hEnd)
+	if c.b < len(toks) {
+		nextW = toks[c.b].h
+	}
+	none := candidate{a: -1, b: -1}
+	none.feats = [nSelFeatures]uint32{smix(200, 0), smix(201, fw), smix(202, quotedC<<8|clen), smix(203, prevW), smix(204, nextW), smix(205, lw)}
+	for i := 6; i < nSelFeatures; i++ {
+		none.feats[i] = smix(299, 0)
+	}
+	out = append(out, none)
+	add := func(j, rank int, after bool) {
+		cue := cs[j]
+		dir := b2u(after)
+		var lo, hi int
+		if after {
+			lo, hi = c.b, cue.a
+		} else {
+			lo, hi = cue.b, c.a
+		}
+		var commas, quotes, colon uint64
+		for i := lo; i < hi; i++ {
+			switch toks[i].kind {
+			case kPunct:
+				switch body[toks[i].start] {
+				case ',':
+					commas++
+				case ':':
+					colon = 1
+				}
+			case kOpen, kClose:
+				quotes = 1
+			}
+		}
+		var between uint64
+		for x := k + 1; after && x < j; x++ {
+			between |= 1 << cs[x].role
+		}
+		for x := j + 1; !after && x < k; x++ {
+			between |= 1 << cs[x].role
+		}
+		sent := uint64(0)
+		if after && cue.sa > c.sb || !after && cue.sb < c.sa {
+			sent = 1
+		}
+		cw := toks[cue.a].h
+		d := distBucket(hi - lo + 1)
+		kk := dir<<1 | sent
+		cd := candidate{a: j, b: j, kind: candChunk}
+		cd.feats = [nSelFeatures]uint32{
+			smix(210, kk),
+			smix(211, kk<<8|d),
+			smix(212, pair(cw, kk)),
+			smix(213, pair(pair(cw, kk), d)),
+			smix(214, kk<<8|uint64(rank)),
+			smix(215, kk<<8|min(commas, 3)<<4|quotes<<2|colon),
+			smix(216, kk<<8|between),
+			smix(217, pair(fw, kk)),
+			smix(218, pair(lw, kk)),
+			smix(219, kk<<8|quotedC<<4|clen),
+			smix(220, pair(prevW, kk)),
+			smix(221, pair(nextW, kk)),
+			smix(222, pair(cw, kk<<8|quotedC<<2|min(commas, 1)<<1|colon)),
+			smix(223, pair(cw, fw)),
+			smix(224, kk<<8|between<<4|d),
+			smix(225, pair(cw, kk<<8|between)),
+			smix(226, kk<<8|d<<4|quotedC<<1|colon),
+			smix(227, pair(toks[cue.b-1].h, kk)),
+			smix(228, pair(cw, clen<<2|dir)),
+		}
+		out = append(out, cd)
+	}
+	rank := 0
+	for j := k - 1; j >= 0 && cs[j].sb >= c.sa-1 && rank < 2; j-- {
+		if cs[j].role == 2 {
+			rank++
+			add(j, rank, false)
+		}
+	}
+	rank = 0
+	for j := k + 1; j < len(cs) && cs[j].sa <= c.sb+1 && rank < 2; j++ {
+		if cs[j].role == 2 {
+			rank++
+			add(j, rank, true)
+		}
+	}
+	return out
 }

@@ -80,6 +80,11 @@ type Model struct {
 	w []uint64
 	// sel picks each cue's source; nil: the nearest source chunk.
 	sel selector
+	// cueSel picks each content's cue, or none; nil: the nearest cue.
+	cueSel selector
+	// srcNone and cueNone are added to the selectors' scores of none:
+	// the operating point, picked by Train on its own data.
+	srcNone, cueNone float32
 }
 
 //go:embed model.bin.gz
@@ -119,7 +124,7 @@ func ReadModel(r io.Reader) (*Model, error) {
 	nlex := int(binary.LittleEndian.Uint32(b[4:]))
 	nstrong := int(binary.LittleEndian.Uint32(b[8:]))
 	b = b[12:]
-	if bits < 8 || bits > 24 || len(b) != (nlex+nstrong)*8+(1<<bits)*8+(1<<selBits)*4 {
+	if bits < 8 || bits > 24 || len(b) != (nlex+nstrong)*8+(1<<bits)*8+2*(1<<selBits)*4+8 {
 		return nil, errors.New("read model: wrong size")
 	}
 	m := &Model{bits: bits, lexicon: make(map[uint64]bool, nlex), strong: make(map[uint64]bool, nstrong), w: make([]uint64, 1<<bits)}
@@ -135,10 +140,17 @@ func ReadModel(r io.Reader) (*Model, error) {
 		m.w[i] = binary.LittleEndian.Uint64(b[i*8:])
 	}
 	b = b[len(m.w)*8:]
-	m.sel = make(selector, 1<<selBits)
+	m.sel, m.cueSel = make(selector, 1<<selBits), make(selector, 1<<selBits)
 	for i := range m.sel {
 		m.sel[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[i*4:]))
 	}
+	b = b[len(m.sel)*4:]
+	for i := range m.cueSel {
+		m.cueSel[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[i*4:]))
+	}
+	b = b[len(m.cueSel)*4:]
+	m.srcNone = math.Float32frombits(binary.LittleEndian.Uint32(b))
+	m.cueNone = math.Float32frombits(binary.LittleEndian.Uint32(b[4:]))
 	return m, nil
 }
 
@@ -185,14 +197,18 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		binary.LittleEndian.PutUint64(b[:], v)
 		buf.Write(b[:])
 	}
-	sel := m.sel
-	if sel == nil {
-		sel = make(selector, 1<<selBits)
+	for _, sel := range []selector{m.sel, m.cueSel} {
+		if sel == nil {
+			sel = make(selector, 1<<selBits)
+		}
+		for _, v := range sel {
+			binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
+			buf.Write(b[:4])
+		}
 	}
-	for _, v := range sel {
-		binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
-		buf.Write(b[:4])
-	}
+	binary.LittleEndian.PutUint32(b[:], math.Float32bits(m.srcNone))
+	binary.LittleEndian.PutUint32(b[4:], math.Float32bits(m.cueNone))
+	buf.Write(b[:])
 	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
 	n, err := zw.Write(buf.Bytes())
 	if err != nil {
@@ -240,7 +256,7 @@ func (m *Model) Extract(body string) []Attribution {
 	sc.right = grow(sc.right, 2*len(toks))
 	staticFeatures(body, toks, m.lexicon, m.strong, m.bits, sc.feats, sc.right)
 	m.tag(toks, sc.feats, sc.labels)
-	return assemble(body, toks, sc.labels, m.sel)
+	return assemble(body, toks, sc.labels, m)
 }
 
 // grow returns b with length n, reusing its array when it is big enough;
