@@ -18,13 +18,21 @@ func resolveSpeakers(body string, toks []token, as []Attribution) {
 	tokAt := func(off int) int {
 		return sort.Search(len(toks), func(i int) bool { return int(toks[i].start) >= off })
 	}
+	// The sources that name someone, by position, for the look back.
+	var named []Span
+	for _, a := range as {
+		if len(a.Source) > 0 && !isPronoun(body[a.Source[0].Start:a.Source[0].End]) {
+			named = append(named, a.Source[0])
+		}
+	}
+	sort.Slice(named, func(i, j int) bool { return named[i].Start < named[j].Start })
 	for i := range as {
 		a := &as[i]
 		if len(a.Source) == 0 {
 			continue
 		}
 		src := a.Source[0]
-		w := strings.ToLower(body[src.Start:src.End])
+		w := body[src.Start:src.End]
 		if !isPronoun(w) {
 			a.Speaker = src
 			continue
@@ -33,7 +41,7 @@ func resolveSpeakers(body string, toks []token, as []Attribution) {
 		if ti >= len(toks) {
 			continue
 		}
-		if w == "who" || w == "which" || w == "that" {
+		if lowerIs(w, "who") || lowerIs(w, "which") || lowerIs(w, "that") {
 			if n, ok := nameBefore(body, toks, ti, int(sents[ti])); ok {
 				a.Speaker = n
 			}
@@ -41,15 +49,8 @@ func resolveSpeakers(body string, toks []token, as []Attribution) {
 		}
 		var best Span
 		bestSent := int32(-1)
-		for _, b := range as {
-			if len(b.Source) == 0 || b.Source[0].Start >= src.Start || b.Source[0].Start <= best.Start {
-				continue
-			}
-			if s := b.Source[0]; !isPronoun(body[s.Start:s.End]) {
-				best = s
-			}
-		}
-		if best != (Span{}) {
+		if j := sort.Search(len(named), func(j int) bool { return named[j].Start >= src.Start }); j > 0 {
+			best = named[j-1]
 			bestSent = sents[tokAt(best.Start)]
 		}
 		// The first name of the nearest earlier sentence with one, up to
@@ -129,9 +130,23 @@ func isTitleWord(w string) bool {
 // isPronoun reports whether a source's text is a pronoun that stands for
 // a name given elsewhere.
 func isPronoun(s string) bool {
-	switch strings.ToLower(s) {
+	if len(s) > 5 {
+		return false
+	}
+	var b [5]byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	switch string(b[:len(s)]) {
 	case "he", "she", "they", "him", "her", "his", "them", "their", "who", "i", "we", "it", "you", "which", "that", "whom", "its":
 		return true
 	}
 	return false
 }
+
+// lowerIs reports whether s is lower, ignoring ASCII case.
+func lowerIs(s, lower string) bool { return strings.EqualFold(s, lower) }

@@ -254,7 +254,7 @@ func (m *Model) Extract(body string) []Attribution {
 	sc.feats = grow(sc.feats, len(toks)*nStatic)
 	sc.labels = grow(sc.labels, len(toks))
 	sc.right = grow(sc.right, 2*len(toks))
-	staticFeatures(body, toks, m.lexicon, m.strong, m.bits, sc.feats, sc.right)
+	staticFeatures(body, toks, m.lexicon, m.strong, m.bits, sc.feats, sc.right, true)
 	m.tag(toks, sc.feats, sc.labels)
 	return assemble(body, toks, sc.labels, m)
 }
@@ -275,6 +275,11 @@ func (m *Model) tag(toks []token, feats []uint32, labels []uint8) {
 	for i := range toks {
 		if toks[i].sent {
 			roles = 0
+		}
+		if toks[i].skip {
+			labels[i] = lO
+			roles |= 1
+			continue
 		}
 		dynamicFeatures(toks, labels, i, roles, m.bits, dyn[:])
 		// Lane-wise sums: even labels in even, odd in odd, 16 bits a
@@ -397,7 +402,13 @@ const (
 // staticFeatures computes the features of each token that depend only on
 // the body (nStatic per token, into feats).
 // right is scratch of 2*len(toks), or nil.
-func staticFeatures(body string, toks []token, lexicon, strong map[uint64]bool, bits uint, feats []uint32, right []int32) {
+// With gate, the sentences with neither a word of the lexicon nor a
+// quotation mark are marked skip and get no features: the tagger labels
+// them O without looking. Few are (about 5% of Reuters-21578's tokens:
+// the lexicon is wide), but at no cost in the figures (CV within 0.002);
+// gating on the strong words alone would skip 24% and lose 0.02 of
+// content F1.
+func staticFeatures(body string, toks []token, lexicon, strong map[uint64]bool, bits uint, feats []uint32, right []int32, gate bool) {
 	n := len(toks)
 	word := func(i int) uint64 {
 		if i < 0 {
@@ -446,12 +457,25 @@ func staticFeatures(body string, toks []token, lexicon, strong map[uint64]bool, 
 		if t.sent {
 			sentStart, leftCue, commasLeft, leftStrong = i, -1, 0, -1
 			quoteSent = false
-			for j := i; j < n && (j == i || !toks[j].sent); j++ {
+			lex := false
+			j := i
+			for ; j < n && (j == i || !toks[j].sent); j++ {
 				if toks[j].kind == kOpen || toks[j].kind == kClose {
 					quoteSent = true
-					break
 				}
+				lex = lex || toks[j].lex
 			}
+			skip := gate && !quoteSent && !lex
+			for k := i; k < j; k++ {
+				toks[k].skip = skip
+			}
+		}
+		if t.skip {
+			// Not tagged: only the running state is kept.
+			if t.kind == kPunct && body[t.start] == ',' {
+				commasLeft++
+			}
+			continue
 		}
 		f := feats[i*nStatic : (i+1)*nStatic]
 		q := uint64(0)

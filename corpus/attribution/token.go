@@ -28,6 +28,9 @@ type token struct {
 	// lex is set on a word of the tagger's cue lexicon (by
 	// staticFeatures).
 	lex bool
+	// skip is set on the tokens of a sentence the tagger need not look
+	// at (by staticFeatures).
+	skip bool
 	// h is the hash of the lower-cased text.
 	h uint64
 }

@@ -96,7 +96,7 @@ type doc struct {
 // the scorer matches), or none when it matches none.
 func selectorInstances(m *Model, d doc) (inst [][]candidate, right []int, cueInst [][]candidate, cueRight []int, labels []uint8) {
 	feats := make([]uint32, len(d.toks)*nStatic)
-	staticFeatures(d.body, d.toks, m.lexicon, m.strong, m.bits, feats, nil)
+	staticFeatures(d.body, d.toks, m.lexicon, m.strong, m.bits, feats, nil, false)
 	labels = make([]uint8, len(d.toks))
 	m.tag(d.toks, feats, labels)
 	sents := sentences(d.toks)
@@ -261,7 +261,7 @@ func trainTagger(docs []doc, opt TrainOptions) *Model {
 	pred := make([][]uint8, len(docs))
 	for i, d := range docs {
 		feats[i] = make([]uint32, len(d.toks)*nStatic)
-		staticFeatures(d.body, d.toks, lexicon, strong, opt.Bits, feats[i], nil)
+		staticFeatures(d.body, d.toks, lexicon, strong, opt.Bits, feats[i], nil, false)
 		pred[i] = make([]uint8, len(d.toks))
 	}
 	size := (1 << opt.Bits) * stride
