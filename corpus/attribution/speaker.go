@@ -11,8 +11,9 @@ import (
 // the others ("he", "she", "they") for the nearer of the latest earlier
 // source that is not a pronoun and the first name (a run of capitalised
 // words, or a title and a name) of the nearest earlier sentence that has
-// one, the source when both are in the same sentence. The zero Span when
-// there is none.
+// one, the source when both are in the same sentence. "I", "we" and "you"
+// (the writer or the reader) and a pronoun with no name before it get the
+// zero Span.
 func resolveSpeakers(body string, toks []token, as []Attribution) {
 	sents := sentences(toks)
 	tokAt := func(off int) int {
@@ -40,6 +41,9 @@ func resolveSpeakers(body string, toks []token, as []Attribution) {
 		ti := tokAt(src.Start)
 		if ti >= len(toks) {
 			continue
+		}
+		if lowerIs(w, "i") || lowerIs(w, "we") || lowerIs(w, "you") {
+			continue // the writer, or the reader: no name in the text
 		}
 		if lowerIs(w, "who") || lowerIs(w, "which") || lowerIs(w, "that") {
 			if n, ok := nameBefore(body, toks, ti, int(sents[ti])); ok {
