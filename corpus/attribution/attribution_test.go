@@ -124,8 +124,6 @@ func TestSharedSet(t *testing.T) {
 	for _, id := range ids {
 		as := Extract(bodies[id])
 		pred[id] = as
-		type span struct{ Start, End int }
-		type att struct{ Source, Cue, Content []map[string]int }
 		conv := func(ss []Span) []map[string]int {
 			o := []map[string]int{}
 			for _, s := range ss {
