@@ -56,6 +56,7 @@ func Train(examples []Example, opt TrainOptions) *Model {
 	var inst, cueInst [][]candidate
 	var right, cueRight []int
 	var tagged []taggedDoc
+	var instFold, cueInstFold []int
 	for f := 0; f < inner; f++ {
 		var tr, held []doc
 		for i, d := range docs {
@@ -68,15 +69,40 @@ func Train(examples []Example, opt TrainOptions) *Model {
 		m := trainTagger(tr, opt)
 		for _, d := range held {
 			in, r, cin, cr, labels := selectorInstances(m, d)
-			tagged = append(tagged, taggedDoc{d, labels})
+			tagged = append(tagged, taggedDoc{d, labels, f})
 			inst, right = append(inst, in...), append(right, r...)
 			cueInst, cueRight = append(cueInst, cin...), append(cueRight, cr...)
+			for range in {
+				instFold = append(instFold, f)
+			}
+			for range cin {
+				cueInstFold = append(cueInstFold, f)
+			}
 		}
 	}
 	m := trainTagger(docs, opt)
 	m.sel = trainSelector(inst, right, 10)
 	m.cueSel = trainSelector(cueInst, cueRight, 10)
-	m.srcNone, m.cueNone = operatingPoint(m, tagged, margin(m.sel, inst), margin(m.cueSel, cueInst))
+	// The operating point is judged with selectors that did not learn
+	// from the documents they are judged on: on its own instances a
+	// selector looks surer than it is.
+	var folds [inner][2]selector
+	for f := range folds {
+		keep := func(in [][]candidate, r, fold []int) ([][]candidate, []int) {
+			var ki [][]candidate
+			var kr []int
+			for i := range in {
+				if fold[i] != f {
+					ki, kr = append(ki, in[i]), append(kr, r[i])
+				}
+			}
+			return ki, kr
+		}
+		si, sr := keep(inst, right, instFold)
+		ci, cr := keep(cueInst, cueRight, cueInstFold)
+		folds[f] = [2]selector{trainSelector(si, sr, 10), trainSelector(ci, cr, 10)}
+	}
+	m.srcNone, m.cueNone = operatingPoint(m, tagged, folds[:], margin(m.sel, inst), margin(m.cueSel, cueInst))
 	return m
 }
 
@@ -166,28 +192,31 @@ func selectorInstances(m *Model, d doc) (inst [][]candidate, right []int, cueIns
 type taggedDoc struct {
 	doc
 	labels []uint8
+	fold   int // the inner fold it was held out of
 }
 
 // operatingPoint picks the selectors' offsets for none: on the tagged
 // documents (the training examples, each tagged by a tagger trained
-// without it), those that clear the targets for content F1 (0.70),
+// without it, and assembled by selectors trained without it: folds, by
+// the documents' inner fold), those that clear the targets for content F1 (0.70),
 // source accuracy (0.85) and attribution F1 (0.60) with the widest margin
 // (the largest smallest margin): the selectors trade content recall for
 // sure sources, and this is the trade the targets ask for. First the
 // source selector's offset, then the cue selector's.
 // The offsets tried are multiples of each selector's mean margin between
 // none and the best other candidate.
-func operatingPoint(m *Model, tagged []taggedDoc, srcScale, cueScale float32) (srcNone, cueNone float32) {
+func operatingPoint(m *Model, tagged []taggedDoc, folds [][2]selector, srcScale, cueScale float32) (srcNone, cueNone float32) {
 	gold, bodies := map[string][]Attribution{}, map[string]string{}
 	for i, d := range tagged {
 		id := strconv.Itoa(i)
 		gold[id], bodies[id] = d.gold, d.body
 	}
 	eval := func(s, c float32) float64 {
-		mm := *m
-		mm.srcNone, mm.cueNone = s, c
 		pred := map[string][]Attribution{}
 		for i, d := range tagged {
+			mm := *m
+			mm.sel, mm.cueSel = folds[d.fold][0], folds[d.fold][1]
+			mm.srcNone, mm.cueNone = s, c
 			pred[strconv.Itoa(i)] = assemble(d.body, d.toks, d.labels, &mm)
 		}
 		sc := Score(gold, pred, bodies)
