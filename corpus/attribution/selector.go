@@ -355,3 +355,15 @@ func cueCandidates(body string, toks []token, cs []chunk, k int, out []candidate
 	}
 	return out
 }
+
+// isAux reports the words that come between a source and its cue:
+// auxiliaries, negations and adverbs ("has also said", "was quoted as",
+// "repeatedly claimed").
+func isAux(w string) bool {
+	switch w {
+	case "also", "has", "had", "have", "later", "then", "previously", "once", "recently", "would", "will", "repeatedly", "often",
+		"is", "are", "was", "were", "be", "been", "being", "not", "never", "did", "does", "do", "could", "should", "may", "might", "can", "must", "still", "already", "even", "just", "only", "now", "first", "again", "who", "which", "that":
+		return true
+	}
+	return len(w) > 4 && w[len(w)-2:] == "ly"
+}

@@ -92,7 +92,7 @@ var embedded []byte
 
 // builtin decodes the embedded model once, on first use; nil when the
 // package is built with an empty model.bin.gz (before the first training),
-// and then Extract uses its rules alone.
+// and then Extract finds nothing.
 var builtin = sync.OnceValue(func() *Model {
 	if len(embedded) == 0 {
 		return nil
