@@ -239,3 +239,42 @@ func cutsRune(s string, p int) bool {
 	}
 	return false
 }
+
+// TestTrainRoundTrip trains a small model on made-up articles, writes it
+// and reads it back: the two extract the same, and what they learnt is
+// the attribution they were shown.
+func TestTrainRoundTrip(t *testing.T) {
+	var exs []Example
+	for i, name := range []string{"Ana Ruiz", "Tom Hale", "Lena Park", "Omar Diaz", "Ivy Chen", "Raj Patel"} {
+		body := fmt.Sprintf("The bridge closed on day %d. %s said that the repairs would take a month. Traffic was diverted.", i+1, name)
+		src := strings.Index(body, name)
+		cue := src + len(name) + 1
+		con := cue + len("said ")
+		end := strings.Index(body, " month") + len(" month")
+		exs = append(exs, Example{Body: body, Gold: []Attribution{{
+			Source:  []Span{{src, src + len(name)}},
+			Cue:     []Span{{cue, cue + 4}},
+			Content: []Span{{con, end}},
+		}}})
+	}
+	m := Train(exs, TrainOptions{Bits: 14, Epochs: 4, MinCue: 2})
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadModel(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "The road closed on Monday. Mia Stone said that the work would take a week. Buses ran instead."
+	got, again := m.Extract(body), r.Extract(body)
+	if fmt.Sprint(got) != fmt.Sprint(again) {
+		t.Errorf("the model read back extracts %v, the trained one %v", again, got)
+	}
+	if len(got) != 1 || body[got[0].Source[0].Start:got[0].Source[0].End] != "Mia Stone" || !strings.Contains(body[got[0].Content[0].Start:got[0].Content[0].End], "the work would take a week") {
+		t.Errorf("trained on six \"X said that ...\", it extracts %v from %q", got, body)
+	}
+	if _, err := ReadModel(strings.NewReader("not a model")); err == nil {
+		t.Error("ReadModel of garbage: no error")
+	}
+}
