@@ -56,6 +56,9 @@ Usage:
   bot [flags] search [--k N] [--jsonl] [QUESTION]
                                   print the ranked sentences for a question, or
                                   with --jsonl answer {"qid","question"} lines on stdin
+  bot [flags] attributions --jsonl
+                                  write who said what in the articles on stdin
+                                  (JSON Lines in and out)
   bot [flags] eval SET_DIR...     measure retrieval on evaluation sets
   bot [flags] serve [--addr ADDR] run as a service: Slack, Discord and an HTTP API
                                   (see "bot serve --help")
@@ -144,6 +147,8 @@ func (e *environ) run(ctx context.Context, args []string) error {
 		return e.watch(ctx, args)
 	case "search":
 		return e.search(ctx, args)
+	case "attributions":
+		return e.attributions(ctx, args)
 	case "eval":
 		return e.eval(ctx, args)
 	case "bench":
