@@ -1,5 +1,7 @@
 package attribution
 
+import "strings"
+
 // Token labels: which part of an attribution a token is, the begin (B) and
 // inside (I) of each role's chunk.
 const (
@@ -44,10 +46,14 @@ func chunks(labels []uint8, sents []int32, out []chunk) []chunk {
 }
 
 // assemble makes attributions from the labelled tokens: one per cue chunk,
-// with the nearest source chunk of its sentence and the content chunks
-// nearest to it; a content chunk with no cue near is an attribution of its
-// own with no source.
-func assemble(body string, toks []token, labels []uint8, sel selector) []Attribution {
+// with its source (picked by sel, else the nearest source chunk of its
+// sentence) and the content chunks nearest to it. A cue with no source or
+// no content, and a content with no cue near, make no attribution.
+func assemble(body string, toks []token, labels []uint8, m *Model) []Attribution {
+	var sel, cueSel selector
+	if m != nil {
+		sel, cueSel = m.sel, m.cueSel
+	}
 	cs := chunks(labels, sentences(toks), nil)
 	type group struct {
 		cue      int       // chunk index
@@ -55,10 +61,10 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 		contents []int
 	}
 	var groups []group
-	cueGroup := map[int]int{}
+	cueGroup := make([]int32, len(cs))
 	for k, c := range cs {
 		if c.role == 2 {
-			cueGroup[k] = len(groups)
+			cueGroup[k] = int32(len(groups))
 			groups = append(groups, group{cue: k, srcSpan: candidate{a: -1}})
 		}
 	}
@@ -69,7 +75,7 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 		g := &groups[gi]
 		if sel != nil {
 			cands = sourceCandidates(body, toks, cs, g.cue, cands[:0])
-			g.srcSpan = cands[sel.pick(cands)]
+			g.srcSpan = cands[sel.pick(cands, m.srcNone)]
 			continue
 		}
 		c := cs[g.cue]
@@ -96,9 +102,16 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 	}
 	// Each content chunk goes to the nearest cue of a sentence it touches,
 	// else of the sentence before or after it.
-	var lone []int
 	for k, c := range cs {
 		if c.role != 3 {
+			continue
+		}
+		if cueSel != nil {
+			cands = cueCandidates(body, toks, cs, k, cands[:0])
+			if p := cands[cueSel.pick(cands, m.cueNone)]; p.a >= 0 {
+				g := &groups[cueGroup[p.a]]
+				g.contents = append(g.contents, k)
+			}
 			continue
 		}
 		best, bestD := -1, 1<<30
@@ -124,8 +137,7 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 			}
 		}
 		if best < 0 {
-			lone = append(lone, k)
-			continue
+			continue // a content no cue is near: whose, we cannot say
 		}
 		g := &groups[cueGroup[best]]
 		g.contents = append(g.contents, k)
@@ -133,7 +145,9 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 	span := func(c chunk) Span { return Span{int(toks[c.a].start), int(toks[c.b-1].end)} }
 	var out []Attribution
 	for _, g := range groups {
-		if len(g.contents) == 0 {
+		if len(g.contents) == 0 || g.srcSpan.a < 0 {
+			// No content, or no source: says nothing about who said
+			// what.
 			continue
 		}
 		a := Attribution{Cue: []Span{span(cs[g.cue])}}
@@ -141,12 +155,10 @@ func assemble(body string, toks []token, labels []uint8, sel selector) []Attribu
 			a.Content = append(a.Content, span(cs[k]))
 		}
 		if g.srcSpan.a >= 0 {
-			a.Source = []Span{{int(toks[g.srcSpan.a].start), int(toks[g.srcSpan.b-1].end)}}
+			b := extendSource(body, toks, labels, g.srcSpan.a, g.srcSpan.b, g.srcSpan.a >= cs[g.cue].b)
+			a.Source = []Span{{int(toks[g.srcSpan.a].start), int(toks[b-1].end)}}
 		}
 		out = append(out, a)
-	}
-	for _, k := range lone {
-		out = append(out, Attribution{Content: []Span{span(cs[k])}})
 	}
 	sortByContent(out)
 	resolveSpeakers(body, toks, out)
@@ -173,4 +185,25 @@ func sentences(toks []token) []int32 {
 		sents[i] = s
 	}
 	return sents
+}
+
+// extendSource returns the end of a source [a, b) taken on past words
+// that cannot end a noun phrase ("the", "former"), and for a source after
+// its cue, over the words up to a comma that no other role has:
+// "according to the | fire department, ...".
+func extendSource(body string, toks []token, labels []uint8, a, b int, afterCue bool) int {
+	for b < len(toks) && b-a < 8 && !toks[b].sent && toks[b].kind == kWord && role(labels[b]) == 0 && (afterCue || isDeterminer(body[toks[b-1].start:toks[b-1].end])) {
+		b++
+	}
+	return b
+}
+
+// isDeterminer reports words that lead into a noun: a source ending in
+// one has lost its noun.
+func isDeterminer(w string) bool {
+	switch strings.ToLower(w) {
+	case "the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "our", "some", "many", "most", "several", "former", "top", "senior", "other", "one", "two", "three", "state", "federal", "local":
+		return true
+	}
+	return false
 }

@@ -151,10 +151,14 @@ func nameAfter(body string, toks []token, i, e int) (int, int) {
 	return i, b
 }
 
+// isAux reports the words that come between a source and its cue:
+// auxiliaries, negations and adverbs ("has also said", "was quoted as",
+// "repeatedly claimed").
 func isAux(w string) bool {
 	switch w {
-	case "also", "has", "had", "have", "later", "then", "previously", "once", "recently", "has also", "would", "will", "had also", "repeatedly", "often":
+	case "also", "has", "had", "have", "later", "then", "previously", "once", "recently", "would", "will", "repeatedly", "often",
+		"is", "are", "was", "were", "be", "been", "being", "not", "never", "did", "does", "do", "could", "should", "may", "might", "can", "must", "still", "already", "even", "just", "only", "now", "first", "again", "who", "which", "that":
 		return true
 	}
-	return false
+	return len(w) > 4 && w[len(w)-2:] == "ly"
 }
