@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/attribution"
 )
 
 // prepared is an article analysed for a segment: everything the segment
@@ -25,12 +26,17 @@ type prepared struct {
 // article does), and what the search needs of each sentence without
 // reading its text again: a hash of the text for dropping repeats, whether
 // it asks a question or leans on the sentence before, and the words in it
-// that could answer a question (see answerWords).
-func (an *analyzer) prepare(a *corpus.Article) prepared {
-	x := an.article(a)
+// that could answer a question (see answerWords). extract finds the
+// article's attribution relations, kept with it (nil: none).
+func (an *analyzer) prepare(a *corpus.Article, extract func(string) []attribution.Attribution) prepared {
+	var attrs []attribution.Attribution
+	if extract != nil {
+		attrs = extract(a.Body)
+	}
+	x := an.article(a, attrs)
 	p := prepared{
 		id:     a.ID,
-		stored: appendStored(make([]byte, 0, len(a.Body)+len(a.ID)+len(a.Title)+len(a.URL)+len(a.Source)+64), a),
+		stored: appendStored(make([]byte, 0, len(a.Body)+len(a.ID)+len(a.Title)+len(a.URL)+len(a.Source)+64+16*len(attrs)), a, attrs),
 		sents:  make([]sentRec, len(x.sents)),
 		ans:    make([][]uint32, len(x.sents)),
 		terms:  x.terms,

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/attribution"
 )
 
 // Disk is the index as immutable segments plus a manifest, in a directory
@@ -29,9 +30,12 @@ type Disk struct {
 
 	wmu      sync.Mutex // writers: one batch, merge or reload at a time
 	writable bool
-	unlock   func()
-	man      manifest
-	open     map[string]*segFile
+	// older lets segments of an earlier format be opened: only to be
+	// converted (see Convert).
+	older  bool
+	unlock func()
+	man    manifest
+	open   map[string]*segFile
 
 	smu sync.RWMutex // guards cur
 	cur *snapshot
@@ -44,6 +48,10 @@ type Disk struct {
 	Policy Policy
 	// Workers analyse articles in a batch; 0 means GOMAXPROCS.
 	Workers int
+	// Attributions finds an article's attribution relations (who says
+	// what), run on every article as it is analysed and kept with it; nil
+	// means attribution.Extract.
+	Attributions func(body string) []attribution.Attribution
 	// FirstStage is how many sentences a search's first stage keeps for
 	// the second; 0 means the default (see firstStage).
 	FirstStage int
@@ -126,12 +134,16 @@ func OpenDisk(dir string) (*Disk, error) {
 // OpenWriter opens the index in dir for writing, creating it if needed: it
 // takes the directory's writer lock (waiting for another writer), removes
 // what a killed writer left, and opens the index. Close releases the lock.
-func OpenWriter(dir string) (*Disk, error) {
+func OpenWriter(dir string) (*Disk, error) { return openWriter(dir, false) }
+
+// openWriter is OpenWriter; with older, segments of an earlier format are
+// opened too (to be converted).
+func openWriter(dir string, older bool) (*Disk, error) {
 	unlock, err := Lock(dir)
 	if err != nil {
 		return nil, err
 	}
-	ix := &Disk{dir: dir, open: map[string]*segFile{}, writable: true, unlock: unlock}
+	ix := &Disk{dir: dir, open: map[string]*segFile{}, writable: true, unlock: unlock, older: older}
 	err = ix.Reload()
 	if errors.Is(err, ErrNoIndex) {
 		ix.man = manifest{}
@@ -270,6 +282,9 @@ func (ix *Disk) snapshotOf(m *manifest) (*snapshot, error) {
 		}
 		g.acquire()
 		s.segs = append(s.segs, g)
+		if g.m.version < metaVersion && !ix.older {
+			return fail(fmt.Errorf("segment %s is in format %d, of an earlier version (this one reads %d): %w", e.name, g.m.version, metaVersion, ErrOldFormat))
+		}
 		if g.m.arts != e.arts || g.m.sents != e.sents {
 			return fail(fmt.Errorf("segment %s holds %d articles, %d sentences; the manifest says %d, %d: %w", e.name, g.m.arts, g.m.sents, e.arts, e.sents, errDamaged))
 		}
@@ -486,6 +501,10 @@ func (ix *Disk) Begin(ctx context.Context) (*Batch, error) {
 	// job carries its own channel), so a batch writes the same segments
 	// whatever the timing.
 	work := make(chan job, 4*workers)
+	extract := ix.Attributions
+	if extract == nil {
+		extract = attribution.Extract
+	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -493,7 +512,7 @@ func (ix *Disk) Begin(ctx context.Context) (*Batch, error) {
 			defer wg.Done()
 			an := newAnalyzer(1 << 14)
 			for j := range work {
-				j.out <- an.prepare(&j.a)
+				j.out <- an.prepare(&j.a, extract)
 			}
 		}()
 	}

@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/attribution"
 	"github.com/newsbot-dev/newsbot/corpus/retrievaltest"
 )
 
@@ -20,6 +22,18 @@ func TestDiskConformance(t *testing.T) {
 	t.Run("Memory", func(t *testing.T) {
 		retrievaltest.Run(t, func(t *testing.T, arts []corpus.Article) newsbot.Retriever {
 			return BuildDisk(arts)
+		})
+	})
+	// With attribution relations: every quotation, with the mayor's
+	// speaker where the fixtures name her.
+	t.Run("Attributions", func(t *testing.T) {
+		retrievaltest.Run(t, func(t *testing.T, arts []corpus.Article) newsbot.Retriever {
+			ix := Memory()
+			ix.Attributions = quoteExtractor
+			if _, err := ix.Add(context.Background(), arts); err != nil {
+				t.Fatal(err)
+			}
+			return ix
 		})
 	})
 	// Through the files: written one article a segment (so that search
@@ -320,6 +334,7 @@ func exerciseSegment(g *segFile) {
 	for i := range uint32(min(g.m.arts, 16)) {
 		g.article(i, true)
 		g.storedID(i)
+		g.attributions(i)
 	}
 	g.findID("a1")
 	it := dictIter{d: g.d}
@@ -349,7 +364,7 @@ func FuzzSegment(f *testing.F) {
 	bl := newBuilder()
 	an := newAnalyzer(64)
 	for _, a := range testArticles() {
-		bl.add(an.prepare(&a))
+		bl.add(an.prepare(&a, quoteExtractor))
 	}
 	bl.write(context.Background(), w)
 	seed, _ := w.finish("x")
@@ -397,7 +412,7 @@ func TestSegmentDamageSweep(t *testing.T) {
 	bl := newBuilder()
 	an := newAnalyzer(64)
 	for _, a := range testArticles() {
-		bl.add(an.prepare(&a))
+		bl.add(an.prepare(&a, quoteExtractor))
 	}
 	bl.write(context.Background(), w)
 	seed, _ := w.finish("x")
@@ -420,4 +435,36 @@ func TestSegmentDamageSweep(t *testing.T) {
 		}
 	}
 	t.Logf("%d bytes, %d damaged copies opened and read", len(seed), opened)
+}
+
+// quoteExtractor is a crude attribution extractor for tests: every
+// quotation in curly marks is a relation whose speaker is the first
+// capitalised pair of words before it, when there is one.
+func quoteExtractor(body string) []attribution.Attribution {
+	var out []attribution.Attribution
+	for off := 0; ; {
+		i := strings.Index(body[off:], "“")
+		if i < 0 {
+			return out
+		}
+		i += off
+		j := strings.Index(body[i:], "”")
+		if j < 0 {
+			return out
+		}
+		j += i + len("”")
+		a := attribution.Attribution{Content: []attribution.Span{{Start: i, End: j}}}
+		words := strings.Fields(body[:i])
+		for w := len(words) - 2; w >= 0; w-- {
+			if words[w] != "" && words[w+1] != "" && unicode.IsUpper([]rune(words[w])[0]) && unicode.IsUpper([]rune(words[w+1])[0]) {
+				name := words[w] + " " + words[w+1]
+				if k := strings.LastIndex(body[:i], name); k >= 0 {
+					a.Speaker = attribution.Span{Start: k, End: k + len(name)}
+				}
+				break
+			}
+		}
+		out = append(out, a)
+		off = j
+	}
 }

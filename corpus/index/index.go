@@ -12,7 +12,11 @@
 // doc comment); answerable.go estimates whether a sentence answers
 // (Hit.Answers); explain.go exposes the features for the training script
 // (corpus/index/train, which writes weights.go and background.go) and
-// for bot search --explain.
+// for bot search --explain. attrs.go keeps every article's attribution
+// relations (who said what) and makes them context and evidence;
+// events.go widens a question to the other words for the same event
+// ("died", "killed"); filter.go narrows a retrieval to some outlets
+// (newsbot.FilterRetriever).
 package index
 
 import (
@@ -21,6 +25,7 @@ import (
 	"sync"
 
 	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/attribution"
 	"github.com/newsbot-dev/newsbot/corpus/segment"
 )
 
@@ -59,6 +64,12 @@ type Index struct {
 
 	slotsOnce sync.Once
 	slots     chan struct{} // Retrieve's searches running, at most one a core
+
+	// attrs are the articles' attribution relations, by article (shorter
+	// for an index read from a file, which does not keep them).
+	attrs [][]attribution.Attribution
+	// extract finds them; nil means attribution.Extract.
+	extract func(body string) []attribution.Attribution
 }
 
 // sentence is one sentence of an article.
@@ -187,6 +198,7 @@ func (ix *Index) Add(articles []corpus.Article) (*Index, []AddStatus) {
 // analysed is an article cut into sentences and terms, ready to be merged
 // into postings.
 type analysed struct {
+	attrs []attribution.Attribution
 	sents []sentence
 	terms [][]termCount // by sentence
 	title []string
@@ -201,7 +213,7 @@ type termCount struct {
 // extend returns a new index with fresh appended. fresh holds no article
 // already in ix.
 func (ix *Index) extend(fresh []corpus.Article) *Index {
-	an := analyseAll(fresh)
+	an := analyseAll(fresh, ix.extract)
 
 	nx := &Index{
 		articles: append(append(make([]corpus.Article, 0, len(ix.articles)+len(fresh)), ix.articles...), fresh...),
@@ -214,7 +226,10 @@ func (ix *Index) extend(fresh []corpus.Article) *Index {
 		tLen:     append([]uint16(nil), ix.tLen...),
 		docLen:   append([]uint32(nil), ix.docLen...),
 		artFirst: append([]uint32(nil), ix.artFirst...),
+		attrs:    make([][]attribution.Attribution, len(ix.articles), len(ix.articles)+len(fresh)),
+		extract:  ix.extract,
 	}
+	copy(nx.attrs, ix.attrs)
 	for k, v := range ix.vocab {
 		nx.vocab[k] = v
 	}
@@ -255,6 +270,7 @@ func (ix *Index) extend(fresh []corpus.Article) *Index {
 			}
 		}
 		nx.artFirst = append(nx.artFirst, uint32(len(nx.sents)))
+		nx.attrs = append(nx.attrs, a.attrs)
 		nx.docLen = append(nx.docLen, uint32(a.body))
 		nx.tLen = append(nx.tLen, uint16(min(len(a.title), 1<<16-1)))
 		seen := map[uint32]bool{}
@@ -318,12 +334,15 @@ func (ix *Index) without(drop map[uint32]bool) *Index {
 			keep = append(keep, a)
 		}
 	}
-	return (&Index{}).extend(keep)
+	return (&Index{extract: ix.extract}).extend(keep)
 }
 
 // analyseAll analyses articles on every core. The order of the result is
 // the order of articles.
-func analyseAll(articles []corpus.Article) []analysed {
+func analyseAll(articles []corpus.Article, extract func(string) []attribution.Attribution) []analysed {
+	if extract == nil {
+		extract = attribution.Extract
+	}
 	out := make([]analysed, len(articles))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(articles)/8))
 	var wg sync.WaitGroup
@@ -334,7 +353,10 @@ func analyseAll(articles []corpus.Article) []analysed {
 			defer wg.Done()
 			an := newAnalyzer(1 << 14)
 			for i := range next {
-				out[i] = an.article(&articles[i])
+				a := &articles[i]
+				attrs := extract(a.Body)
+				out[i] = an.article(a, attrs)
+				out[i].attrs = attrs
 			}
 		}()
 	}
@@ -349,8 +371,10 @@ func analyseAll(articles []corpus.Article) []analysed {
 // article splits one article into sentences and counts the terms of each.
 // A sentence that refers back with a pronoun ("he said") also gets, as
 // context, the names of the sentence before it, so that a question naming
-// the speaker finds the quote.
-func (an *analyzer) article(a *corpus.Article) analysed {
+// the speaker finds the quote; and a sentence that the content of one of
+// attrs (the article's attribution relations) covers gets the words of
+// its speaker (see speakerSpans), wherever the article names them.
+func (an *analyzer) article(a *corpus.Article, attrs []attribution.Attribution) analysed {
 	var out analysed
 	out.title = an.terms(nil, a.Title)
 	text := a.Body[a.TextStart:]
@@ -358,7 +382,7 @@ func (an *analyzer) article(a *corpus.Article) analysed {
 	out.sents = make([]sentence, 0, len(spans))
 	out.terms = make([][]termCount, 0, len(spans))
 	var prevNames, names []string
-	var toks []token
+	var toks, stoks []token
 	idx := make(map[string]int, 64)
 	for _, sp := range spans {
 		toks = an.tokens(toks[:0], text[sp.Start:sp.End])
@@ -397,6 +421,9 @@ func (an *analyzer) article(a *corpus.Article) analysed {
 				counts = append(counts, termCount{term: w, ctx: 1})
 			}
 		}
+		if len(attrs) > 0 {
+			stoks = an.speakerContext(stoks, a.Body, attrs, a.TextStart+sp.Start, a.TextStart+sp.End, idx, &counts)
+		}
 		if len(names) > 0 || !pronoun {
 			prevNames = append(prevNames[:0], names...)
 		}
@@ -410,6 +437,38 @@ func (an *analyzer) article(a *corpus.Article) analysed {
 		out.terms = append(out.terms, counts)
 	}
 	return out
+}
+
+// speakerContext adds to a sentence's counts, as context, the words of the
+// speakers of the relations whose content overlaps the sentence [start,
+// end) of body (at most maxSpeakerTerms of each). idx maps the terms in
+// counts to their place. toks is scratch space, returned.
+func (an *analyzer) speakerContext(toks []token, body string, attrs []attribution.Attribution, start, end int, idx map[string]int, counts *[]termCount) []token {
+	for i := range attrs {
+		at := &attrs[i]
+		if !overlaps(at, start, end) {
+			continue
+		}
+		for _, sp := range speakerSpans(at) {
+			if sp.Start < 0 || sp.End > len(body) || sp.Start >= sp.End || (sp.Start >= start && sp.End <= end) {
+				continue // out of the body, or the sentence's own words
+			}
+			toks = an.tokens(toks[:0], body[sp.Start:sp.End])
+			added := 0
+			for _, t := range toks {
+				if t.stop || added == maxSpeakerTerms {
+					continue
+				}
+				added++
+				if _, ok := idx[t.term]; ok {
+					continue
+				}
+				idx[t.term] = len(*counts)
+				*counts = append(*counts, termCount{term: t.term, ctx: 1})
+			}
+		}
+	}
+	return toks
 }
 
 // isAnaphor reports pronouns that point back to a person or group named

@@ -56,6 +56,10 @@ type qword struct {
 	// the words after "about", "on" or "regarding" ("What did Lavrov say
 	// about sanctions?").
 	topic bool
+	// alt marks an alternate of the term at of: a word for the same event
+	// (see sameEvent), which counts in no total.
+	alt bool
+	of  int
 }
 
 // preamble is the weight of a term that occurs only in the sentences
@@ -152,6 +156,7 @@ func analyseQuestion(text string, stems *stemCache) question {
 	if q.want == wantPlace || q.want == wantTime {
 		q.dropLightVerbs()
 	}
+	q.addSameEvent()
 	return q
 }
 

@@ -28,6 +28,9 @@ type DiskHit struct {
 	Score float64
 	// Coverage, Own and Answers are as in Hit.
 	Coverage, Own, Answers float64
+	// Attributions are the article's attribution relations whose content
+	// overlaps the sentence (see Evidence.Attributions).
+	Attributions []newsbot.Attribution
 
 	seg   int
 	sent  uint32
@@ -43,11 +46,11 @@ const firstStage = poolSize
 
 // Search returns the k sentences that best answer question, best first.
 func (ix *Disk) Search(question string, k int) ([]DiskHit, error) {
-	return ix.searchCtx(context.Background(), question, k)
+	return ix.searchCtx(context.Background(), question, k, nil)
 }
 
 // searchCtx is Search, waiting its turn (see Searchers) unless ctx ends.
-func (ix *Disk) searchCtx(ctx context.Context, question string, k int) ([]DiskHit, error) {
+func (ix *Disk) searchCtx(ctx context.Context, question string, k int, want map[string]bool) ([]DiskHit, error) {
 	slots := ix.searchSlots()
 	select {
 	case slots <- struct{}{}:
@@ -57,7 +60,7 @@ func (ix *Disk) searchCtx(ctx context.Context, question string, k int) ([]DiskHi
 	defer func() { <-slots }()
 	s := ix.acquire()
 	defer s.release()
-	return s.searchPooled(ix.stemCache(), &ix.analyzers, ix.firstStage(), question, k)
+	return s.searchPooled(ix.stemCache(), &ix.analyzers, ix.firstStage(), question, k, want)
 }
 
 // stemCache returns the index's cache of question stems.
@@ -90,10 +93,16 @@ var _ newsbot.Retriever = (*Disk)(nil)
 // Retrieve implements newsbot.Retriever: Search, as evidence. A sentence
 // that leans on the one before it carries that one as Before.
 func (ix *Disk) Retrieve(ctx context.Context, question string, k int) ([]newsbot.Evidence, error) {
+	return ix.retrieve(ctx, question, k, nil)
+}
+
+// retrieve is Retrieve over the articles of the outlets in want
+// (lower-cased; nil: all).
+func (ix *Disk) retrieve(ctx context.Context, question string, k int, want map[string]bool) ([]newsbot.Evidence, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	hits, err := ix.searchCtx(ctx, question, k)
+	hits, err := ix.searchCtx(ctx, question, k, want)
 	if err != nil || len(hits) == 0 {
 		return nil, err
 	}
@@ -103,19 +112,20 @@ func (ix *Disk) Retrieve(ctx context.Context, question string, k int) ([]newsbot
 	for i, h := range hits {
 		a := h.Article
 		e := newsbot.Evidence{
-			ArticleID: a.ID,
-			Start:     h.Start,
-			End:       h.End,
-			Sentence:  h.Sentence,
-			Paragraph: h.Paragraph + 1,
-			Index:     h.Index + 1,
-			Outlet:    a.Outlet,
-			Wire:      a.Wire,
-			Title:     a.Title,
-			URL:       a.URL,
-			Author:    a.Author,
-			Published: a.Published,
-			Relevance: newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own, Answers: max(h.Answers, math.SmallestNonzeroFloat64)},
+			ArticleID:    a.ID,
+			Start:        h.Start,
+			End:          h.End,
+			Sentence:     h.Sentence,
+			Paragraph:    h.Paragraph + 1,
+			Index:        h.Index + 1,
+			Outlet:       a.Outlet,
+			Wire:         a.Wire,
+			Title:        a.Title,
+			URL:          a.URL,
+			Author:       a.Author,
+			Published:    a.Published,
+			Relevance:    newsbot.Relevance{Score: h.Score, Coverage: h.Coverage, Own: h.Own, Answers: max(h.Answers, math.SmallestNonzeroFloat64)},
+			Attributions: h.Attributions,
 		}
 		if h.flags&flagLeans != 0 && h.Index > 0 {
 			if e.Before, err = s.sentenceText(h.seg, h.sent-1); err != nil {
@@ -171,7 +181,16 @@ func (sn *snapshot) dterms(s *search) error {
 		}
 		idfS := blendedIDF(nS, w.term, float64(t.df))
 		idfs[i] = idfS
+		if w.alt && idfS > idfs[w.of] {
+			// An alternate gives at most sameEventWeight of its term's
+			// weight.
+			s.q.terms[i].weight *= idfs[w.of] / idfS
+			w = s.q.terms[i]
+		}
 		v := idfS * w.weight
+		if w.alt {
+			v = 0 // it counts in no total
+		}
 		s.total += v
 		if w.topic {
 			s.topicTotal += v
@@ -225,16 +244,16 @@ func (sn *snapshot) dterms(s *search) error {
 // features for those (search.go), each read from the segments' lists and
 // records.
 func (sn *snapshot) search(stems *stemCache, pool int, question string, k int) ([]DiskHit, error) {
-	return sn.searchPooled(stems, nil, pool, question, k)
+	return sn.searchPooled(stems, nil, pool, question, k, nil)
 }
 
 // searchPooled is search with stage 3's analyzers from analyzers (nil:
-// new ones).
-func (sn *snapshot) searchPooled(stems *stemCache, analyzers *sync.Pool, pool int, question string, k int) ([]DiskHit, error) {
+// new ones), over the articles of the outlets in want (nil: all).
+func (sn *snapshot) searchPooled(stems *stemCache, analyzers *sync.Pool, pool int, question string, k int, want map[string]bool) ([]DiskHit, error) {
 	if k <= 0 {
 		return nil, nil
 	}
-	s, err := sn.prepare(stems, max(pool, k), question)
+	s, err := sn.prepare(stems, max(pool, k), question, want)
 	if s == nil || err != nil {
 		return nil, err
 	}
@@ -268,20 +287,31 @@ func (sn *snapshot) hit(s *search, c *cand) (DiskHit, error) {
 	if s.err != nil {
 		return DiskHit{}, s.err
 	}
+	as, _, err := g.attributions(r.article)
+	if err != nil {
+		return DiskHit{}, err
+	}
+	ev, err := evidenceAttributions(as, int(r.start), int(r.end), int(ar.bodyLen), func(i, j int) (string, error) {
+		return g.text(ar, uint32(i), uint32(j))
+	})
+	if err != nil {
+		return DiskHit{}, err
+	}
 	return DiskHit{
-		Article:   a,
-		Sentence:  text,
-		Start:     int(r.start),
-		End:       int(r.end),
-		Paragraph: int(r.para),
-		Index:     int(c.sent - ar.first),
-		Score:     c.score,
-		Coverage:  float64(c.x[fCov]),
-		Own:       float64(c.x[fOwn]),
-		Answers:   answers,
-		seg:       int(c.seg),
-		sent:      c.sent,
-		flags:     r.flags,
+		Article:      a,
+		Sentence:     text,
+		Start:        int(r.start),
+		End:          int(r.end),
+		Paragraph:    int(r.para),
+		Index:        int(c.sent - ar.first),
+		Score:        c.score,
+		Coverage:     float64(c.x[fCov]),
+		Own:          float64(c.x[fOwn]),
+		Answers:      answers,
+		Attributions: ev,
+		seg:          int(c.seg),
+		sent:         c.sent,
+		flags:        r.flags,
 	}, nil
 }
 
@@ -291,7 +321,7 @@ func (sn *snapshot) hit(s *search, c *cand) (DiskHit, error) {
 func (ix *Disk) Explain(question string) (*Pool, error) {
 	sn := ix.acquire()
 	defer sn.release()
-	s, err := sn.prepare(ix.stemCache(), ix.firstStage(), question)
+	s, err := sn.prepare(ix.stemCache(), ix.firstStage(), question, nil)
 	if s == nil || err != nil {
 		return nil, err
 	}
@@ -324,8 +354,10 @@ func (ix *Disk) Explain(question string) (*Pool, error) {
 }
 
 // prepare analyses the question, runs the first stage and computes the
-// stage-2 features of the pool; nil when no sentence matches.
-func (sn *snapshot) prepare(stems *stemCache, pool int, question string) (*search, error) {
+// stage-2 features of the pool; nil when no sentence matches. With want
+// not nil, the first stage skips the sentences of articles of other
+// outlets (see RetrieveFiltered).
+func (sn *snapshot) prepare(stems *stemCache, pool int, question string, want map[string]bool) (*search, error) {
 	if len(sn.segs) == 0 || sn.live == 0 {
 		return nil, nil
 	}
@@ -360,8 +392,19 @@ func (sn *snapshot) prepare(stems *stemCache, pool int, question string) (*searc
 			cls = append(cls, &clause{t: i, kind: sentenceList, w: s.qts[i].idfS * s.qts[i].qw, list: l})
 		}
 		r := &pruned{p: p, top: top, seg: int32(si)}
-		if d := sn.dels[si]; d != nil {
+		d := sn.dels[si]
+		if d != nil {
 			r.deleted = d.sent
+		}
+		if want != nil {
+			if len(cls) == 0 {
+				continue
+			}
+			keep, err := sn.segs[si].keep(want)
+			if err != nil {
+				return nil, err
+			}
+			r.deleted = func(t uint32) bool { return keep[t/64]&(1<<(t%64)) == 0 || d.sent(t) }
 		}
 		if err := r.run(cls); err != nil {
 			return nil, err
@@ -543,22 +586,22 @@ func (sn *snapshot) gather(s *search, p *params) error {
 		c.single = arts[i].nsent == 1
 		x := &c.x
 		x[fSent] = float32(share(float64(c.bm25), maxS))
-		x[fCov] = float32(share(ac.cov, s.total))
-		x[fOwn] = float32(share(ac.own, s.total))
-		x[fEnt] = ratioOr1(ac.ent, s.entTotal)
-		x[fEvt] = ratioOr1(ac.evt, s.evtTotal)
+		x[fCov] = float32(min(1, share(ac.cov, s.total)))
+		x[fOwn] = float32(min(1, share(ac.own, s.total)))
+		x[fEnt] = min(1, ratioOr1(ac.ent, s.entTotal))
+		x[fEvt] = min(1, ratioOr1(ac.evt, s.evtTotal))
 		x[fArt] = float32(share(ac.art, maxA))
-		x[fArtCov] = float32(share(ac.artCov, s.total))
+		x[fArtCov] = float32(min(1, share(ac.artCov, s.total)))
 		s.bestArt = max(s.bestArt, float64(x[fArtCov]))
 		x[fSurp] = surprise(ac.surp, nS)
 		x[fArtSurp] = surprise(ac.artSurp, nD)
-		x[fArtEnt] = ratioOr1(ac.artEnt, s.entTotal)
-		x[fTitle] = float32(share(ac.title, s.total))
+		x[fArtEnt] = min(1, ratioOr1(ac.artEnt, s.entTotal))
+		x[fTitle] = float32(min(1, share(ac.title, s.total)))
 		x[fNbr] = float32(share(max(ac.prev, ac.next), maxS))
 		if ac.subj || s.q.subject < 0 {
 			x[fSubj] = 1
 		}
-		x[fTopic] = ratioOr1(ac.topic, s.topicTotal)
+		x[fTopic] = min(1, ratioOr1(ac.topic, s.topicTotal))
 		if idx == 0 {
 			x[fLead] = x[fSent]
 		}

@@ -174,10 +174,16 @@ var featureNames = [numFeatures]string{
 
 // Search returns the k sentences that best answer question, best first.
 func (ix *Index) Search(question string, k int) []Hit {
+	return ix.search(question, k, nil)
+}
+
+// search is Search over the articles of the outlets in want (lower-cased;
+// nil: all), filtered in stage 1.
+func (ix *Index) search(question string, k int, want map[string]bool) []Hit {
 	if ix == nil || len(ix.sents) == 0 || k <= 0 {
 		return nil
 	}
-	s := ix.newSearch(question, poolSize)
+	s := ix.newSearchFiltered(question, poolSize, want)
 	if s == nil {
 		return nil
 	}
@@ -299,13 +305,26 @@ const alone = 1
 // newSearch analyses the question, runs stage 1 and computes the stage-2
 // features of the pool. It returns nil when no sentence matches.
 func (ix *Index) newSearch(text string, pool int) *search {
+	return ix.newSearchFiltered(text, pool, nil)
+}
+
+// newSearchFiltered is newSearch whose stage 1 keeps only the sentences
+// of articles whose outlet or wire is in want (nil: all).
+func (ix *Index) newSearchFiltered(text string, pool int, want map[string]bool) *search {
 	s := &search{ix: ix, q: analyseQuestion(text, ix.stemCache())}
 	s.terms()
 	if len(s.qts) == 0 || s.total == 0 {
 		return nil
 	}
 	sc := ix.getScratch()
-	s.cands = ix.stage1(sc, s.qts, pool)
+	var keep func(t uint32) bool
+	if want != nil {
+		keep = func(t uint32) bool {
+			a := &ix.articles[ix.sents[t].article]
+			return want[strings.ToLower(a.Outlet)] || want[strings.ToLower(a.Wire)]
+		}
+	}
+	s.cands = ix.stage1(sc, s.qts, pool, keep)
 	ix.putScratch(sc)
 	if len(s.cands) == 0 {
 		return nil
@@ -337,7 +356,16 @@ func (s *search) terms() {
 		}
 		idfS := ix.idf(w.term, df)
 		idfs[i] = idfS
+		if w.alt && idfS > idfs[w.of] {
+			// An alternate gives at most sameEventWeight of its term's
+			// weight.
+			s.q.terms[i].weight *= idfs[w.of] / idfS
+			w = s.q.terms[i]
+		}
 		v := idfS * w.weight
+		if w.alt {
+			v = 0 // it counts in no total
+		}
 		s.total += v
 		if w.topic {
 			s.topicTotal += v
@@ -407,8 +435,9 @@ func (ix *Index) putScratch(s *scratch) {
 
 // stage1 adds up, term by term, the BM25 of each sentence that holds a
 // question term (its own words and, at contextWeight, its context), and
-// returns the n best sentences, in no order.
-func (ix *Index) stage1(s *scratch, qts []qterm, n int) []cand {
+// returns the n best sentences, in no order; only those keep keeps when
+// it is not nil.
+func (ix *Index) stage1(s *scratch, qts []qterm, n int, keep func(uint32) bool) []cand {
 	for _, qt := range qts {
 		idfw := qt.idfS * qt.qw
 		for _, p := range ix.post[qt.id] {
@@ -423,6 +452,9 @@ func (ix *Index) stage1(s *scratch, qts []qterm, n int) []cand {
 	top := make(poolHeap, 0, n+1)
 	for _, t := range s.touched {
 		v := s.sent[t]
+		if keep != nil && !keep(t) {
+			continue
+		}
 		if len(top) < n {
 			heap.Push(&top, pooled{t, v})
 		} else if v > top[0].bm25 || (v == top[0].bm25 && t < top[0].sent) {
@@ -542,23 +574,23 @@ func (s *search) gather() {
 		c.single = ix.artFirst[st.article+1]-ix.artFirst[st.article] == 1
 		x := &c.x
 		x[fSent] = float32(share(float64(c.bm25), maxS))
-		x[fCov] = float32(share(ac.cov, s.total))
-		x[fOwn] = float32(share(ac.own, s.total))
-		x[fEnt] = ratioOr1(ac.ent, s.entTotal)
-		x[fEvt] = ratioOr1(ac.evt, s.evtTotal)
+		x[fCov] = float32(min(1, share(ac.cov, s.total)))
+		x[fOwn] = float32(min(1, share(ac.own, s.total)))
+		x[fEnt] = min(1, ratioOr1(ac.ent, s.entTotal))
+		x[fEvt] = min(1, ratioOr1(ac.evt, s.evtTotal))
 		x[fArt] = float32(share(ac.art, maxA))
-		x[fArtCov] = float32(share(ac.artCov, s.total))
+		x[fArtCov] = float32(min(1, share(ac.artCov, s.total)))
 		s.bestArt = max(s.bestArt, float64(x[fArtCov]))
 		x[fSurp] = surprise(ac.surp, nS)
 		x[fArtSurp] = surprise(ac.artSurp, nD)
 
-		x[fArtEnt] = ratioOr1(ac.artEnt, s.entTotal)
-		x[fTitle] = float32(share(ac.title, s.total))
+		x[fArtEnt] = min(1, ratioOr1(ac.artEnt, s.entTotal))
+		x[fTitle] = float32(min(1, share(ac.title, s.total)))
 		x[fNbr] = float32(share(max(ac.prev, ac.next), maxS))
 		if ac.subj || s.q.subject < 0 {
 			x[fSubj] = 1
 		}
-		x[fTopic] = ratioOr1(ac.topic, s.topicTotal)
+		x[fTopic] = min(1, ratioOr1(ac.topic, s.topicTotal))
 		if idx == 0 {
 			x[fLead] = x[fSent]
 		}

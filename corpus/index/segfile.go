@@ -17,7 +17,8 @@ import (
 // for how the file is checked). Its data holds these sections, located by
 // the metadata:
 //
-//	stored     per article: its body, then its other fields (see storedArticle)
+//	stored     per article: its body, then its other fields and its
+//	           attribution relations (see appendStored, attrs.go)
 //	articles   per article, 32 bytes (see artRec)
 //	sentences  per sentence, 32 bytes (see sentRec)
 //	answers    per sentence, the words that could answer a question (see answerWords)
@@ -32,7 +33,12 @@ const (
 	artRecSize  = 32
 	sentRecSize = 32
 	idRecSize   = 12
-	metaVersion = 1
+	// metaVersion is the version of the segment format this package
+	// writes. Version 2 added the attribution relations to the stored
+	// records; a segment of version 1 (minVersion) is read only to be
+	// converted (see Convert), which re-analyses its articles.
+	metaVersion = 2
+	minVersion  = 1
 )
 
 // sentRec is a sentence's fixed-size record.
@@ -136,6 +142,7 @@ func textHash(s string) uint64 {
 // segmentMeta is a segment's metadata: its counts, the sums its averages
 // come from, and where its sections are.
 type segmentMeta struct {
+	version            uint64 // of the format (metaVersion, or older)
 	arts, sents, terms uint64
 	sumN, sumDoc, sumT uint64 // sentence, body and headline lengths in terms
 	stored, storedLen  uint64
@@ -154,7 +161,11 @@ func (m *segmentMeta) fields() []*uint64 {
 }
 
 func (m *segmentMeta) encode() []byte {
-	b := binary.AppendUvarint(nil, metaVersion)
+	v := m.version
+	if v == 0 {
+		v = metaVersion
+	}
+	b := binary.AppendUvarint(nil, v)
 	for _, f := range m.fields() {
 		b = binary.AppendUvarint(b, *f)
 	}
@@ -166,9 +177,10 @@ func (m *segmentMeta) encode() []byte {
 func decodeMeta(b []byte, dataLen uint64) (segmentMeta, error) {
 	var m segmentMeta
 	v, n := binary.Uvarint(b)
-	if n <= 0 || v != metaVersion {
+	if n <= 0 || v < minVersion || v > metaVersion {
 		return m, fmt.Errorf("%w: metadata of version %d, not %d", errDamaged, v, metaVersion)
 	}
+	m.version = v
 	b = b[n:]
 	for _, f := range m.fields() {
 		x, n := binary.Uvarint(b)

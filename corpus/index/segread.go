@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newsbot-dev/newsbot/corpus"
+	"github.com/newsbot-dev/newsbot/corpus/attribution"
 )
 
 // segFile is an open segment: its file mapped into memory (or held in
@@ -24,6 +25,7 @@ type segFile struct {
 	d     *dict
 	unmap func() error
 	refs  atomic.Int64 // snapshots holding it; unmapped at zero
+	outl  outletTable  // read on first use (filtered searches, Outlets)
 }
 
 // openSegment reads a segment's footer, metadata and dictionary index.
@@ -150,11 +152,29 @@ func (s *segFile) article(i uint32, body bool) (corpus.Article, artRec, error) {
 	if err != nil {
 		return corpus.Article{}, a, err
 	}
-	art, err := decodeStored(b, int(a.bodyLen), body)
+	art, _, err := decodeStored(b, int(a.bodyLen), body, s.m.version, false)
 	if err != nil {
 		return art, a, fmt.Errorf("article %d: %w", i, err)
 	}
 	return art, a, nil
+}
+
+// attributions returns the attribution relations of article i, and its
+// record.
+func (s *segFile) attributions(i uint32) ([]attribution.Attribution, artRec, error) {
+	a, err := s.art(i)
+	if err != nil {
+		return nil, a, err
+	}
+	b, err := s.c.bytes(s.m.stored+a.stored, uint64(a.storedLen))
+	if err != nil {
+		return nil, a, err
+	}
+	_, as, err := decodeStored(b, int(a.bodyLen), false, s.m.version, true)
+	if err != nil {
+		return nil, a, fmt.Errorf("article %d: %w", i, err)
+	}
+	return as, a, nil
 }
 
 // storedID returns the ID of article i.
@@ -220,8 +240,9 @@ func (s *segFile) list(ti termInfo, i int) (*plist, error) {
 }
 
 // appendStored appends an article's stored record: its body, then its
-// other fields as length-prefixed strings and varints.
-func appendStored(b []byte, a *corpus.Article) []byte {
+// other fields as length-prefixed strings and varints, then its
+// attribution relations (see appendAttrs).
+func appendStored(b []byte, a *corpus.Article, as []attribution.Attribution) []byte {
 	b = append(b, a.Body...)
 	for _, s := range []string{a.ID, a.Title, a.Outlet, a.URL, a.Author, a.Place, a.Source, a.Wire, a.Language} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
@@ -234,14 +255,16 @@ func appendStored(b []byte, a *corpus.Article) []byte {
 		b = binary.AppendVarint(b, a.Published.Unix())
 		b = binary.AppendUvarint(b, uint64(a.Published.Nanosecond()))
 	}
-	return binary.AppendUvarint(b, uint64(a.TextStart))
+	b = binary.AppendUvarint(b, uint64(a.TextStart))
+	return appendAttrs(b, as, len(a.Body))
 }
 
 var errStored = errors.New("stored article is damaged")
 
-// decodeStored reads a stored record whose body is its first bodyLen
-// bytes.
-func decodeStored(b []byte, bodyLen int, body bool) (corpus.Article, error) {
+// decodeStored reads a stored record of a segment of the given version
+// whose body is its first bodyLen bytes, and its attribution relations
+// when attrs is true (they are checked either way).
+func decodeStored(b []byte, bodyLen int, body bool, version uint64, attrs bool) (corpus.Article, []attribution.Attribution, error) {
 	var a corpus.Article
 	if body {
 		a.Body = string(b[:bodyLen])
@@ -259,34 +282,42 @@ func decodeStored(b []byte, bodyLen int, body bool) (corpus.Article, error) {
 	for _, f := range []*string{&a.ID, &a.Title, &a.Outlet, &a.URL, &a.Author, &a.Place, &a.Source, &a.Wire, &a.Language} {
 		s, ok := str()
 		if !ok {
-			return a, fmt.Errorf("%w: %w", errDamaged, errStored)
+			return a, nil, fmt.Errorf("%w: %w", errDamaged, errStored)
 		}
 		*f = s
 	}
 	if len(b) == 0 {
-		return a, fmt.Errorf("%w: %w", errDamaged, errStored)
+		return a, nil, fmt.Errorf("%w: %w", errDamaged, errStored)
 	}
 	if b[0] == 1 {
 		sec, k := binary.Varint(b[1:])
 		if k <= 0 {
-			return a, fmt.Errorf("%w: %w", errDamaged, errStored)
+			return a, nil, fmt.Errorf("%w: %w", errDamaged, errStored)
 		}
 		b = b[1+k:]
 		ns, k := binary.Uvarint(b)
 		if k <= 0 || ns >= 1e9 {
-			return a, fmt.Errorf("%w: %w", errDamaged, errStored)
+			return a, nil, fmt.Errorf("%w: %w", errDamaged, errStored)
 		}
 		b = b[k:]
 		a.Published = time.Unix(sec, int64(ns)).UTC()
 	} else if b[0] == 0 {
 		b = b[1:]
 	} else {
-		return a, fmt.Errorf("%w: %w", errDamaged, errStored)
+		return a, nil, fmt.Errorf("%w: %w", errDamaged, errStored)
 	}
 	ts, k := binary.Uvarint(b)
-	if k <= 0 || k != len(b) || ts > uint64(bodyLen) {
-		return a, fmt.Errorf("%w: %w", errDamaged, errStored)
+	if k <= 0 || ts > uint64(bodyLen) {
+		return a, nil, fmt.Errorf("%w: %w", errDamaged, errStored)
 	}
 	a.TextStart = int(ts)
-	return a, nil
+	b = b[k:]
+	if version < 2 {
+		if len(b) != 0 {
+			return a, nil, fmt.Errorf("%w: %w", errDamaged, errStored)
+		}
+		return a, nil, nil
+	}
+	as, err := decodeAttrs(b, bodyLen, attrs)
+	return a, as, err
 }

@@ -216,7 +216,7 @@ func exercise(t *testing.T, ix *Index) {
 	}
 	if len(ix.sents) > 0 && len(qts) > 0 {
 		sc := ix.getScratch()
-		cands := ix.stage1(sc, qts, poolSize)
+		cands := ix.stage1(sc, qts, poolSize, nil)
 		ix.putScratch(sc)
 		s := &search{ix: ix, q: all, qts: qts, total: float64(len(qts)), entTotal: 1, evtTotal: 1, cands: cands}
 		if len(cands) > 0 {

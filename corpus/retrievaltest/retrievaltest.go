@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/corpus"
@@ -58,6 +59,7 @@ func Run(t *testing.T, open Open, opts ...Option) {
 	t.Run("Cancelled", s.testCancelled)
 	t.Run("Concurrent", s.testConcurrent)
 	t.Run("AnswersThroughTheCore", s.testAnswers)
+	t.Run("Filter", s.testFilter)
 }
 
 // The suite's own articles: plain sentences and paragraphs, so that any
@@ -154,6 +156,16 @@ func checkEvidence(t *testing.T, arts []corpus.Article, q string, k int, ev []ne
 		r := e.Relevance
 		if r.Own < 0 || r.Own > r.Coverage+1e-6 || r.Coverage > 1+1e-6 {
 			t.Errorf("%q: evidence %d: Own %v, Coverage %v; want 0 <= Own <= Coverage <= 1", q, i, r.Own, r.Coverage)
+		}
+		for _, at := range e.Attributions {
+			if at.Start < 0 || at.Start >= at.End || at.End > len(a.Body) || at.Start >= e.End || at.End <= e.Start {
+				t.Errorf("%q: evidence %d [%d:%d]: attribution content [%d:%d] does not lie in its article (%d bytes) overlapping the sentence", q, i, e.Start, e.End, at.Start, at.End, len(a.Body))
+			}
+			for _, f := range []string{at.Speaker, at.Source, at.Cue} {
+				if f != collapse(f) || strings.ContainsFunc(f, unicode.IsControl) {
+					t.Errorf("%q: evidence %d: attribution text %q is not one line of collapsed white space", q, i, f)
+				}
+			}
 		}
 		if i > 0 && r.Score > ev[i-1].Relevance.Score {
 			t.Errorf("%q: evidence %d scores %v, above evidence %d's %v: not best first", q, i, r.Score, i-1, ev[i-1].Relevance.Score)
@@ -402,6 +414,48 @@ func checkCitations(t *testing.T, arts []corpus.Article, a newsbot.Answer) {
 		if !ok {
 			t.Errorf("citation [%d] %q is not the bytes [%d:%d] of article %q", c.N, c.Sentence, c.Start, c.End, c.ArticleID)
 		}
+	}
+}
+
+// testFilter checks a FilterRetriever (a retriever that is not one
+// skips it): Outlets lists the fixtures' outlets, and RetrieveFiltered
+// keeps only the articles of the outlets named, compared without regard
+// to case, and still finds theirs.
+func (s *suite) testFilter(t *testing.T) {
+	arts := fixtures()
+	r := s.open(t, arts)
+	fr, ok := r.(newsbot.FilterRetriever)
+	if !ok {
+		t.Skip("not a FilterRetriever")
+	}
+	ctx := context.Background()
+	got, err := fr.Outlets(ctx)
+	if want := []string{"Coast Herald", "Valley Times"}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Outlets = %q, %v; want %q", got, err, want)
+	}
+	const q = "frost harvest port storm"
+	for _, tt := range []struct {
+		outlet, article string
+	}{
+		{"valley times", "orchard"},
+		{"COAST HERALD", "harbour"},
+	} {
+		ev, err := fr.RetrieveFiltered(ctx, q, 3, newsbot.Filter{Outlets: []string{tt.outlet}})
+		if err != nil {
+			t.Fatalf("RetrieveFiltered(%q, %q): %v", q, tt.outlet, err)
+		}
+		checkEvidence(t, arts, q, 3, ev)
+		if len(ev) == 0 {
+			t.Errorf("RetrieveFiltered(%q, %q): no evidence", q, tt.outlet)
+		}
+		for _, e := range ev {
+			if e.ArticleID != tt.article {
+				t.Errorf("RetrieveFiltered(%q, %q): evidence of %q (%q)", q, tt.outlet, e.ArticleID, e.Outlet)
+			}
+		}
+	}
+	if ev, err := fr.RetrieveFiltered(ctx, q, 3, newsbot.Filter{Outlets: []string{"Nowhere Gazette"}}); err != nil || len(ev) != 0 {
+		t.Errorf("RetrieveFiltered to an outlet the coverage lacks: %v, %v", sentences(ev), err)
 	}
 }
 
