@@ -26,6 +26,9 @@ import (
 //     said. [2]") when that one has none and this one goes on as a new
 //     sentence; when the sentence goes on in lower case ("[3] quotes him
 //     as saying ...") the marker is its subject and stays;
+//   - a sentence that says a person said something must name someone the
+//     evidence it cites says said it (speaker.go): a quote given to the
+//     wrong person is dropped;
 //   - a sentence that opens with he, she, they, it or this right after a
 //     dropped sentence of its paragraph is dropped too: it would read as if
 //     about someone else;
@@ -122,6 +125,11 @@ type checker struct {
 	plains   map[string]string
 	supports map[string]supported
 	facts    map[string]facts
+	// attributed holds who each sentence says said something, speakers
+	// who each evidence sentence says did (speaker.go).
+	attributed map[string][]person
+	speakers   []*speakers
+	outlets    map[string]bool // the words of the evidence's outlets, wires and authors
 }
 
 // supported is the support check's verdict on a sentence.
@@ -143,6 +151,10 @@ type Removed struct {
 	// supports (a number, name or quotation it lacks, or too few of its
 	// words): a subset of Sentences.
 	Unsupported int
+	// Misattributed counts the dropped sentences that say someone said
+	// something whom the evidence they cite does not say said it (a quote
+	// given to the wrong person; see speaker.go): a subset of Sentences.
+	Misattributed int
 	// Recited counts kept sentences cited to other evidence than the model
 	// cited (the one that supports them).
 	Recited int
@@ -153,7 +165,7 @@ type Removed struct {
 func newChecker(evidence []Evidence, question string, minSupport float64) *checker {
 	c := &checker{evidence: evidence, question: question, renum: map[int]int{}, minSupport: minSupport,
 		blocks: map[string][]string{}, kinds: map[string]int{}, plains: map[string]string{}, supports: map[string]supported{},
-		facts: map[string]facts{}}
+		facts: map[string]facts{}, attributed: map[string][]person{}}
 	if c.minSupport <= 0 {
 		c.minSupport = DefaultMinSupport
 	}
@@ -452,6 +464,10 @@ func (c *checker) decide(items []item, i int, final bool) bool {
 	cites, ok := c.support(it.text, it.explicit, candidates)
 	if !ok {
 		c.removed.Unsupported++
+		return drop()
+	}
+	if c.misattributed(it.text, cites) {
+		c.removed.Misattributed++
 		return drop()
 	}
 	it.keep, it.settled, it.cites = true, true, cites

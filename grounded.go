@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsbot-dev/newsbot/prompts"
 )
@@ -283,6 +284,7 @@ func answerPrompt(ps *prompts.Set, q string, ev []Evidence, structured bool) ([]
 			Date:     dateOf(e.Published),
 			Sentence: collapseSpace(e.Sentence),
 			Context:  collapseSpace(e.Before),
+			Speakers: speakersForModel(e),
 		}
 		for k, o := range ev {
 			if e.Before != "" && o.ArticleID == e.ArticleID && o.Sentence == e.Before {
@@ -301,6 +303,58 @@ func answerPrompt(ps *prompts.Set, q string, ev []Evidence, structured bool) ([]
 		return nil, err
 	}
 	return []Message{{Role: RoleSystem, Content: system}, {Role: RoleUser, Content: user}}, nil
+}
+
+// speakersForModel lists who an evidence sentence quotes or reports, for
+// the model: its main speaker (Evidence.Speaker) first, then any other
+// speaker of an attribution within it, each once. An attribution with no
+// speaker, or whose content does not reach into the sentence, is left out.
+func speakersForModel(e Evidence) []prompts.Speaker {
+	var out []prompts.Speaker
+	main := e.Speaker()
+	add := func(a Attribution) {
+		name := clipText(collapseSpace(a.Speaker), maxSpeakerShown)
+		for _, s := range out {
+			if strings.EqualFold(s.Name, name) {
+				return
+			}
+		}
+		out = append(out, prompts.Speaker{Name: name, Cue: clipText(collapseSpace(a.Cue), maxSpeakerShown), Direct: a.Direct})
+	}
+	for _, a := range e.Attributions {
+		if a.Speaker == main && overlaps(a, e) {
+			add(a)
+			break
+		}
+	}
+	for _, a := range e.Attributions {
+		if strings.TrimSpace(a.Speaker) != "" && overlaps(a, e) {
+			add(a)
+		}
+	}
+	return out
+}
+
+// maxSpeakerShown bounds, in bytes, a speaker or cue shown to the model:
+// a name is short, and article text may be hostile.
+const maxSpeakerShown = 120
+
+// clipText cuts s to at most n bytes, at a character boundary, marking
+// the cut with an ellipsis.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.TrimSpace(s[:n]) + "…"
+}
+
+// overlaps reports whether an attribution's content reaches into the
+// evidence sentence.
+func overlaps(a Attribution, e Evidence) bool {
+	return min(a.End, e.End) > max(a.Start, e.Start)
 }
 
 func orUnknown(s, label string) string {

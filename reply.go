@@ -42,7 +42,7 @@ var (
 	// Markdown.
 	headingRE     = regexp.MustCompile(`^\s{0,3}#{1,6}(?:\s|$)`)
 	boldLineRE    = regexp.MustCompile(`^\s*(?:\*\*|__)[^*_]{1,80}(?:\*\*|__)\s*:?\s*$`)
-	bulletRE      = regexp.MustCompile(`^\s*(?:[-*•+‣◦]|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])\s+`)
+	bulletRE      = regexp.MustCompile(`^\s*(?:[-*•+‣◦]|\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)])(?:\s+|$)`)
 	ruleRE        = regexp.MustCompile(`^\s*(?:[-*_]\s*){3,}$`)
 	tableRE       = regexp.MustCompile(`^\s*\|`)
 	fenceRE       = regexp.MustCompile("^\\s*(?:```|~~~)")
@@ -251,6 +251,11 @@ func parseReply(reply string, ev []Evidence, partial bool, cache map[string][]st
 		if m := bulletRE.FindString(line); m != "" {
 			flush()
 			item := strings.TrimSpace(line[len(m):])
+			if item == "" {
+				// An item not begun ("2." where a reply was cut): no
+				// sentence, not the number 2.
+				continue
+			}
 			if !open {
 				item = endSentence(item)
 			}

@@ -4,11 +4,12 @@
 // binary; any of them can be replaced by a file of the same name in a
 // directory given to Load.
 //
-// Article text, its metadata (outlet, headline, date) and questions enter
-// the templates only through quote, as quoted data inside delimiters, never
-// as instructions: no field can end a line or close a block. Only the
-// citable sentences are numbered; the sentence a numbered one leans on is
-// shown apart, as context. No template has access to a secret.
+// Article text, its metadata (outlet, headline, date, and who a sentence
+// quotes: speaker and cue) and questions enter the templates only through
+// quote, as quoted data inside delimiters, never as instructions: no field
+// can end a line or close a block. Only the citable sentences are
+// numbered; the sentence a numbered one leans on is shown apart, as
+// context. No template has access to a secret.
 package prompts
 
 import (
@@ -64,6 +65,20 @@ type Evidence struct {
 	Context  string // the sentence before it, when it needs it (a pronoun's antecedent) and is not numbered itself; may be "": shown as context, never numbered
 	Follows  int    // the number of the evidence sentence just before it in its article, when it needs that one; 0 for none
 	Sentence string // verbatim
+	// Speakers are who the sentence quotes or reports, from the
+	// attributions extracted from its article, the main one first; none
+	// when it attributes nothing (or none were extracted): then the claim
+	// is the outlet's own, or its speaker is named in the sentence.
+	Speakers []Speaker
+}
+
+// Speaker is one attribution of an evidence sentence: who says it, how,
+// and whether the sentence quotes them directly. All of it is article
+// text, shown as quoted data.
+type Speaker struct {
+	Name   string // the speaker as the article names them ("Sergei Lavrov", "officials")
+	Cue    string // the cue as written ("said", "told reporters"); may be ""
+	Direct bool   // the sentence quotes the speaker's own words
 }
 
 // RewriteData is what the Rewrite template is given.

@@ -533,3 +533,27 @@ func checkLimits(t *testing.T, r fakeReq) {
 		t.Errorf("embeds of %d characters in one message", total)
 	}
 }
+
+// A source field names who its sentence quotes next to the outlet, escaped
+// like the outlet: a speaker's mention pings no one.
+func TestSourceFieldNamesTheSpeaker(t *testing.T) {
+	f := newFakeDiscord(t)
+	bot := answerFunc(func(ctx context.Context, req newsbot.Request, stream newsbot.Stream) (newsbot.Answer, error) {
+		return newsbot.Answer{Question: req.Question, Text: "Reuters quoted Lavrov as saying all forces should be aimed at supporting talks [1].", Citations: []newsbot.Citation{{
+			N: 1, Sentence: "“All forces should be aimed at supporting talks,” he said.", Outlet: "Reuters", Speaker: "Sergei Lavrov @everyone",
+			Title: "Clinton fails to win Russia pledge", URL: "https://news.example/a", Published: time.Date(2009, 10, 13, 0, 0, 0, 0, time.UTC),
+		}}}, nil
+	})
+	startGateway(t, f, Config{}, bot)
+	f.Dispatch("INTERACTION_CREATE", askEvent("906", "42", "What did Lavrov say?"))
+	edit := f.Wait("final edit", 1, func(r fakeReq) bool { return isOriginalEdit(r) && final(r) })[0]
+	field := embedsOf(edit)[0]["fields"].([]any)[0].(map[string]any)
+	name := field["name"].(string)
+	if got := unescape(name); got != "[1] Reuters — Sergei Lavrov @everyone · 2009-10-13" {
+		t.Errorf("field name = %q (raw %q), want the outlet, the speaker and the date", got, name)
+	}
+	if strings.Contains(strings.ReplaceAll(name, `\@everyone`, ""), "@everyone") && !strings.Contains(name, "@\u200beveryone") {
+		t.Errorf("the speaker's mention is not neutralised: %q", name)
+	}
+	checkNoMentions(t, edit)
+}

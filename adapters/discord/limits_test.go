@@ -56,7 +56,7 @@ func TestRenderWithinLimitsForAnyMetadata(t *testing.T) {
 	long := strings.Repeat("Headline *words* @everyone ", 8000) // 216 KB
 	var cites []newsbot.Citation
 	for i := 1; i <= 30; i++ {
-		cites = append(cites, newsbot.Citation{N: i, Outlet: long, Title: long, URL: "https://example.com/" + strings.Repeat("a(b)", 500),
+		cites = append(cites, newsbot.Citation{N: i, Outlet: long, Title: long, Speaker: long, URL: "https://example.com/" + strings.Repeat("a(b)", 500),
 			Sentence: strings.Repeat("A very long sentence. ", 90_000), Published: time.Date(2009, 10, 13, 0, 0, 0, 0, time.UTC)})
 	}
 	msgs := render(newsbot.Answer{Text: "Short [1].", Citations: cites, Note: long})
@@ -131,7 +131,8 @@ func FuzzRender(f *testing.F) {
 		n = min(max(n, 0), 60)
 		a := newsbot.Answer{Text: text, Note: note, NoAnswer: noAnswer}
 		for i := 1; i <= n; i++ {
-			a.Citations = append(a.Citations, newsbot.Citation{N: i, Outlet: outlet, Title: title, URL: url, Sentence: sentence})
+			// The title is also the speaker: both are article text.
+			a.Citations = append(a.Citations, newsbot.Citation{N: i, Outlet: outlet, Title: title, Speaker: title, URL: url, Sentence: sentence})
 		}
 		msgs := append(render(a), preview(text))
 		for _, m := range msgs {

@@ -31,6 +31,9 @@ const (
 const (
 	maxTitleShown = 200
 	maxLinkShown  = 300
+	// maxSpeakerShown bounds, in characters, who the cited sentence quotes
+	// or reports, shown after the outlet in the field's name.
+	maxSpeakerShown = 80
 )
 
 // embedColor is the side bar of the answer's embeds.
@@ -348,13 +351,22 @@ func preview(text string) message {
 	return message{content: parts[0] + " …"}
 }
 
-// sourceField shows one citation: its number, outlet and date as the name;
-// the linked headline and the quoted sentence as the value.
+// sourceField shows one citation: its number, outlet (and who the sentence
+// quotes or reports, when the citation names them: "[1] Reuters — Sergei
+// Lavrov · 2009-10-13") and date as the name; the linked headline and the
+// quoted sentence as the value.
 func sourceField(c newsbot.Citation, esc escaper) *discordgo.MessageEmbedField {
 	outlet, _ := chat.Prefix(c.Source(), 8*maxFieldName)
 	outlet = strings.TrimSpace(collapse(outlet))
 	if outlet == "" {
 		outlet = "unknown outlet"
+	}
+	speaker, _ := chat.Prefix(c.Speaker, 8*maxSpeakerShown)
+	if speaker = strings.TrimSpace(collapse(speaker)); speaker != "" {
+		if s, more := prefixRunes(speaker, maxSpeakerShown-1); more {
+			speaker = strings.TrimSpace(string([]rune(s)[:maxSpeakerShown-1])) + "…"
+		}
+		outlet += " — " + speaker
 	}
 	date := "date unknown"
 	if !c.Published.IsZero() {

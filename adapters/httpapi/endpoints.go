@@ -53,6 +53,10 @@ type Citation struct {
 	Published string `json:"published"` // YYYY-MM-DD, "" when unknown
 	Paragraph int    `json:"paragraph"`
 	Index     int    `json:"index"`
+	// Speaker is who the sentence quotes or reports ("Sergei Lavrov",
+	// "officials"), as the article names them; "" when it attributes
+	// nothing, and then the claim is the outlet's own.
+	Speaker string `json:"speaker"`
 }
 
 func citations(a newsbot.Answer) []Citation {
@@ -63,7 +67,7 @@ func citations(a newsbot.Answer) []Citation {
 			pub = c.Published.Format("2006-01-02")
 		}
 		out = append(out, Citation{N: c.N, ArticleID: c.ArticleID, Start: c.Start, End: c.End, Sentence: c.Sentence,
-			Outlet: c.Outlet, Wire: c.Wire, Title: c.Title, URL: c.URL, Published: pub, Paragraph: c.Paragraph, Index: c.Index})
+			Outlet: c.Outlet, Wire: c.Wire, Title: c.Title, URL: c.URL, Published: pub, Paragraph: c.Paragraph, Index: c.Index, Speaker: c.Speaker})
 	}
 	return out
 }
@@ -178,7 +182,9 @@ func stripSources(s string) string {
 }
 
 // sourcesText is the list of sources appended to a chat completion's text,
-// so that clients that show only the text still show where it comes from.
+// so that clients that show only the text still show where it comes from,
+// and who the sentence quotes: "[1] Reuters — Sergei Lavrov — "Title"
+// (2009-10-13), https://...".
 func sourcesText(a newsbot.Answer) string {
 	if a.NoAnswer || len(a.Citations) == 0 {
 		return ""
@@ -186,13 +192,30 @@ func sourcesText(a newsbot.Answer) string {
 	var b strings.Builder
 	b.WriteString(sourcesHeading)
 	for _, c := range a.Citations {
-		fmt.Fprintf(&b, "[%d] %s — %q (%s)", c.N, or(c.Source(), "unknown outlet"), or(c.Title, "untitled"), date(c.Published))
+		who := or(c.Source(), "unknown outlet")
+		if sp := speakerLine(c.Speaker); sp != "" {
+			who += " — " + sp
+		}
+		fmt.Fprintf(&b, "[%d] %s — %q (%s)", c.N, who, or(c.Title, "untitled"), date(c.Published))
 		if c.URL != "" {
 			b.WriteString(", " + c.URL)
 		}
 		b.WriteString("\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// maxSpeakerShown bounds, in characters, the speaker in the sources
+// text; the citation's speaker field has it whole.
+const maxSpeakerShown = 80
+
+// speakerLine is a speaker for the sources text: on one line, bounded.
+func speakerLine(s string) string {
+	s = strings.Join(strings.Fields(newsbot.Printable(s)), " ")
+	if r := []rune(s); len(r) > maxSpeakerShown {
+		s = strings.TrimSpace(string(r[:maxSpeakerShown-1])) + "…"
+	}
+	return s
 }
 
 func or(s, d string) string {

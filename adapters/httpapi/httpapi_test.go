@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsbot-dev/newsbot"
 	"github.com/newsbot-dev/newsbot/adapters/httpapi"
@@ -337,5 +338,57 @@ func TestBareDomainsAreInert(t *testing.T) {
 	}
 	if !strings.Contains(ask, `"sentence":"Visit evil.example/login now."`) || !strings.Contains(ask, "www.reuters.com/article/idUS1 [1]") {
 		t.Errorf("ask: the citation or the cited link was changed: %s", ask)
+	}
+}
+
+// Who a cited sentence quotes is in its citation's speaker field, on /ask
+// and in a chat completion's citations, and after the outlet in the
+// completion's sources text, on one line and bounded.
+func TestCitationsNameTheSpeaker(t *testing.T) {
+	bot := answerFunc(func(ctx context.Context, req newsbot.Request, _ newsbot.Stream) (newsbot.Answer, error) {
+		return newsbot.Answer{Question: req.Question, Mode: newsbot.ModeModel,
+			Text: "Reuters quoted Lavrov as saying all forces should be aimed at supporting talks [1]. Officials called the talks constructive [2].",
+			Citations: []newsbot.Citation{
+				{N: 1, ArticleID: "a", Sentence: "“All forces should be aimed at supporting talks,” he said.", Outlet: "Reuters", Speaker: "Sergei Lavrov",
+					Title: "Clinton fails to win Russia pledge", URL: "https://news.example/a", Published: time.Date(2009, 10, 13, 0, 0, 0, 0, time.UTC)},
+				{N: 2, ArticleID: "b", Sentence: "Officials called the talks constructive.", Outlet: "AP", Speaker: "Officials\n</sources>\n" + strings.Repeat("x", 200)},
+				{N: 3, ArticleID: "c", Sentence: "Russia has supported three sets of sanctions.", Outlet: "BBC"},
+			}}, nil
+	})
+	srv := serve(t, httpapi.Config{Token: "key"}, bot)
+
+	_, out := post(t, srv.URL+"/v1/ask", "key", `{"question":"What did Lavrov say?"}`)
+	var ask httpapi.AskResponse
+	if err := json.Unmarshal([]byte(out), &ask); err != nil {
+		t.Fatal(err)
+	}
+	if len(ask.Citations) != 3 || ask.Citations[0].Speaker != "Sergei Lavrov" || !strings.HasPrefix(ask.Citations[1].Speaker, "Officials\n</sources>") || ask.Citations[2].Speaker != "" {
+		t.Errorf("/ask citations' speakers: %+v", ask.Citations)
+	}
+	if !strings.Contains(out, `"speaker":""`) {
+		t.Errorf("a citation without a speaker lacks the field: %s", out)
+	}
+
+	cfg := goopenai.DefaultConfig("key")
+	cfg.BaseURL = srv.URL + "/v1"
+	resp, err := goopenai.NewClientWithConfig(cfg).CreateChatCompletion(context.Background(), goopenai.ChatCompletionRequest{
+		Model: "newsbot", Messages: []goopenai.ChatCompletionMessage{{Role: "user", Content: "What did Lavrov say?"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := resp.Choices[0].Message.Content
+	for _, want := range []string{
+		"\n[1] Reuters — Sergei Lavrov — \"Clinton fails to win Russia pledge\" (2009-10-13), https://news.example/a\n",
+		"\n[2] AP — Officials </sources> " + strings.Repeat("x", 80-len("Officials </sources> ")-1) + "… — \"untitled\" (date unknown)\n",
+		"\n[3] BBC — \"untitled\" (date unknown)",
+	} {
+		if !strings.Contains(content, want) {
+			t.Errorf("sources text lacks %q:\n%s", want, content)
+		}
+	}
+	_, raw := post(t, srv.URL+"/v1/chat/completions", "key", `{"model":"newsbot","messages":[{"role":"user","content":"What did Lavrov say?"}]}`)
+	if !strings.Contains(raw, `"speaker":"Sergei Lavrov"`) {
+		t.Errorf("completion citations lack the speaker: %s", raw)
 	}
 }

@@ -193,3 +193,49 @@ func TestReasoningContentIgnored(t *testing.T) {
 		}
 	}
 }
+
+// Over the wire, the model gets each sentence's outlet and speakers as
+// quoted data and is told to name them; its reply is checked for who it
+// says said what: the right speaker is kept, the wrong one dropped (and
+// with nothing left, the extractive answer is given, labelled).
+func TestSpeakersThroughGoOpenAI(t *testing.T) {
+	for _, tc := range []struct {
+		name, reply   string
+		misattributed int
+		fallback      newsbot.FallbackReason
+	}{
+		{"right speaker", "Reuters reported that Lavrov restated Russia’s position that any talk of sanctions against Iran at this stage was counter-productive [%d].", 0, newsbot.FallbackNone},
+		{"wrong speaker", "Clinton restated Russia’s position that any talk of sanctions against Iran at this stage was counter-productive [%d].", 1, newsbot.FallbackUnchecked},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int, req request) {
+				writeReply(w, req, "stop", fmt.Sprintf(tc.reply, evidenceNumber(t, req, "counter-productive")))
+			})
+			b := &newsbot.Bot{Retriever: replytest.Retriever{}, Model: newClient(t, openai.Config{BaseURL: srv.baseURL(), Model: "test-model", Format: openai.FormatText})}
+			a, err := b.Ask(context.Background(), newsbot.Request{Question: "What did Lavrov say about sanctions?"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Removed.Misattributed != tc.misattributed || a.Fallback != tc.fallback {
+				t.Errorf("misattributed %d, fallback %q; want %d, %q (text %q)", a.Removed.Misattributed, a.Fallback, tc.misattributed, tc.fallback, a.Text)
+			}
+			if tc.fallback == newsbot.FallbackNone && (len(a.Citations) != 1 || a.Citations[0].Speaker != "Sergei Lavrov") {
+				t.Errorf("citations %+v, want one, of Sergei Lavrov", a.Citations)
+			}
+			req := srv.requests()[0]
+			system, user := req.Messages[0].Content, req.Messages[1].Content
+			k := evidenceNumber(t, req, "counter-productive")
+			for _, want := range []string{
+				fmt.Sprintf(`sentence %d: outlet "Reuters", date "2009-10-14", headline "Clinton fails to win Russia pledge on Iran sanctions", speaker "Sergei Lavrov" (reported speech, cue "restated")`, k),
+				fmt.Sprintf(`sentence %d: outlet "Reuters", date "2009-10-14", headline "Clinton fails to win Russia pledge on Iran sanctions", speaker "Sergei Lavrov" (direct quote, cue "said")`, evidenceNumber(t, req, "All forces")),
+			} {
+				if !strings.Contains(user, want) {
+					t.Errorf("the prompt lacks %q:\n%s", want, user)
+				}
+			}
+			if !strings.Contains(system, "Attribute words only to that speaker") {
+				t.Errorf("the rules do not ask for the speaker:\n%s", system)
+			}
+		})
+	}
+}

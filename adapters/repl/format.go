@@ -22,9 +22,11 @@ const (
 
 // Format writes a as plain text, the way the chat shows it: the answer text
 // with its [n] markers, then a.Note if there is one, then a blank line,
-// "Sources:" and one line per citation:
+// "Sources:" and one line per citation, with who the sentence quotes or
+// reports after the outlet when the citation names them:
 //
 //	[1] Outlet — "Title" (2009-10-14), https://example.com/a, paragraph 3, sentence 2
+//	[2] Outlet — Sergei Lavrov — "Title" (2009-10-14), https://example.com/a, paragraph 4, sentence 1
 //
 // Metadata the corpus does not know is shown as "unknown outlet",
 // "untitled", "date unknown", "no link" or "position unknown". When
@@ -124,6 +126,9 @@ func sources(a newsbot.Answer) []string {
 // and formatSources.
 func sourceLine(c newsbot.Citation) string {
 	outlet := newsbot.Delink(orLabel(c.Source(), unknownOutlet), nil)
+	if sp := speaker(c); sp != "" {
+		outlet += " — " + sp
+	}
 	title := unknownTitle
 	if t := strings.TrimSpace(newsbot.Delink(CleanLine(c.Title), nil)); t != "" {
 		title = `"` + t + `"`
@@ -134,6 +139,20 @@ func sourceLine(c newsbot.Citation) string {
 	}
 	url := orLabel(c.URL, unknownURL)
 	return fmt.Sprintf("[%d] %s — %s (%s), %s, %s", c.N, outlet, title, date, url, position(c))
+}
+
+// maxSpeakerShown bounds, in characters, the speaker shown beside a
+// source's outlet: a name is short, and article text may be anything.
+const maxSpeakerShown = 80
+
+// speaker is who the cited sentence quotes or reports, sanitised for one
+// line and bounded; "" when it attributes nothing.
+func speaker(c newsbot.Citation) string {
+	s := strings.Join(strings.Fields(newsbot.Delink(CleanLine(c.Speaker), nil)), " ")
+	if r := []rune(s); len(r) > maxSpeakerShown {
+		s = strings.TrimSpace(string(r[:maxSpeakerShown-1])) + "…"
+	}
+	return s
 }
 
 // position says where the sentence is in its article, as far as known.

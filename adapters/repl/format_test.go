@@ -124,6 +124,22 @@ func TestFormat(t *testing.T) {
 				"[1] unknown outlet — untitled (date unknown), no link, position unknown\n",
 		},
 		{
+			"speaker after the outlet",
+			newsbot.Answer{Text: "Lavrov called talk of sanctions counter-productive [1].", Citations: []newsbot.Citation{{
+				N: 1, Outlet: "Reuters", Title: "Clinton fails to win Russia pledge", Speaker: "Sergei Lavrov",
+				URL: "https://example.com/a", Published: time.Date(2009, 10, 13, 0, 0, 0, 0, time.UTC), Paragraph: 3, Index: 1,
+			}}},
+			"Lavrov called talk of sanctions counter-productive [1].\n\nSources:\n" +
+				"[1] Reuters — Sergei Lavrov — \"Clinton fails to win Russia pledge\" (2009-10-13), https://example.com/a, paragraph 3, sentence 1\n",
+		},
+		{
+			"hostile speaker on one line, inert and bounded",
+			newsbot.Answer{Text: "T [1].", Citations: []newsbot.Citation{{
+				N: 1, Outlet: "AP", Speaker: "Jane\x1b[2J Ortiz\n\u202esays " + strings.Repeat("x", 300),
+			}}},
+			"T [1].\n\nSources:\n[1] AP — Jane\\x1b[2J Ortiz says " + strings.Repeat("x", 80-len("Jane\\x1b[2J Ortiz says ")-1) + "… — untitled (date unknown), no link, position unknown\n",
+		},
+		{
 			"control characters are escaped",
 			evilAnswer,
 			"Line one [1].\\x1b[2J\nLine two reversed.\n\nnote\\x07\n\nSources:\n" +
@@ -167,6 +183,16 @@ func TestFormatSources(t *testing.T) {
 			newsbot.Answer{Citations: []newsbot.Citation{{N: 1, Sentence: "Wrapped\nsentence\r\nhere.", Paragraph: 1, Index: 2}}},
 			"Sources:\n[1] unknown outlet — untitled (date unknown), no link, paragraph 1, sentence 2\n" +
 				"    \"Wrapped sentence here.\"\n",
+		},
+		{
+			"speaker after the outlet",
+			newsbot.Answer{Question: "What did Lavrov say?", Citations: []newsbot.Citation{{
+				N: 1, Outlet: "Reuters", Title: "Clinton fails to win Russia pledge", Speaker: "Sergei Lavrov", Sentence: "“All forces should be aimed at supporting talks,” he said.",
+				URL: "https://example.com/a", Published: time.Date(2009, 10, 13, 0, 0, 0, 0, time.UTC), Paragraph: 3, Index: 2,
+			}}},
+			"Sources for \"What did Lavrov say?\":\n" +
+				"[1] Reuters — Sergei Lavrov — \"Clinton fails to win Russia pledge\" (2009-10-13), https://example.com/a, paragraph 3, sentence 2\n" +
+				"    \"“All forces should be aimed at supporting talks,” he said.\"\n",
 		},
 		{
 			"control characters are escaped",

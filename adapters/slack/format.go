@@ -33,6 +33,9 @@ const (
 	maxOutletShown = 200
 	maxTitleShown  = 400
 	maxLinkShown   = 1200
+	// maxSpeakerShown bounds, escaped, in bytes, who the cited sentence
+	// quotes or reports, shown after the outlet.
+	maxSpeakerShown = 200
 )
 
 // Labels for metadata the corpus does not know: shown instead of a blank,
@@ -284,32 +287,44 @@ func renderAnswer(a newsbot.Answer, reserve int) message {
 				break
 			}
 			m.blocks = append(m.blocks, contextBlock(sourceText(c)))
-			outlet := shown(orLabel(c.Source(), unknownOutlet), maxOutletShown)
 			title := shown(orLabel(c.Title, unknownTitle), maxTitleShown)
-			fmt.Fprintf(&fallback, " [%d] %s, %s, %s.", c.N, outlet, title, dateText(c))
+			fmt.Fprintf(&fallback, " [%d] %s, %s, %s.", c.N, who(c), title, dateText(c))
 		}
 	}
 	m.text, _ = cutText(fallback.String(), maxFallbackText)
 	return m
 }
 
-// sourceText is a citation's context block text:
+// sourceText is a citation's context block text, with who the sentence
+// quotes or reports after the outlet when the citation names them:
 //
 //	*[1]* Reuters · <https://example.com/a|Title> · 2009-10-13
 //	“The verbatim sentence.”
+//	*[2]* Reuters — Sergei Lavrov · <https://example.com/a|Title> · 2009-10-13
+//	“The verbatim sentence.”
 //
-// The outlet, title and link are bounded (maxOutletShown, maxTitleShown,
-// maxLinkShown) and the sentence gets what is left, so the block is within
-// Slack's limit for any metadata.
+// The outlet, speaker, title and link are bounded (maxOutletShown,
+// maxSpeakerShown, maxTitleShown, maxLinkShown) and the sentence gets what
+// is left, so the block is within Slack's limit for any metadata.
 func sourceText(c newsbot.Citation) string {
 	title := shown(orLabel(c.Title, unknownTitle), maxTitleShown)
 	if u := linkURL(c.URL); u != "" && len(u) <= maxLinkShown {
 		title = "<" + u + "|" + title + ">"
 	}
-	outlet := shown(orLabel(c.Source(), unknownOutlet), maxOutletShown)
-	head := fmt.Sprintf("*[%d]* %s · %s · %s\n“", c.N, outlet, title, dateText(c))
+	head := fmt.Sprintf("*[%d]* %s · %s · %s\n“", c.N, who(c), title, dateText(c))
 	sentence := shown(c.Sentence, min(maxSentenceShown, maxSectionText-len(head)-len("”")))
 	return head + sentence + "”"
+}
+
+// who names a citation's source: its outlet, and who the sentence quotes
+// or reports when the citation names them ("Reuters — Sergei Lavrov"),
+// each escaped and bounded.
+func who(c newsbot.Citation) string {
+	outlet := shown(orLabel(c.Source(), unknownOutlet), maxOutletShown)
+	if sp := oneLine(newsbot.Printable(c.Speaker)); sp != "" {
+		return outlet + " — " + shown(sp, maxSpeakerShown)
+	}
+	return outlet
 }
 
 // shown is untrusted text on one line, escaped, cut to at most n bytes

@@ -59,7 +59,7 @@ func checkLimits(t *testing.T, m message, reserve int) {
 func TestRenderWithinLimitsForAnyMetadata(t *testing.T) {
 	long := strings.Repeat("Headline words & <more> ", 8000) // 192 KB
 	cite := func(n int) newsbot.Citation {
-		return newsbot.Citation{N: n, Outlet: long, Title: long, URL: "https://example.com/" + strings.Repeat("a&b", 700),
+		return newsbot.Citation{N: n, Outlet: long, Title: long, Speaker: long, URL: "https://example.com/" + strings.Repeat("a&b", 700),
 			Sentence: strings.Repeat("A very long sentence & more. ", 70000), Published: time.Date(2009, 10, 13, 0, 0, 0, 0, time.UTC)}
 	}
 	a := newsbot.Answer{Text: strings.Repeat("An answer that goes on [1]. ", 3000), Note: long}
@@ -77,6 +77,14 @@ func TestRenderWithinLimitsForAnyMetadata(t *testing.T) {
 	m := renderAnswer(newsbot.Answer{Text: "T [1].", Citations: []newsbot.Citation{{N: 1, Outlet: "Reuters", Title: "Title", URL: "https://example.com/a", Sentence: "S."}}}, 0)
 	if got := m.blocks[1].(*slackgo.ContextBlock).ContextElements.Elements[0].(*slackgo.TextBlockObject).Text; got != "*[1]* Reuters · <https://example.com/a|Title> · date unknown\n“S.”" {
 		t.Errorf("short source: %q", got)
+	}
+	// A speaker follows the outlet, escaped like it.
+	m = renderAnswer(newsbot.Answer{Text: "T [1].", Citations: []newsbot.Citation{{N: 1, Outlet: "Reuters", Speaker: "Sergei <!here> Lavrov\n", Title: "Title", URL: "https://example.com/a", Sentence: "S."}}}, 0)
+	if got := m.blocks[1].(*slackgo.ContextBlock).ContextElements.Elements[0].(*slackgo.TextBlockObject).Text; got != "*[1]* Reuters — Sergei &lt;!here&gt; Lavrov · <https://example.com/a|Title> · date unknown\n“S.”" {
+		t.Errorf("source with a speaker: %q", got)
+	}
+	if !strings.Contains(m.text, "[1] Reuters — Sergei &lt;!here&gt; Lavrov, Title, date unknown.") {
+		t.Errorf("fallback text lacks the speaker: %q", m.text)
 	}
 }
 
@@ -139,7 +147,8 @@ func FuzzRender(f *testing.F) {
 		n = min(max(n, 0), 80)
 		a := newsbot.Answer{Text: text, Note: note}
 		for i := 1; i <= n; i++ {
-			a.Citations = append(a.Citations, newsbot.Citation{N: i, Outlet: outlet, Title: title, URL: url, Sentence: sentence})
+			// The title is also the speaker: both are article text.
+			a.Citations = append(a.Citations, newsbot.Citation{N: i, Outlet: outlet, Title: title, Speaker: title, URL: url, Sentence: sentence})
 		}
 		for _, m := range []message{renderAnswer(a, 0), renderAnswer(a, 2), renderPartial(text)} {
 			checkLimits(t, m, 0)

@@ -516,3 +516,31 @@ func TestUnknownEnvelopesAreAckedToo(t *testing.T) {
 	deliver(r.f, r.conn, "env-ok", "EvOk", 0, mentionEvent("C1", "UASK", "1700000007.000001", "", lavrovQuestion))
 	r.f.waitCall("chat.postMessage", 1, isPost("C1", "1700000007.000001"))
 }
+
+// A source shows who its sentence quotes next to the outlet, in the
+// blocks and the fallback text, escaped like the rest of the metadata.
+func TestSourcesNameTheSpeaker(t *testing.T) {
+	ans := newsbot.Answer{
+		Question: "What did Lavrov say?",
+		Text:     "Reuters quoted Lavrov as saying all forces should be aimed at supporting talks [1].",
+		Mode:     newsbot.ModeModel,
+		Citations: []newsbot.Citation{{
+			N: 1, Sentence: "“All forces should be aimed at supporting talks,” he said.", Speaker: "Sergei Lavrov <!channel>",
+			Outlet: "Reuters", Title: "Clinton fails to win Russia pledge", URL: "https://news.example/a",
+			Published: time.Date(2009, 10, 13, 0, 0, 0, 0, time.UTC),
+		}},
+	}
+	r := startSocket(t, fixed(ans), nil)
+	deliver(r.f, r.conn, "env-1", "EvSpeaker", 0, mentionEvent("C1", "UASK", "1700000003.000001", "", "What did Lavrov say?"))
+	post := r.f.waitCall("chat.postMessage", 1, isPost("C1", "1700000003.000001"))
+	const who = "Reuters — Sergei Lavrov &lt;!channel&gt;"
+	if blocks := strings.Join(post.blockTexts(), "\n"); !strings.Contains(blocks, "*[1]* "+who+" · <https://news.example/a|Clinton fails to win Russia pledge> · 2009-10-13") {
+		t.Errorf("the source does not name its speaker:\n%s", blocks)
+	}
+	if !strings.Contains(post.get("text"), "[1] "+who+", Clinton fails") {
+		t.Errorf("the fallback text does not name the speaker: %q", post.get("text"))
+	}
+	if strings.Contains(post.all(), "<!channel>") {
+		t.Error("a speaker's mention survives")
+	}
+}

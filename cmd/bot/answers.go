@@ -33,6 +33,23 @@ type jsonCitation struct {
 	Title     string `json:"title"`
 	URL       string `json:"url"`
 	Published string `json:"published,omitempty"`
+	// Speaker is who the sentence quotes or reports, as the article names
+	// them; "" when it attributes nothing.
+	Speaker string `json:"speaker"`
+}
+
+// jsonCitations are a's citations as `bot ask --jsonl` writes them.
+func jsonCitations(a newsbot.Answer) []jsonCitation {
+	out := []jsonCitation{}
+	for _, c := range a.Citations {
+		jc := jsonCitation{N: c.N, Article: c.ArticleID, Start: c.Start, End: c.End, Text: c.Sentence,
+			Outlet: c.Outlet, Title: c.Title, URL: c.URL, Speaker: c.Speaker}
+		if !c.Published.IsZero() {
+			jc.Published = c.Published.Format(time.RFC3339)
+		}
+		out = append(out, jc)
+	}
+	return out
 }
 
 // askJSONL answers one {"qid", "question"} object per line of in, each on
@@ -67,15 +84,7 @@ func askJSONL(ctx context.Context, bot *newsbot.Bot, in io.Reader, out io.Writer
 				case aerr != nil:
 					resp.Error = fmt.Sprintf("line %d: %v", line, aerr)
 				default:
-					resp.NoAnswer, resp.Text = a.NoAnswer, a.Text
-					for _, c := range a.Citations {
-						jc := jsonCitation{N: c.N, Article: c.ArticleID, Start: c.Start, End: c.End, Text: c.Sentence,
-							Outlet: c.Outlet, Title: c.Title, URL: c.URL}
-						if !c.Published.IsZero() {
-							jc.Published = c.Published.Format(time.RFC3339)
-						}
-						resp.Citations = append(resp.Citations, jc)
-					}
+					resp.NoAnswer, resp.Text, resp.Citations = a.NoAnswer, a.Text, jsonCitations(a)
 				}
 			}
 			if err := enc.Encode(resp); err != nil {

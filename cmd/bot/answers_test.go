@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	newsbot "github.com/newsbot-dev/newsbot"
 )
 
 // runBotErr is runBot with standard error captured too.
@@ -16,6 +19,28 @@ func runBotErr(t *testing.T, env map[string]string, stdin string, args ...string
 	var out, errOut bytes.Buffer
 	err = newEnviron(func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errOut).run(context.Background(), args)
 	return out.String(), errOut.String(), err
+}
+
+// Each citation line names who its sentence quotes, "" when it quotes no
+// one, with the rest of the citation as it is.
+func TestJSONCitationsNameTheSpeaker(t *testing.T) {
+	a := newsbot.Answer{Citations: []newsbot.Citation{
+		{N: 1, ArticleID: "r1", Start: 10, End: 70, Sentence: "“All forces should be aimed at supporting talks,” he said.", Outlet: "Reuters", Speaker: "Sergei Lavrov",
+			Published: time.Date(2009, 10, 13, 0, 0, 0, 0, time.UTC)},
+		{N: 2, ArticleID: "a2", Sentence: "Russia has supported three sets of sanctions.", Outlet: "AP"},
+	}}
+	b, err := json.Marshal(jsonCitations(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"n":1,"article":"r1","start":10,"end":70,"text":"“All forces should be aimed at supporting talks,” he said.","outlet":"Reuters","title":"","url":"","published":"2009-10-13T00:00:00Z","speaker":"Sergei Lavrov"},` +
+		`{"n":2,"article":"a2","start":0,"end":0,"text":"Russia has supported three sets of sanctions.","outlet":"AP","title":"","url":"","speaker":""}]`
+	if string(b) != want {
+		t.Errorf("citations:\n got %s\nwant %s", b, want)
+	}
+	if b, _ := json.Marshal(jsonCitations(newsbot.Answer{})); string(b) != "[]" {
+		t.Errorf("no citations: %s, want []", b)
+	}
 }
 
 func TestAskJSONL(t *testing.T) {

@@ -174,7 +174,7 @@ func ReadSet(r io.Reader) (map[string][]Attribution, error) {
 		conv := func(ss []span) []Span {
 			var o []Span
 			for _, s := range ss {
-				o = append(o, Span{s.Start, s.End})
+				o = append(o, Span(s))
 			}
 			return o
 		}

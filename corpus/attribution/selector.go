@@ -13,7 +13,7 @@ import "math"
 const selBits = 16
 
 // nSelFeatures is the number of features of a candidate.
-const nSelFeatures = 16
+const nSelFeatures = 19
 
 // Candidate kinds.
 const (
@@ -84,14 +84,14 @@ func sourceCandidates(body string, toks []token, cs []chunk, cue int, out []cand
 				quotes = 1
 			}
 		}
-		for _, x := range cs {
-			if x.a >= lo && x.b <= hi {
-				if x.role == 3 {
-					contents = 1
-				} else if x.role == 2 {
-					cues = 1
-				}
-			}
+		// The chunks between, from the cue outwards.
+		for k := cue + 1; after && k < len(cs) && cs[k].b <= hi; k++ {
+			contents |= b2u(cs[k].role == 3)
+			cues |= b2u(cs[k].role == 2)
+		}
+		for k := cue - 1; !after && k >= 0 && cs[k].a >= lo; k-- {
+			contents |= b2u(cs[k].role == 3)
+			cues |= b2u(cs[k].role == 2)
 		}
 		before := uint64(hStart)
 		if a > 0 {
@@ -124,6 +124,9 @@ func sourceCandidates(body string, toks []token, cs []chunk, cue int, out []cand
 			smix(23, pair(nextW, k)),
 			smix(24, k<<8|hasChunk<<4|dist),
 			smix(25, pair(cw, k<<8|contents<<2|quotes<<1|min(commas, 1))),
+			smix(26, k<<8|shape(body, toks[a])<<4|distBucket(b-a)),
+			smix(27, pair(toks[a].h, k<<8|dist)),
+			smix(28, k<<8|capsAt(toks, a-1)<<4|capsAt(toks, b)),
 		}
 		out = append(out, cand)
 	}
@@ -183,11 +186,15 @@ func smix(tmpl int, v uint64) uint32 { return mix(tmpl+100, v, selBits) }
 // selector is the source selector's weights (1<<selBits).
 type selector []float32
 
-// pick returns the index of the best candidate.
-func (s selector) pick(cands []candidate) int {
+// pick returns the index of the best candidate;
+// none is added to the score of the first candidate, none.
+func (s selector) pick(cands []candidate, none float32) int {
 	bi, bs := 0, float32(math.Inf(-1))
 	for i := range cands {
 		var v float32
+		if i == 0 {
+			v = none
+		}
 		for _, f := range cands[i].feats {
 			v += s[f]
 		}
@@ -206,7 +213,7 @@ func trainSelector(inst [][]candidate, right []int, epochs int) selector {
 	t := float32(1)
 	for e := 0; e < epochs; e++ {
 		for n, cands := range inst {
-			p := selector(w).pick(cands)
+			p := selector(w).pick(cands, 0)
 			if g := right[n]; p != g {
 				for _, f := range cands[g].feats {
 					w[f]++
@@ -224,4 +231,139 @@ func trainSelector(inst [][]candidate, right []int, epochs int) selector {
 		w[i] -= u[i] / t
 	}
 	return w
+}
+
+// capsAt is 1 for a capitalised word at i, 2 for punctuation, 3 beyond
+// the ends, 0 otherwise.
+func capsAt(toks []token, i int) uint64 {
+	switch {
+	case i < 0 || i >= len(toks):
+		return 3
+	case toks[i].cap:
+		return 1
+	case toks[i].kind != kWord:
+		return 2
+	}
+	return 0
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// cueCandidates returns the cues the content chunk cs[k] may belong to:
+// none first (the content is dropped), then up to two cue chunks on each
+// side within the sentence before and the one after; a candidate's a is
+// the cue's chunk index.
+func cueCandidates(body string, toks []token, cs []chunk, k int, out []candidate) []candidate {
+	c := cs[k]
+	fw := toks[c.a].h
+	lw := toks[c.b-1].h
+	quotedC := b2u(toks[c.a].kind == kOpen)
+	clen := distBucket(c.b - c.a)
+	prevW := uint64(hStart)
+	if c.a > 0 {
+		prevW = toks[c.a-1].h
+	}
+	nextW := uint64(hEnd)
+	if c.b < len(toks) {
+		nextW = toks[c.b].h
+	}
+	none := candidate{a: -1, b: -1}
+	none.feats = [nSelFeatures]uint32{smix(200, 0), smix(201, fw), smix(202, quotedC<<8|clen), smix(203, prevW), smix(204, nextW), smix(205, lw)}
+	for i := 6; i < nSelFeatures; i++ {
+		none.feats[i] = smix(299, 0)
+	}
+	out = append(out, none)
+	add := func(j, rank int, after bool) {
+		cue := cs[j]
+		dir := b2u(after)
+		var lo, hi int
+		if after {
+			lo, hi = c.b, cue.a
+		} else {
+			lo, hi = cue.b, c.a
+		}
+		var commas, quotes, colon uint64
+		for i := lo; i < hi; i++ {
+			switch toks[i].kind {
+			case kPunct:
+				switch body[toks[i].start] {
+				case ',':
+					commas++
+				case ':':
+					colon = 1
+				}
+			case kOpen, kClose:
+				quotes = 1
+			}
+		}
+		var between uint64
+		for x := k + 1; after && x < j; x++ {
+			between |= 1 << cs[x].role
+		}
+		for x := j + 1; !after && x < k; x++ {
+			between |= 1 << cs[x].role
+		}
+		sent := uint64(0)
+		if after && cue.sa > c.sb || !after && cue.sb < c.sa {
+			sent = 1
+		}
+		cw := toks[cue.a].h
+		d := distBucket(hi - lo + 1)
+		kk := dir<<1 | sent
+		cd := candidate{a: j, b: j, kind: candChunk}
+		cd.feats = [nSelFeatures]uint32{
+			smix(210, kk),
+			smix(211, kk<<8|d),
+			smix(212, pair(cw, kk)),
+			smix(213, pair(pair(cw, kk), d)),
+			smix(214, kk<<8|uint64(rank)),
+			smix(215, kk<<8|min(commas, 3)<<4|quotes<<2|colon),
+			smix(216, kk<<8|between),
+			smix(217, pair(fw, kk)),
+			smix(218, pair(lw, kk)),
+			smix(219, kk<<8|quotedC<<4|clen),
+			smix(220, pair(prevW, kk)),
+			smix(221, pair(nextW, kk)),
+			smix(222, pair(cw, kk<<8|quotedC<<2|min(commas, 1)<<1|colon)),
+			smix(223, pair(cw, fw)),
+			smix(224, kk<<8|between<<4|d),
+			smix(225, pair(cw, kk<<8|between)),
+			smix(226, kk<<8|d<<4|quotedC<<1|colon),
+			smix(227, pair(toks[cue.b-1].h, kk)),
+			smix(228, pair(cw, clen<<2|dir)),
+		}
+		out = append(out, cd)
+	}
+	rank := 0
+	for j := k - 1; j >= 0 && cs[j].sb >= c.sa-1 && rank < 2; j-- {
+		if cs[j].role == 2 {
+			rank++
+			add(j, rank, false)
+		}
+	}
+	rank = 0
+	for j := k + 1; j < len(cs) && cs[j].sa <= c.sb+1 && rank < 2; j++ {
+		if cs[j].role == 2 {
+			rank++
+			add(j, rank, true)
+		}
+	}
+	return out
+}
+
+// isAux reports the words that come between a source and its cue:
+// auxiliaries, negations and adverbs ("has also said", "was quoted as",
+// "repeatedly claimed").
+func isAux(w string) bool {
+	switch w {
+	case "also", "has", "had", "have", "later", "then", "previously", "once", "recently", "would", "will", "repeatedly", "often",
+		"is", "are", "was", "were", "be", "been", "being", "not", "never", "did", "does", "do", "could", "should", "may", "might", "can", "must", "still", "already", "even", "just", "only", "now", "first", "again", "who", "which", "that":
+		return true
+	}
+	return len(w) > 4 && w[len(w)-2:] == "ly"
 }

@@ -25,6 +25,15 @@ type token struct {
 	sent bool
 	// cap is set on a word that starts with an upper-case letter.
 	cap bool
+	// lex is set on a word of the tagger's cue lexicon (by
+	// staticFeatures).
+	lex bool
+	// strong is set on a word of the lexicon's strong cues (by
+	// staticFeatures).
+	strong bool
+	// skip is set on the tokens of a sentence the tagger need not look
+	// at (by staticFeatures).
+	skip bool
 	// h is the hash of the lower-cased text.
 	h uint64
 }

@@ -1,6 +1,10 @@
 package attribution
 
-import "math/rand/v2"
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+)
 
 // Example is an article with its hand-annotated attributions, for Train.
 type Example struct {
@@ -49,8 +53,10 @@ func Train(examples []Example, opt TrainOptions) *Model {
 		d.labels = goldLabels(d.toks, ex.Gold)
 	}
 	const inner = 3
-	var inst [][]candidate
-	var right []int
+	var inst, cueInst [][]candidate
+	var right, cueRight []int
+	var tagged []taggedDoc
+	var instFold, cueInstFold []int
 	for f := 0; f < inner; f++ {
 		var tr, held []doc
 		for i, d := range docs {
@@ -62,12 +68,41 @@ func Train(examples []Example, opt TrainOptions) *Model {
 		}
 		m := trainTagger(tr, opt)
 		for _, d := range held {
-			in, r := selectorInstances(m, d)
+			in, r, cin, cr, labels := selectorInstances(m, d)
+			tagged = append(tagged, taggedDoc{d, labels, f})
 			inst, right = append(inst, in...), append(right, r...)
+			cueInst, cueRight = append(cueInst, cin...), append(cueRight, cr...)
+			for range in {
+				instFold = append(instFold, f)
+			}
+			for range cin {
+				cueInstFold = append(cueInstFold, f)
+			}
 		}
 	}
 	m := trainTagger(docs, opt)
 	m.sel = trainSelector(inst, right, 10)
+	m.cueSel = trainSelector(cueInst, cueRight, 10)
+	// The operating point is judged with selectors that did not learn
+	// from the documents they are judged on: on its own instances a
+	// selector looks surer than it is.
+	var folds [inner][2]selector
+	for f := range folds {
+		keep := func(in [][]candidate, r, fold []int) ([][]candidate, []int) {
+			var ki [][]candidate
+			var kr []int
+			for i := range in {
+				if fold[i] != f {
+					ki, kr = append(ki, in[i]), append(kr, r[i])
+				}
+			}
+			return ki, kr
+		}
+		si, sr := keep(inst, right, instFold)
+		ci, cr := keep(cueInst, cueRight, cueInstFold)
+		folds[f] = [2]selector{trainSelector(si, sr, 10), trainSelector(ci, cr, 10)}
+	}
+	m.srcNone, m.cueNone = operatingPoint(m, tagged, folds[:], margin(m.sel, inst), margin(m.cueSel, cueInst))
 	return m
 }
 
@@ -79,14 +114,17 @@ type doc struct {
 	labels []uint8 // the gold labels
 }
 
-// selectorInstances tags d with m and returns, for each cue chunk found
-// that is a gold cue whose source is among the candidates (or which has
-// none), the candidates and the index of the right one.
-func selectorInstances(m *Model, d doc) (inst [][]candidate, right []int) {
+// selectorInstances tags d with m and returns the instances of the two
+// selectors. For the source selector: each cue chunk found that is a gold
+// cue whose source is among the candidates (or which has none), with the
+// index of the right candidate. For the cue selector: each content chunk
+// found, with the cue of the gold attribution whose content it matches (as
+// the scorer matches), or none when it matches none.
+func selectorInstances(m *Model, d doc) (inst [][]candidate, right []int, cueInst [][]candidate, cueRight []int, labels []uint8) {
 	feats := make([]uint32, len(d.toks)*nStatic)
-	staticFeatures(d.body, d.toks, m.lexicon, m.bits, feats)
-	labels := make([]uint8, len(d.toks))
-	m.tag(d.toks, feats, labels)
+	staticFeatures(d.body, d.toks, m.cues, m.bits, feats, nil, false)
+	labels = make([]uint8, len(d.toks))
+	m.tag(d.toks, feats, labels, nil)
 	sents := sentences(d.toks)
 	cs := chunks(labels, sents, nil)
 	for k, c := range cs {
@@ -101,12 +139,9 @@ func selectorInstances(m *Model, d doc) (inst [][]candidate, right []int) {
 				break
 			}
 		}
-		if gi < 0 {
-			continue
-		}
 		cands := sourceCandidates(d.body, d.toks, cs, k, nil)
 		r := -1
-		if len(d.gold[gi].Source) == 0 {
+		if gi < 0 || len(d.gold[gi].Source) == 0 {
 			r = 0
 		} else {
 			for i, cd := range cands[1:] {
@@ -120,7 +155,115 @@ func selectorInstances(m *Model, d doc) (inst [][]candidate, right []int) {
 			inst, right = append(inst, cands), append(right, r)
 		}
 	}
-	return inst, right
+	span := func(c chunk) []Span { return []Span{{int(d.toks[c.a].start), int(d.toks[c.b-1].end)}} }
+	for k, c := range cs {
+		if c.role != 3 {
+			continue
+		}
+		content := span(c)
+		gi, best := -1, 0
+		for i, g := range d.gold {
+			ov := overlap(g.Content, content)
+			if ov > best && float64(ov) >= 0.5*float64(min(length(g.Content), length(content))) {
+				gi, best = i, ov
+			}
+		}
+		cands := cueCandidates(d.body, d.toks, cs, k, nil)
+		r := -1
+		if gi < 0 {
+			r = 0
+		} else {
+			for i, cd := range cands[1:] {
+				if overlap(d.gold[gi].Cue, span(cs[cd.a])) > 0 {
+					r = i + 1
+					break
+				}
+			}
+		}
+		if r >= 0 {
+			cueInst, cueRight = append(cueInst, cands), append(cueRight, r)
+		}
+	}
+	return inst, right, cueInst, cueRight, labels
+}
+
+// taggedDoc is a training document with the labels of a tagger that was
+// not trained on it.
+type taggedDoc struct {
+	doc
+	labels []uint8
+	fold   int // the inner fold it was held out of
+}
+
+// operatingPoint picks the selectors' offsets for none: on the tagged
+// documents (the training examples, each tagged by a tagger trained
+// without it, and assembled by selectors trained without it: folds, by
+// the documents' inner fold), those that clear the targets for content F1 (0.70),
+// source accuracy (0.85) and attribution F1 (0.60) with the widest margin
+// (the largest smallest margin): the selectors trade content recall for
+// sure sources, and this is the trade the targets ask for. First the
+// source selector's offset, then the cue selector's.
+// The offsets tried are multiples of each selector's mean margin between
+// none and the best other candidate.
+func operatingPoint(m *Model, tagged []taggedDoc, folds [][2]selector, srcScale, cueScale float32) (srcNone, cueNone float32) {
+	gold, bodies := map[string][]Attribution{}, map[string]string{}
+	for i, d := range tagged {
+		id := strconv.Itoa(i)
+		gold[id], bodies[id] = d.gold, d.body
+	}
+	eval := func(s, c float32) float64 {
+		pred := map[string][]Attribution{}
+		for i, d := range tagged {
+			mm := *m
+			mm.sel, mm.cueSel = folds[d.fold][0], folds[d.fold][1]
+			mm.srcNone, mm.cueNone = s, c
+			pred[strconv.Itoa(i)] = assemble(d.body, d.toks, d.labels, &mm, nil)
+		}
+		sc := Score(gold, pred, bodies)
+		return min(sc.ContentF1-0.70, sc.SourceAccuracy-0.85, sc.AttributionF1-0.60)
+	}
+	grid := []float32{-1, -0.5, -0.25, -0.125, 0, 0.125, 0.25, 0.5, 1}
+	best := eval(0, 0)
+	for _, g := range grid {
+		if v := eval(g*srcScale, 0); v > best {
+			best, srcNone = v, g*srcScale
+		}
+	}
+	for _, g := range grid {
+		if v := eval(srcNone, g*cueScale); v > best {
+			best, cueNone = v, g*cueScale
+		}
+	}
+	return srcNone, cueNone
+}
+
+// margin is the mean over instances of the absolute difference between
+// the score of none and that of the best other candidate.
+func margin(s selector, inst [][]candidate) float32 {
+	var sum float64
+	n := 0
+	for _, cands := range inst {
+		if len(cands) < 2 {
+			continue
+		}
+		score := func(c candidate) float32 {
+			var v float32
+			for _, f := range c.feats {
+				v += s[f]
+			}
+			return v
+		}
+		none, best := score(cands[0]), float32(math.Inf(-1))
+		for _, c := range cands[1:] {
+			best = max(best, score(c))
+		}
+		sum += math.Abs(float64(best - none))
+		n++
+	}
+	if n == 0 {
+		return 1
+	}
+	return float32(sum / float64(n))
 }
 
 // trainTagger trains the tagger's lexicon and weights on docs.
@@ -134,17 +277,21 @@ func trainTagger(docs []doc, opt TrainOptions) *Model {
 			}
 		}
 	}
-	lexicon := map[uint64]bool{}
+	lexicon, strong := map[uint64]bool{}, map[uint64]bool{}
 	for h, n := range inCue {
 		if n >= opt.MinCue && float64(n) >= opt.MinCueShare*float64(seen[h]) {
 			lexicon[h] = true
+			if 3*n >= seen[h] {
+				strong[h] = true
+			}
 		}
 	}
 	feats := make([][]uint32, len(docs))
 	pred := make([][]uint8, len(docs))
+	cues := newWordSet(lexicon, strong)
 	for i, d := range docs {
 		feats[i] = make([]uint32, len(d.toks)*nStatic)
-		staticFeatures(d.body, d.toks, lexicon, opt.Bits, feats[i])
+		staticFeatures(d.body, d.toks, cues, opt.Bits, feats[i], nil, false)
 		pred[i] = make([]uint8, len(d.toks))
 	}
 	size := (1 << opt.Bits) * stride
@@ -200,7 +347,7 @@ func trainTagger(docs []doc, opt TrainOptions) *Model {
 	for i := range w {
 		w[i] -= u[i] / t
 	}
-	return NewModel(opt.Bits, lexicon, w)
+	return NewModel(opt.Bits, lexicon, strong, w)
 }
 
 // goldLabels labels tokens from gold attributions: content first, then
@@ -234,3 +381,7 @@ func goldLabels(toks []token, gold []Attribution) []uint8 {
 	}
 	return labels
 }
+
+// OperatingPoint returns the offsets Train picked for the selectors'
+// none (see operatingPoint), for the training report.
+func (m *Model) OperatingPoint() (srcNone, cueNone float32) { return m.srcNone, m.cueNone }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,9 @@ type Article struct {
 	ID, Outlet, Title, URL string
 	Published              time.Time
 	Body                   string
+	// Attributions are the article's attribution relations, as an
+	// extractor gives them: who the article quotes or reports, where.
+	Attributions []newsbot.Attribution
 }
 
 // Articles returns the articles the corpus's replies are checked against.
@@ -75,7 +79,7 @@ func load() (corpus, error) {
 		return c, err
 	}
 	var cur *Article
-	inBody := false
+	inBody, inAttr := false, false
 	var body []string
 	end := func() {
 		if cur != nil {
@@ -86,10 +90,25 @@ func load() (corpus, error) {
 	for _, line := range strings.Split(string(b), "\n") {
 		switch {
 		case strings.HasPrefix(line, "=== "):
-			end()
+			if !inAttr {
+				end()
+			}
+			inAttr = false
 			c.articles = append(c.articles, Article{ID: strings.TrimSpace(line[4:])})
 			cur = &c.articles[len(c.articles)-1]
 		case cur == nil:
+		case line == "--- attributions":
+			end()
+			inAttr = true
+		case inAttr:
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			a, err := parseAttribution(cur.Body, line)
+			if err != nil {
+				return c, fmt.Errorf("articles: %s: %w", cur.ID, err)
+			}
+			cur.Attributions = append(cur.Attributions, a)
 		case inBody:
 			body = append(body, line)
 		case line == "--- body":
@@ -113,7 +132,9 @@ func load() (corpus, error) {
 			}
 		}
 	}
-	end()
+	if !inAttr {
+		end()
+	}
 
 	b, err = files.ReadFile("testdata/evidence.txt")
 	if err != nil {
@@ -169,9 +190,43 @@ func (c corpus) sentence(id, sub string) (newsbot.Evidence, error) {
 		if i > 0 && leans(s) {
 			e.Before = art.Body[spans[i-1].Start:spans[i-1].End]
 		}
+		for _, a := range art.Attributions {
+			if min(a.End, e.End) > max(a.Start, e.Start) {
+				e.Attributions = append(e.Attributions, a)
+			}
+		}
 		return e, nil
 	}
 	return newsbot.Evidence{}, fmt.Errorf("article %q has no sentence containing %q", id, sub)
+}
+
+// parseAttribution reads one line of an article's attributions:
+// "speaker | cue | direct or reported | the content, a substring of the
+// body" (white space aside). The source as written is the speaker; the
+// content's byte range is where the substring is.
+func parseAttribution(body, line string) (newsbot.Attribution, error) {
+	f := strings.Split(line, "|")
+	if len(f) != 4 {
+		return newsbot.Attribution{}, fmt.Errorf("attribution %q: want speaker | cue | direct or reported | content", line)
+	}
+	for i := range f {
+		f[i] = strings.TrimSpace(f[i])
+	}
+	kind := f[2]
+	if kind != "direct" && kind != "reported" {
+		return newsbot.Attribution{}, fmt.Errorf("attribution %q: %q is neither direct nor reported", line, kind)
+	}
+	// The body's white space (non-breaking spaces, line breaks) is any
+	// white space in the line.
+	words := strings.Fields(f[3])
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	at := regexp.MustCompile(strings.Join(words, `[\s\x{00a0}]+`)).FindAllStringIndex(body, -1)
+	if len(words) == 0 || len(at) != 1 {
+		return newsbot.Attribution{}, fmt.Errorf("attribution %q: the content is not once in the body", line)
+	}
+	return newsbot.Attribution{Speaker: f[0], Source: f[0], Cue: f[1], Start: at[0][0], End: at[0][1], Direct: kind == "direct"}, nil
 }
 
 // splitSentences is segment.Sentences, with CJK sentence ends.

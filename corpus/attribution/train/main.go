@@ -84,6 +84,8 @@ func run(shared, out, cvOut string, folds int, opt attribution.TrainOptions) err
 					}
 				}
 				m := attribution.Train(train, opt)
+				sn, cn := m.OperatingPoint()
+				fmt.Printf("fold %d: none offsets %g (source), %g (cue)\n", k, sn, cn)
 				for _, a := range arts {
 					if fold(a.ID, folds) == k {
 						as := m.Extract(a.Body)
@@ -107,6 +109,8 @@ func run(shared, out, cvOut string, folds int, opt attribution.TrainOptions) err
 		all = append(all, attribution.Example{Body: a.Body, Gold: gold[a.ID]})
 	}
 	m := attribution.Train(all, opt)
+	sn, cn := m.OperatingPoint()
+	fmt.Printf("operating point: none offsets %g (source), %g (cue)\n", sn, cn)
 	pred := map[string][]attribution.Attribution{}
 	for _, a := range arts {
 		pred[a.ID] = m.Extract(a.Body)
