@@ -28,10 +28,17 @@ type analyzer struct {
 	// shared, when set, is a cache of stems shared with other analyzers
 	// (an index's, for the questions searched).
 	shared *stemCache
-	// words interns the words of words(), so that a word seen before
-	// costs no allocation.
-	seen map[string]string
+	// seen interns the words scanned, each with its stem once one is
+	// needed, so that a word seen before costs one lookup and no
+	// allocation.
+	seen map[string]*seenWord
 	buf  []byte
+}
+
+// seenWord is a word interned by an analyzer.
+type seenWord struct {
+	word, stem string
+	stemmed    bool // stem is set
 }
 
 // newAnalyzer returns an analyzer whose stem cache starts with room for
@@ -147,12 +154,8 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 			}
 			a.buf = removeByte(a.buf, '.')
 		}
-		var word string
-		if stem {
-			word = string(a.buf)
-		} else {
-			word = a.intern(a.buf)
-		}
+		seen := a.intern(a.buf)
+		word := seen.word
 		t := token{start: start, cap: unicode.IsUpper(first), num: allDigits || isNumeric(word)}
 		acronym := dotted || (upper == len(word) && len(word) <= 3 && len(word) > 1)
 		switch {
@@ -164,24 +167,27 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 		case !stem:
 			t.term = word
 		default:
-			t.term = a.stem(word)
+			if !seen.stemmed {
+				seen.stem, seen.stemmed = a.stem(word), true
+			}
+			t.term = seen.stem
 		}
 		dst = append(dst, t)
 	}
 	return dst
 }
 
-// intern returns b as a string, the same string for the same bytes.
-func (a *analyzer) intern(b []byte) string {
-	if w, ok := a.seen[string(b)]; ok {
-		return w
+// intern returns the interned word of b: the same for the same bytes.
+func (a *analyzer) intern(b []byte) *seenWord {
+	if e, ok := a.seen[string(b)]; ok {
+		return e
 	}
 	if a.seen == nil {
-		a.seen = make(map[string]string, 256)
+		a.seen = make(map[string]*seenWord, 256)
 	}
-	w := string(b)
-	a.seen[w] = w
-	return w
+	e := &seenWord{word: string(b)}
+	a.seen[e.word] = e
+	return e
 }
 
 // terms returns the indexable terms of text: its tokens less stop words.
