@@ -14,6 +14,7 @@ import (
 // token is one word of a text as the index sees it.
 type token struct {
 	term  string // normalised: lower-cased, lemmatised, stemmed
+	word  string // lower-cased only: term as words gives it
 	start int    // byte offset of the word in the text
 	cap   bool   // the word starts with an upper-case letter
 	num   bool   // the word is a number
@@ -156,7 +157,7 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 		}
 		seen := a.intern(a.buf)
 		word := seen.word
-		t := token{start: start, cap: unicode.IsUpper(first), num: allDigits || isNumeric(word)}
+		t := token{word: word, start: start, cap: unicode.IsUpper(first), num: allDigits || isNumeric(word)}
 		acronym := dotted || (upper == len(word) && len(word) <= 3 && len(word) > 1)
 		switch {
 		case t.num:
