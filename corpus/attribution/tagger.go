@@ -690,19 +690,20 @@ func staticFeatures(body string, toks []token, cues *wordSet, bits uint, feats [
 			st |= 2
 		}
 		f[fKind] = mix(fKind, st<<4|sh<<1|q, bits)
-		f[fLeftCue] = mix(fLeftCue, pair(lw, distBucket(ld)), bits)
-		f[fLeftCueDist] = mix(fLeftCueDist, distBucket(ld)<<8|uint64(min(commasLeft, 3))<<2|q<<1|isCue, bits)
-		f[fRightCueDist] = mix(fRightCueDist, distBucket(rd)<<8|uint64(min(rcommas, 3))<<2|q<<1|isCue, bits)
-		f[fRightCue] = mix(fRightCue, pair(rw, distBucket(rd)), bits)
+		dl, dr := distBucket(ld), distBucket(rd)
+		f[fLeftCue] = mix(fLeftCue, pair(lw, dl), bits)
+		f[fLeftCueDist] = mix(fLeftCueDist, dl<<8|uint64(min(commasLeft, 3))<<2|q<<1|isCue, bits)
+		f[fRightCueDist] = mix(fRightCueDist, dr<<8|uint64(min(rcommas, 3))<<2|q<<1|isCue, bits)
+		f[fRightCue] = mix(fRightCue, pair(rw, dr), bits)
 		f[fCommas] = mix(fCommas, uint64(min(commasLeft, 3))<<4|uint64(min(rcommas, 3))<<2|q, bits)
 		f[fQuoteSent] = mix(fQuoteSent, qs<<2|q<<1|isCue, bits)
 		f[fFromStart] = mix(fFromStart, distBucket(i-sentStart+1)<<1|q, bits)
 		f[fToEnd] = mix(fToEnd, distBucket(sentEnd-i)<<1|q, bits)
-		f[fAfterCue] = mix(fAfterCue, pair(t.h, distBucket(ld)), bits)
+		f[fAfterCue] = mix(fAfterCue, pair(t.h, dl), bits)
 		f[fCaps] = mix(fCaps, capsOf(i-1)<<4|capsOf(i)<<2|capsOf(i+1), bits)
 		f[fWm1Wm2] = mix(fWm1Wm2, pair(word(i-2), word(i-1)), bits)
 		f[fWp1Wp2] = mix(fWp1Wp2, pair(word(i+1), word(i+2)), bits)
-		f[fCueW0] = mix(fCueW0, pair(t.h, distBucket(rd)), bits)
+		f[fCueW0] = mix(fCueW0, pair(t.h, dr), bits)
 		sl, sr := uint64(0), uint64(0)
 		sld, srd := 0, 0
 		if leftStrong >= 0 {
