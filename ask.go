@@ -3,7 +3,6 @@ package newsbot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -207,14 +206,15 @@ func (b *Bot) answer(ctx context.Context, q string, history []Turn, stream Strea
 	standalone := b.standalone(ctx, history, q)
 	t1 := time.Now()
 	tm.Rewrite = t1.Sub(t0)
-	ev, err := b.Retriever.Retrieve(ctx, standalone, retrieveK)
+	// The evidence, and the quoted answer, by the kind of question
+	// (coverage.go): of fact, about a speaker, about the coverage.
+	ev, ext, err := b.respond(ctx, standalone)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Answer{}, ctx.Err()
 		}
-		return Answer{}, fmt.Errorf("answer: retrieve: %w", err)
+		return Answer{}, err
 	}
-	ext := b.extractive(standalone, ev)
 	tm.Retrieve = time.Since(t1)
 	ext.Timing = tm
 	if ext.NoAnswer || b.Model == nil {

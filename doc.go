@@ -14,8 +14,12 @@
 //
 // A question's path: an adapter builds a Request (the question, and the
 // conversation's key) and calls Ask; the Bot loads the conversation's turns,
-// makes a follow-up stand alone (rewrite.go), retrieves evidence, and answers
-// either by quoting it (extractive.go) or by asking the model and checking
+// makes a follow-up stand alone (rewrite.go), reads what kind of question it
+// is (kind.go: of fact, about a speaker, about the coverage, naming an
+// outlet), retrieves evidence for it (coverage.go: outlet by outlet when
+// several outlets answer, with their figures compared, figures.go; by
+// speaker, whosaid.go), and answers either by quoting it, outlet and
+// speaker named (extractive.go), or by asking the model and checking
 // every sentence of its reply against the evidence (grounded.go: the call
 // and the stream; reasoning.go: the model's reasoning removed; reply.go: the
 // reply read into sentences; support.go: whether a sentence supports a

@@ -12,13 +12,16 @@ import (
 // coverage does not answer: a sentence that merely shares the question's
 // words ("Clinton praised ... discussions with Lavrov" for "What did
 // Lavrov say about sanctions?") is not quoted.
-func (b *Bot) extractive(q string, ev []Evidence) Answer {
+//
+// q is the question as answered, search the question searched (q less
+// the outlets it names), which the sentences are judged against.
+func (b *Bot) extractive(q, search string, ev []Evidence) Answer {
 	maxN := b.MaxSentences
 	if maxN == 0 {
 		maxN = 2
 	}
 	a := Answer{Question: q, Mode: ModeExtractive}
-	if len(ev) == 0 || !b.answers(ev[0]) {
+	if len(ev) == 0 || !b.answersFigure(search, ev[0]) {
 		a.NoAnswer = true
 		a.Text = NoAnswerText
 		return a
@@ -32,18 +35,97 @@ func (b *Bot) extractive(q string, ev []Evidence) Answer {
 		chosen = append(chosen, e)
 	}
 
+	a.Text, a.Citations = quote("", chosen)
+	return a
+}
+
+// The text of an extractive answer says who says what: each quoted
+// sentence, verbatim and followed by its [n] marker, comes after its
+// source, the outlet (as Citation.Source names it; "An unnamed outlet"
+// when the article does not say), and, when the sentence reports someone's words
+// without naming them itself ("“We will rebuild,” she said."), who it
+// quotes:
+//
+//	Northern Wire: Twelve people died on Tuesday when ... [1]
+//	Capital Tribune, quoting Jane Ortiz: “We will not stop ...,” she said. [2]
+//
+// Sentences with the same source in a row share one line; each new source
+// starts a line. A lead sentence in the bot's own words (a comparison of
+// the outlets' figures, the speakers found) comes first, on its own line.
+// The sentences are not put between quotation marks of the bot's own: they
+// hold their own quotation marks, and the marker and the Sources list say
+// they are quoted; a reader who splits the text into sentences (a
+// checker, a screen reader) finds each quoted sentence whole, in any
+// script.
+
+// quote composes the text of an answer that quotes chosen after lead
+// (which may be ""), and its citations.
+func quote(lead string, chosen []Evidence) (string, []Citation) {
 	var text strings.Builder
+	text.WriteString(lead)
+	var cites []Citation
+	prev := ""
 	for i, e := range chosen {
 		c := citation(i+1, e)
-		a.Citations = append(a.Citations, c)
-		if i > 0 {
+		cites = append(cites, c)
+		p := quoteSource(c)
+		switch {
+		case i > 0 && p == prev:
 			text.WriteByte(' ')
+		case text.Len() > 0:
+			text.WriteByte('\n')
 		}
-		text.WriteString(collapseSpace(c.Sentence))
-		fmt.Fprintf(&text, " [%d]", c.N)
+		if i == 0 || p != prev {
+			text.WriteString(p)
+			text.WriteString(": ")
+		}
+		fmt.Fprintf(&text, "%s [%d]", collapseSpace(c.Sentence), c.N)
+		prev = p
 	}
-	a.Text = text.String()
-	return a
+	return text.String(), cites
+}
+
+// quoteSource names the source of a quoted sentence: its outlet, and who
+// it quotes when the sentence does not name them.
+func quoteSource(c Citation) string {
+	src := collapseSpace(c.Source())
+	if src == "" {
+		src = unnamedOutlet
+	}
+	if sp := collapseSpace(c.Speaker); sp != "" && !namedIn(sp, c.Sentence) {
+		src += ", quoting " + sp
+	}
+	return src
+}
+
+// unnamedOutlet stands for the outlet of an article that does not name it.
+const unnamedOutlet = "An unnamed outlet"
+
+// namedIn reports whether sentence s names speaker sp itself: a part of
+// the name ("Ortiz" of "Jane Ortiz"), or, for a speaker with no name
+// ("officials", "the report"), its last word.
+func namedIn(sp, s string) bool {
+	in := map[string]bool{}
+	for _, w := range wordsOf(s) {
+		in[w.lower] = true
+	}
+	ws := wordsOf(sp)
+	named := false
+	for _, w := range ws {
+		if w.name || unicode.IsUpper([]rune(w.text)[0]) {
+			if isTitle(w.lower) {
+				continue
+			}
+			named = true
+			if in[w.lower] || in[strings.TrimSuffix(strings.TrimSuffix(w.lower, "’s"), "'s")] {
+				return true
+			}
+		}
+	}
+	if !named && len(ws) > 0 {
+		return in[ws[len(ws)-1].lower]
+	}
+	return false
 }
 
 // answers reports whether evidence e answers the question: the retriever's
@@ -119,7 +201,7 @@ func citation(n int, e Evidence) Citation {
 		Published: e.Published,
 		Paragraph: e.Paragraph,
 		Index:     e.Index,
-		Speaker:   e.Speaker(),
+		Speaker:   sentenceSpeaker(e),
 	}
 }
 

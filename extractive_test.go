@@ -95,3 +95,44 @@ func TestExtractiveWithoutEstimate(t *testing.T) {
 		}
 	}
 }
+
+// The answer names the outlet of each quoted sentence, and the speaker
+// when the sentence does not name them; reported speech that an
+// extraction ran on past its sentence names no one in the next.
+func TestExtractiveSaysWho(t *testing.T) {
+	first := ev("r", 3, "Lavrov restated that talk of sanctions was counter-productive.", 0.9)
+	first.Outlet = "Reuters"
+	quote := ev("r", 4, "“All forces should be aimed at supporting talks,” he said.", 0.85)
+	quote.Outlet, quote.Before = "Reuters", first.Sentence
+	quote.Attributions = []newsbot.Attribution{{Speaker: "Sergei Lavrov", Source: "he", Cue: "said", Start: quote.Start, End: quote.End - 10, Direct: true}}
+	overrun := ev("m", 2, "Mrs Clinton did not attend the July summit because of an injury.", 0.9)
+	overrun.Attributions = []newsbot.Attribution{{Speaker: "diplomats", Source: "diplomats", Cue: "say", Start: overrun.Start - 80, End: overrun.End, Direct: false}}
+	for _, tt := range []struct {
+		name string
+		ev   []newsbot.Evidence
+		want string
+	}{
+		{"outlet, then the speaker a pronoun stands for", []newsbot.Evidence{first, quote}, ""},
+		{"no outlet, and an overrun", []newsbot.Evidence{overrun},
+			"An unnamed outlet: Mrs Clinton did not attend the July summit because of an injury. [1]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := (&newsbot.Bot{Retriever: fixedRetriever(tt.ev)}).Answer(context.Background(), "What did Lavrov say about sanctions?")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.want
+			if len(tt.ev) == 2 {
+				want = "Reuters: Lavrov restated that talk of sanctions was counter-productive. [1]\nReuters, quoting Sergei Lavrov: “All forces should be aimed at supporting talks,” he said. [2]"
+			}
+			if a.Text != want {
+				t.Errorf("got\n%s\nwant\n%s", a.Text, want)
+			}
+			for _, c := range a.Citations {
+				if c.N == 1 && c.Speaker != "" && len(tt.ev) == 1 {
+					t.Errorf("citation [1] names speaker %q", c.Speaker)
+				}
+			}
+		})
+	}
+}

@@ -202,6 +202,9 @@ func isFollowUp(q, prev string) bool {
 //   - an ellipsis that names someone new and asks nothing prev did not
 //     ("and what did Medvedev say?", "and Medvedev?") is prev with its
 //     first name replaced ("What did Medvedev say about sanctions?");
+//   - an ellipsis that is only a speaker ("and the fire chief?") after a
+//     question about what someone said asks it of the new speaker ("What
+//     did the fire chief say?");
 //   - a bare question word asks prev's question with it ("Why?" after "What
 //     did Lavrov say?": "Why did Lavrov say?");
 //   - anything else is prev followed by q, so that retrieval weighs q first
@@ -219,6 +222,15 @@ func readWith(prev, q string) string {
 			tail = tail[1:]
 		}
 		return question(append(wordTexts(rest), wordTexts(tail)...))
+	}
+
+	// An ellipsis that is only a speaker ("and the fire chief?") after a
+	// question about a speaker ("What did the mayor say?"): prev, asked
+	// of the new speaker.
+	if pr := readQuestion(prev, nil); pr.kind == kindSpeaker && bareSpeaker(rest) {
+		if i := strings.Index(prev, pr.speaker); i >= 0 {
+			return prev[:i] + strings.Join(wordTexts(rest), " ") + prev[i+len(pr.speaker):]
+		}
 	}
 
 	// Pronouns: the antecedent is prev's first name, unless q names
@@ -261,6 +273,38 @@ func readWith(prev, q string) string {
 		return question(out)
 	}
 	return withEarlierTurn(prev, strings.Join(wordTexts(rest), " "))
+}
+
+// bareSpeaker reports a follow-up that is only a speaker: a role ("the
+// fire chief", "officials") or a name with its title ("Governor Hale"),
+// at most four words.
+func bareSpeaker(ws []word) bool {
+	if len(ws) == 0 || len(ws) > 4 {
+		return false
+	}
+	role := false
+	for _, w := range ws {
+		switch {
+		case w.lower == "the" || w.lower == "a":
+		case isTitle(w.lower) || isPeopleNoun(w.lower):
+			role = true
+		case w.name && !isQuestionWord(w.lower):
+			role = true
+		default:
+			return false
+		}
+	}
+	return role
+}
+
+// isPeopleNoun reports the nouns for people who are quoted as a group.
+func isPeopleNoun(w string) bool {
+	switch w {
+	case "officials", "official", "police", "witnesses", "witness", "residents", "experts", "analysts",
+		"investigators", "authorities", "prosecutors", "doctors", "engineers", "spokesperson", "survivors", "families":
+		return true
+	}
+	return false
 }
 
 // possessive reports whether the pronoun ws[i] is a possessive ("his

@@ -14,6 +14,9 @@ func TestFollowUpReading(t *testing.T) {
 		{"What did Lavrov say about sanctions?", "and what did Medvedev say?", true, "What did Medvedev say about sanctions?"},
 		{"What did Lavrov say about sanctions?", "And Medvedev?", true, "What did Medvedev say about sanctions?"},
 		{"What did Lavrov say about sanctions?", "what about Medvedev?", true, "What did Medvedev say about sanctions?"},
+		// A speaker for another speaker.
+		{"What did the mayor say?", "and the fire chief?", true, "What did the fire chief say?"},
+		{"What did the mayor say about the inspections?", "And officials?", true, "What did officials say about the inspections?"},
 		// An ellipsis about something new.
 		{"What did Lavrov say about sanctions?", "and about the UN?", true, "What did Lavrov say about the UN?"},
 		// A connective with a question of its own: the earlier one as its

@@ -48,29 +48,40 @@ func chunks(labels []uint8, sents []int32, out []chunk) []chunk {
 // assemble makes attributions from the labelled tokens: one per cue chunk,
 // with its source (picked by sel, else the nearest source chunk of its
 // sentence) and the content chunks nearest to it. A cue with no source or
-// no content, and a content with no cue near, make no attribution.
-func assemble(body string, toks []token, labels []uint8, m *Model) []Attribution {
+// no content, and a content with no cue near, make no attribution. sc
+// holds buffers kept between calls, or is nil.
+func assemble(body string, toks []token, labels []uint8, m *Model, sc *scratch) []Attribution {
 	var sel, cueSel selector
 	if m != nil {
 		sel, cueSel = m.sel, m.cueSel
 	}
-	cs := chunks(labels, sentences(toks), nil)
-	type group struct {
-		cue      int       // chunk index
-		srcSpan  candidate // the source's tokens; a < 0 for none
-		contents []int
+	if sc == nil {
+		sc = new(scratch)
 	}
-	var groups []group
-	cueGroup := make([]int32, len(cs))
+	sc.sents = sentencesInto(toks, sc.sents)
+	sents := sc.sents
+	cs := chunks(labels, sents, sc.chunks[:0])
+	sc.chunks = cs
+	groups := sc.groups[:0]
+	cueGroup := grow(sc.cueGroup, len(cs))
 	for k, c := range cs {
 		if c.role == 2 {
 			cueGroup[k] = int32(len(groups))
-			groups = append(groups, group{cue: k, srcSpan: candidate{a: -1}})
+			if len(groups) < cap(groups) {
+				// Reuse the element, and the array of its contents.
+				groups = groups[:len(groups)+1]
+				g := &groups[len(groups)-1]
+				g.cue, g.srcSpan, g.contents = k, candidate{a: -1}, g.contents[:0]
+			} else {
+				groups = append(groups, group{cue: k, srcSpan: candidate{a: -1}})
+			}
 		}
 	}
+	defer func() { sc.groups, sc.cueGroup = groups, cueGroup }()
+	cands := sc.cands[:0]
+	defer func() { sc.cands = cands }()
 	// A source is the nearest source chunk in the cue's sentence: the
 	// one before the cue if any, else the one after.
-	var cands []candidate
 	for gi := range groups {
 		g := &groups[gi]
 		if sel != nil {
@@ -143,26 +154,53 @@ func assemble(body string, toks []token, labels []uint8, m *Model) []Attribution
 		g.contents = append(g.contents, k)
 	}
 	span := func(c chunk) Span { return Span{int(toks[c.a].start), int(toks[c.b-1].end)} }
-	var out []Attribution
+	// The spans of all the attributions share one array, each role's
+	// slice capped so that appending to it copies.
+	n, nspans := 0, 0
+	for _, g := range groups {
+		if len(g.contents) > 0 && g.srcSpan.a >= 0 {
+			n++
+			nspans += 2 + len(g.contents)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Attribution, 0, n)
+	spans := make([]Span, 0, nspans)
+	take := func(k int) []Span {
+		s := spans[len(spans)-k : len(spans) : len(spans)]
+		return s
+	}
 	for _, g := range groups {
 		if len(g.contents) == 0 || g.srcSpan.a < 0 {
 			// No content, or no source: says nothing about who said
 			// what.
 			continue
 		}
-		a := Attribution{Cue: []Span{span(cs[g.cue])}}
+		var a Attribution
+		spans = append(spans, span(cs[g.cue]))
+		a.Cue = take(1)
 		for _, k := range g.contents {
-			a.Content = append(a.Content, span(cs[k]))
+			spans = append(spans, span(cs[k]))
 		}
-		if g.srcSpan.a >= 0 {
-			b := extendSource(body, toks, labels, g.srcSpan.a, g.srcSpan.b, g.srcSpan.a >= cs[g.cue].b)
-			a.Source = []Span{{int(toks[g.srcSpan.a].start), int(toks[b-1].end)}}
-		}
+		a.Content = take(len(g.contents))
+		b := extendSource(body, toks, labels, g.srcSpan.a, g.srcSpan.b, g.srcSpan.a >= cs[g.cue].b)
+		spans = append(spans, Span{int(toks[g.srcSpan.a].start), int(toks[b-1].end)})
+		a.Source = take(1)
 		out = append(out, a)
 	}
 	sortByContent(out)
-	resolveSpeakers(body, toks, out)
+	resolveSpeakers(body, toks, sents, out)
 	return out
+}
+
+// group is a cue chunk as assemble makes an attribution of it: its
+// source and its contents.
+type group struct {
+	cue      int       // chunk index
+	srcSpan  candidate // the source's tokens; a < 0 for none
+	contents []int
 }
 
 // sortByContent orders attributions by the start of their content.
@@ -175,8 +213,11 @@ func sortByContent(as []Attribution) {
 }
 
 // sentences returns the sentence number of each token.
-func sentences(toks []token) []int32 {
-	sents := make([]int32, len(toks))
+func sentences(toks []token) []int32 { return sentencesInto(toks, nil) }
+
+// sentencesInto is sentences reusing the array of sents.
+func sentencesInto(toks []token, sents []int32) []int32 {
+	sents = grow(sents, len(toks))
 	s := int32(-1)
 	for i := range toks {
 		if toks[i].sent {

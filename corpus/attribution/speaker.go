@@ -14,8 +14,8 @@ import (
 // one, the source when both are in the same sentence. "I", "we" and "you"
 // (the writer or the reader) and a pronoun with no name before it get the
 // zero Span.
-func resolveSpeakers(body string, toks []token, as []Attribution) {
-	sents := sentences(toks)
+// sents is the sentence of each token.
+func resolveSpeakers(body string, toks []token, sents []int32, as []Attribution) {
 	tokAt := func(off int) int {
 		return sort.Search(len(toks), func(i int) bool { return int(toks[i].start) >= off })
 	}

@@ -85,6 +85,117 @@ type Model struct {
 	// srcNone and cueNone are added to the selectors' scores of none:
 	// the operating point, picked by Train on its own data.
 	srcNone, cueNone float32
+	// prev and roles are the weights of the dynamic features that do
+	// not depend on the token, summed ahead (see tables): prev of
+	// fPrevLabel and fPrev2 by the two labels before (prevIndex), roles
+	// of fLastRole by roles<<1|quoted. The tagger looks them up instead
+	// of hashing them into w, which is bigger than a core's cache.
+	prev  [8][8]laneSum
+	roles [32]laneSum
+	// cues is lexicon and strong as staticFeatures looks them up.
+	cues *wordSet
+}
+
+// wordSet is the cue lexicon as staticFeatures looks it up, once for
+// every word: the hashes in an open-addressed table, probed linearly from
+// a slot their hash picks, at a fraction of a map's cost.
+type wordSet struct {
+	keys  []uint64 // 0: an empty slot
+	flags []uint8  // of each slot: cueLex, cueStrong
+	shift uint
+	zero  uint8 // the flags of the hash 0, which keys cannot hold
+}
+
+// The flags of a word in a wordSet.
+const (
+	cueLex    = 1 // in the lexicon
+	cueStrong = 2 // a strong cue
+)
+
+// newWordSet makes the set of the words of lexicon and strong.
+func newWordSet(lexicon, strong map[uint64]bool) *wordSet {
+	n, shift := 16, uint(64-4)
+	for n < 4*(len(lexicon)+len(strong)) {
+		n, shift = n<<1, shift-1
+	}
+	s := &wordSet{keys: make([]uint64, n), flags: make([]uint8, n), shift: shift}
+	put := func(h uint64, f uint8) {
+		if h == 0 {
+			s.zero |= f
+			return
+		}
+		i := s.slot(h)
+		for s.keys[i] != 0 && s.keys[i] != h {
+			i = (i + 1) & (n - 1)
+		}
+		s.keys[i] = h
+		s.flags[i] |= f
+	}
+	for h := range lexicon {
+		put(h, cueLex)
+	}
+	for h := range strong {
+		put(h, cueStrong)
+	}
+	return s
+}
+
+// slot is where the probe for h starts.
+func (s *wordSet) slot(h uint64) int { return int(h * 0x9e3779b97f4a7c15 >> s.shift) }
+
+// get returns the flags of h; 0 when it is not in the set.
+func (s *wordSet) get(h uint64) uint8 {
+	if h == 0 {
+		return s.zero
+	}
+	mask := len(s.keys) - 1
+	for i := s.slot(h); ; i = (i + 1) & mask {
+		switch s.keys[i] {
+		case h:
+			return s.flags[i]
+		case 0:
+			return 0
+		}
+	}
+}
+
+// laneSum is a sum of weight words, lane-wise: the even labels' bytes
+// in 16-bit lanes of even, the odd ones' in odd.
+type laneSum struct{ even, odd uint64 }
+
+// lanes masks the even bytes of a weight word.
+const lanes = 0x00ff00ff00ff00ff
+
+// add adds the weight word x.
+func (s *laneSum) add(x uint64) {
+	s.even += x & lanes
+	s.odd += x >> 8 & lanes
+}
+
+// plus returns the sum of s and t.
+func (s laneSum) plus(t laneSum) laneSum { return laneSum{s.even + t.even, s.odd + t.odd} }
+
+// prevIndex is the index in Model.prev of a label before a token as
+// dynamicFeatures sees it: lO..lICon, or lO+8 before the first token.
+func prevIndex(p uint64) int { return int(min(p, 7)) }
+
+// tables fills prev and roles from w, with the hashes dynamicFeatures
+// uses, so that a lookup gives what the hashed features would.
+func (m *Model) tables() {
+	m.cues = newWordSet(m.lexicon, m.strong)
+	for _, p2 := range [...]uint64{0, 1, 2, 3, 4, 5, 6, lO + 8} {
+		for _, p1 := range [...]uint64{0, 1, 2, 3, 4, 5, 6, lO + 8} {
+			var s laneSum
+			s.add(m.w[mix(fPrevLabel, p1, m.bits)])
+			s.add(m.w[mix(fPrev2, p2<<4|p1, m.bits)])
+			m.prev[prevIndex(p2)][prevIndex(p1)] = s
+		}
+	}
+	for v := range m.roles {
+		var s laneSum
+		s.add(m.w[mix(fLastRole, uint64(v), m.bits)])
+		m.roles[v] = s
+	}
 }
 
 //go:embed model.bin.gz
@@ -151,6 +262,7 @@ func ReadModel(r io.Reader) (*Model, error) {
 	b = b[len(m.cueSel)*4:]
 	m.srcNone = math.Float32frombits(binary.LittleEndian.Uint32(b))
 	m.cueNone = math.Float32frombits(binary.LittleEndian.Uint32(b[4:]))
+	m.tables()
 	return m, nil
 }
 
@@ -176,6 +288,7 @@ func NewModel(bits uint, lexicon, strong map[uint64]bool, w []float32) *Model {
 		}
 		m.w[i] = word
 	}
+	m.tables()
 	return m
 }
 
@@ -236,6 +349,13 @@ type scratch struct {
 	feats  []uint32
 	labels []uint8
 	right  []int32
+	sums   []uint64
+	// assemble's
+	sents    []int32
+	chunks   []chunk
+	groups   []group
+	cueGroup []int32
+	cands    []candidate
 }
 
 // scratchPool keeps buffers between calls: the index extracts from every
@@ -254,9 +374,9 @@ func (m *Model) Extract(body string) []Attribution {
 	sc.feats = grow(sc.feats, len(toks)*nStatic)
 	sc.labels = grow(sc.labels, len(toks))
 	sc.right = grow(sc.right, 2*len(toks))
-	staticFeatures(body, toks, m.lexicon, m.strong, m.bits, sc.feats, sc.right, true)
-	m.tag(toks, sc.feats, sc.labels)
-	return assemble(body, toks, sc.labels, m)
+	staticFeatures(body, toks, m.cues, m.bits, sc.feats, sc.right, true)
+	sc.sums = m.tag(toks, sc.feats, sc.labels, sc.sums)
+	return assemble(body, toks, sc.labels, m, sc)
 }
 
 // grow returns b with length n, reusing its array when it is big enough;
@@ -268,9 +388,32 @@ func grow[T any](b []T, n int) []T {
 	return b[:n]
 }
 
-// tag labels the tokens greedily.
-func (m *Model) tag(toks []token, feats []uint32, labels []uint8) {
-	var dyn [nFeatures - nStatic]uint32
+// tag labels the tokens greedily. sums is scratch of 3*len(toks), or
+// nil.
+//
+// The scores are lane-wise sums of the features' weight words: even
+// labels in even, odd in odd, 16 bits a lane; at most nFeatures*255 each,
+// so no lane carries into the next. Every label's sum has the same
+// 128*nFeatures added, which does not change which is highest. The words
+// of the static features are summed first, for all the tokens (their
+// loads from w, a table bigger than a core's cache, do not wait on one
+// another there), and so is the word of fPrevW0 for the label before
+// being O, as it is most of the time; the greedy pass then adds the
+// dynamic features' words, from the small tables for all but fPrevW0,
+// which it loads again only when the label before is not O.
+func (m *Model) tag(toks []token, feats []uint32, labels []uint8, sums []uint64) []uint64 {
+	sums = grow(sums, 3*len(toks))
+	for i := range toks {
+		if toks[i].skip {
+			continue
+		}
+		var s laneSum
+		for _, f := range feats[i*nStatic : (i+1)*nStatic] {
+			s.add(m.w[f])
+		}
+		sums[3*i], sums[3*i+1] = s.even, s.odd
+		sums[3*i+2] = m.w[mix(fPrevW0, pair(firstPrev(i), toks[i].h), m.bits)]
+	}
 	var roles uint64
 	for i := range toks {
 		if toks[i].sent {
@@ -281,31 +424,38 @@ func (m *Model) tag(toks []token, feats []uint32, labels []uint8) {
 			roles |= 1
 			continue
 		}
-		dynamicFeatures(toks, labels, i, roles, m.bits, dyn[:])
-		// Lane-wise sums: even labels in even, odd in odd, 16 bits a
-		// lane; at most nFeatures*255 each, so no lane carries into the
-		// next. Every label's sum has the same 128*nFeatures added, which
-		// does not change which is highest.
-		const lanes = 0x00ff00ff00ff00ff
-		var even, odd uint64
-		for _, f := range feats[i*nStatic : (i+1)*nStatic] {
-			x := m.w[f]
-			even += x & lanes
-			odd += x >> 8 & lanes
+		p1, p2 := firstPrev(i), firstPrev(i-1)
+		if i > 0 {
+			p1 = uint64(labels[i-1])
 		}
-		for _, f := range dyn {
-			x := m.w[f]
-			even += x & lanes
-			odd += x >> 8 & lanes
+		if i > 1 {
+			p2 = uint64(labels[i-2])
 		}
+		s := laneSum{sums[3*i], sums[3*i+1]}
+		pw := sums[3*i+2]
+		if p1 != firstPrev(i) {
+			pw = m.w[mix(fPrevW0, pair(p1, toks[i].h), m.bits)]
+		}
+		s.add(pw)
+		s = s.plus(m.prev[prevIndex(p2)][prevIndex(p1)]).plus(m.roles[roles<<1|b2u(toks[i].quoted)])
 		var score [stride]int32
 		for l := 0; l < stride; l += 2 {
-			score[l] = int32(even >> (8 * l) & 0xffff)
-			score[l+1] = int32(odd >> (8 * l) & 0xffff)
+			score[l] = int32(s.even >> (8 * l) & 0xffff)
+			score[l+1] = int32(s.odd >> (8 * l) & 0xffff)
 		}
 		labels[i] = best(score[:nLabels], prevLabel(labels, i))
 		roles |= 1 << role(labels[i])
 	}
+	return sums
+}
+
+// firstPrev is the label before token i that the tag pass guesses ahead:
+// O, or lO+8 (what dynamicFeatures gives) before the first token.
+func firstPrev(i int) uint64 {
+	if i <= 0 {
+		return lO + 8
+	}
+	return lO
 }
 
 // prevLabel is the label before token i, lO at the start.
@@ -408,7 +558,7 @@ const (
 // the lexicon is wide), but at no cost in the figures (CV within 0.002);
 // gating on the strong words alone would skip 24% and lose 0.02 of
 // content F1.
-func staticFeatures(body string, toks []token, lexicon, strong map[uint64]bool, bits uint, feats []uint32, right []int32, gate bool) {
+func staticFeatures(body string, toks []token, cues *wordSet, bits uint, feats []uint32, right []int32, gate bool) {
 	n := len(toks)
 	word := func(i int) uint64 {
 		if i < 0 {
@@ -437,10 +587,14 @@ func staticFeatures(body string, toks []token, lexicon, strong map[uint64]bool, 
 				right[3*i+1] = -1
 			}
 			right[3*i+2] = int32(rs)
-			toks[i].lex = toks[i].kind == kWord && lexicon[toks[i].h]
+			cue := uint8(0)
+			if toks[i].kind == kWord {
+				cue = cues.get(toks[i].h)
+			}
+			toks[i].lex, toks[i].strong = cue&cueLex != 0, cue&cueStrong != 0
 			if toks[i].lex && !toks[i].quoted {
 				rc, commas = i, 0
-				if strong[toks[i].h] {
+				if toks[i].strong {
 					rs = i
 				}
 			}
@@ -536,19 +690,20 @@ func staticFeatures(body string, toks []token, lexicon, strong map[uint64]bool, 
 			st |= 2
 		}
 		f[fKind] = mix(fKind, st<<4|sh<<1|q, bits)
-		f[fLeftCue] = mix(fLeftCue, pair(lw, distBucket(ld)), bits)
-		f[fLeftCueDist] = mix(fLeftCueDist, distBucket(ld)<<8|uint64(min(commasLeft, 3))<<2|q<<1|isCue, bits)
-		f[fRightCueDist] = mix(fRightCueDist, distBucket(rd)<<8|uint64(min(rcommas, 3))<<2|q<<1|isCue, bits)
-		f[fRightCue] = mix(fRightCue, pair(rw, distBucket(rd)), bits)
+		dl, dr := distBucket(ld), distBucket(rd)
+		f[fLeftCue] = mix(fLeftCue, pair(lw, dl), bits)
+		f[fLeftCueDist] = mix(fLeftCueDist, dl<<8|uint64(min(commasLeft, 3))<<2|q<<1|isCue, bits)
+		f[fRightCueDist] = mix(fRightCueDist, dr<<8|uint64(min(rcommas, 3))<<2|q<<1|isCue, bits)
+		f[fRightCue] = mix(fRightCue, pair(rw, dr), bits)
 		f[fCommas] = mix(fCommas, uint64(min(commasLeft, 3))<<4|uint64(min(rcommas, 3))<<2|q, bits)
 		f[fQuoteSent] = mix(fQuoteSent, qs<<2|q<<1|isCue, bits)
 		f[fFromStart] = mix(fFromStart, distBucket(i-sentStart+1)<<1|q, bits)
 		f[fToEnd] = mix(fToEnd, distBucket(sentEnd-i)<<1|q, bits)
-		f[fAfterCue] = mix(fAfterCue, pair(t.h, distBucket(ld)), bits)
+		f[fAfterCue] = mix(fAfterCue, pair(t.h, dl), bits)
 		f[fCaps] = mix(fCaps, capsOf(i-1)<<4|capsOf(i)<<2|capsOf(i+1), bits)
 		f[fWm1Wm2] = mix(fWm1Wm2, pair(word(i-2), word(i-1)), bits)
 		f[fWp1Wp2] = mix(fWp1Wp2, pair(word(i+1), word(i+2)), bits)
-		f[fCueW0] = mix(fCueW0, pair(t.h, distBucket(rd)), bits)
+		f[fCueW0] = mix(fCueW0, pair(t.h, dr), bits)
 		sl, sr := uint64(0), uint64(0)
 		sld, srd := 0, 0
 		if leftStrong >= 0 {
@@ -561,7 +716,7 @@ func staticFeatures(body string, toks []token, lexicon, strong map[uint64]bool, 
 		f[fStrongRight] = mix(fStrongRight, pair(sr, distBucket(srd)<<1|q), bits)
 		if isCue == 1 && !t.quoted {
 			leftCue, commasLeft = i, 0
-			if strong[t.h] {
+			if t.strong {
 				leftStrong = i
 			}
 		}

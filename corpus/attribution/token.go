@@ -28,6 +28,9 @@ type token struct {
 	// lex is set on a word of the tagger's cue lexicon (by
 	// staticFeatures).
 	lex bool
+	// strong is set on a word of the lexicon's strong cues (by
+	// staticFeatures).
+	strong bool
 	// skip is set on the tokens of a sentence the tagger need not look
 	// at (by staticFeatures).
 	skip bool

@@ -122,9 +122,9 @@ type doc struct {
 // the scorer matches), or none when it matches none.
 func selectorInstances(m *Model, d doc) (inst [][]candidate, right []int, cueInst [][]candidate, cueRight []int, labels []uint8) {
 	feats := make([]uint32, len(d.toks)*nStatic)
-	staticFeatures(d.body, d.toks, m.lexicon, m.strong, m.bits, feats, nil, false)
+	staticFeatures(d.body, d.toks, m.cues, m.bits, feats, nil, false)
 	labels = make([]uint8, len(d.toks))
-	m.tag(d.toks, feats, labels)
+	m.tag(d.toks, feats, labels, nil)
 	sents := sentences(d.toks)
 	cs := chunks(labels, sents, nil)
 	for k, c := range cs {
@@ -217,7 +217,7 @@ func operatingPoint(m *Model, tagged []taggedDoc, folds [][2]selector, srcScale,
 			mm := *m
 			mm.sel, mm.cueSel = folds[d.fold][0], folds[d.fold][1]
 			mm.srcNone, mm.cueNone = s, c
-			pred[strconv.Itoa(i)] = assemble(d.body, d.toks, d.labels, &mm)
+			pred[strconv.Itoa(i)] = assemble(d.body, d.toks, d.labels, &mm, nil)
 		}
 		sc := Score(gold, pred, bodies)
 		return min(sc.ContentF1-0.70, sc.SourceAccuracy-0.85, sc.AttributionF1-0.60)
@@ -288,9 +288,10 @@ func trainTagger(docs []doc, opt TrainOptions) *Model {
 	}
 	feats := make([][]uint32, len(docs))
 	pred := make([][]uint8, len(docs))
+	cues := newWordSet(lexicon, strong)
 	for i, d := range docs {
 		feats[i] = make([]uint32, len(d.toks)*nStatic)
-		staticFeatures(d.body, d.toks, lexicon, strong, opt.Bits, feats[i], nil, false)
+		staticFeatures(d.body, d.toks, cues, opt.Bits, feats[i], nil, false)
 		pred[i] = make([]uint8, len(d.toks))
 	}
 	size := (1 << opt.Bits) * stride

@@ -33,7 +33,29 @@ func (an *analyzer) prepare(a *corpus.Article, extract func(string) []attributio
 	if extract != nil {
 		attrs = extract(a.Body)
 	}
-	x := an.article(a, attrs)
+	// What the search needs of each sentence is read from the words of
+	// its tokens (words, not stems: see analyzer.words) as article scans
+	// them, not from a second scan.
+	type sentInfo struct {
+		flags uint8
+		ans   []uint32
+	}
+	var info []sentInfo
+	var words []token
+	x := an.article(a, attrs, func(i int, toks []token) {
+		words = append(words[:0], toks...)
+		for j := range words {
+			words[j].term = words[j].word
+		}
+		var si sentInfo
+		if leans(words) {
+			si.flags |= flagLeans
+		}
+		var more uint8
+		si.ans, more = answerWords(words)
+		si.flags |= more
+		info = append(info, si)
+	})
 	p := prepared{
 		id:     a.ID,
 		stored: appendStored(make([]byte, 0, len(a.Body)+len(a.ID)+len(a.Title)+len(a.URL)+len(a.Source)+64+16*len(attrs)), a, attrs),
@@ -43,20 +65,14 @@ func (an *analyzer) prepare(a *corpus.Article, extract func(string) []attributio
 		title:  x.title,
 	}
 	p.rec = artRec{bodyLen: uint32(len(a.Body)), docLen: uint32(x.body), titleLen: uint32(min(len(x.title), 1<<16-1))}
-	var toks []token
 	for i, s := range x.sents {
 		text := a.Body[s.start:s.end]
-		toks = an.words(toks[:0], text)
 		r := sentRec{start: s.start, end: s.end, para: s.para, n: s.n, idx: uint16(min(i, 1<<16-1)), hash: textHash(text)}
 		if isInterrogative(text) {
 			r.flags |= flagQuestion
 		}
-		if leans(toks) {
-			r.flags |= flagLeans
-		}
-		var more uint8
-		p.ans[i], more = answerWords(toks)
-		r.flags |= more
+		r.flags |= info[i].flags
+		p.ans[i] = info[i].ans
 		p.sents[i] = r
 	}
 	p.size = len(p.stored) + len(p.sents)*(sentRecSize+8)

@@ -355,7 +355,7 @@ func analyseAll(articles []corpus.Article, extract func(string) []attribution.At
 			for i := range next {
 				a := &articles[i]
 				attrs := extract(a.Body)
-				out[i] = an.article(a, attrs)
+				out[i] = an.article(a, attrs, nil)
 				out[i].attrs = attrs
 			}
 		}()
@@ -374,7 +374,9 @@ func analyseAll(articles []corpus.Article, extract func(string) []attribution.At
 // the speaker finds the quote; and a sentence that the content of one of
 // attrs (the article's attribution relations) covers gets the words of
 // its speaker (see speakerSpans), wherever the article names them.
-func (an *analyzer) article(a *corpus.Article, attrs []attribution.Attribution) analysed {
+// each, if set, is called with each sentence's index and its tokens
+// (valid until it returns), in order.
+func (an *analyzer) article(a *corpus.Article, attrs []attribution.Attribution, each func(i int, toks []token)) analysed {
 	var out analysed
 	out.title = an.terms(nil, a.Title)
 	text := a.Body[a.TextStart:]
@@ -386,6 +388,9 @@ func (an *analyzer) article(a *corpus.Article, attrs []attribution.Attribution) 
 	idx := make(map[string]int, 64)
 	for _, sp := range spans {
 		toks = an.tokens(toks[:0], text[sp.Start:sp.End])
+		if each != nil {
+			each(len(out.sents), toks)
+		}
 		counts := make([]termCount, 0, len(toks))
 		clear(idx)
 		n := 0

@@ -14,6 +14,7 @@ import (
 // token is one word of a text as the index sees it.
 type token struct {
 	term  string // normalised: lower-cased, lemmatised, stemmed
+	word  string // lower-cased only: term as words gives it
 	start int    // byte offset of the word in the text
 	cap   bool   // the word starts with an upper-case letter
 	num   bool   // the word is a number
@@ -28,10 +29,17 @@ type analyzer struct {
 	// shared, when set, is a cache of stems shared with other analyzers
 	// (an index's, for the questions searched).
 	shared *stemCache
-	// words interns the words of words(), so that a word seen before
-	// costs no allocation.
-	seen map[string]string
+	// seen interns the words scanned, each with its stem once one is
+	// needed, so that a word seen before costs one lookup and no
+	// allocation.
+	seen map[string]*seenWord
 	buf  []byte
+}
+
+// seenWord is a word interned by an analyzer.
+type seenWord struct {
+	word, stem string
+	stemmed    bool // stem is set
 }
 
 // newAnalyzer returns an analyzer whose stem cache starts with room for
@@ -147,13 +155,9 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 			}
 			a.buf = removeByte(a.buf, '.')
 		}
-		var word string
-		if stem {
-			word = string(a.buf)
-		} else {
-			word = a.intern(a.buf)
-		}
-		t := token{start: start, cap: unicode.IsUpper(first), num: allDigits || isNumeric(word)}
+		seen := a.intern(a.buf)
+		word := seen.word
+		t := token{word: word, start: start, cap: unicode.IsUpper(first), num: allDigits || isNumeric(word)}
 		acronym := dotted || (upper == len(word) && len(word) <= 3 && len(word) > 1)
 		switch {
 		case t.num:
@@ -164,24 +168,27 @@ func (a *analyzer) scan(dst []token, text string, stem bool) []token {
 		case !stem:
 			t.term = word
 		default:
-			t.term = a.stem(word)
+			if !seen.stemmed {
+				seen.stem, seen.stemmed = a.stem(word), true
+			}
+			t.term = seen.stem
 		}
 		dst = append(dst, t)
 	}
 	return dst
 }
 
-// intern returns b as a string, the same string for the same bytes.
-func (a *analyzer) intern(b []byte) string {
-	if w, ok := a.seen[string(b)]; ok {
-		return w
+// intern returns the interned word of b: the same for the same bytes.
+func (a *analyzer) intern(b []byte) *seenWord {
+	if e, ok := a.seen[string(b)]; ok {
+		return e
 	}
 	if a.seen == nil {
-		a.seen = make(map[string]string, 256)
+		a.seen = make(map[string]*seenWord, 256)
 	}
-	w := string(b)
-	a.seen[w] = w
-	return w
+	e := &seenWord{word: string(b)}
+	a.seen[e.word] = e
+	return e
 }
 
 // terms returns the indexable terms of text: its tokens less stop words.

@@ -57,7 +57,10 @@ func Unsupported(a newsbot.Answer) []string {
 				continue
 			}
 			c := a.Citations[n-1]
-			src = append(src, c.Sentence, c.Outlet)
+			// The speaker a citation names is a source of names too: an
+			// answer says whom a "she said" quotes ("Reuters, quoting
+			// Hillary Clinton: ...").
+			src = append(src, c.Sentence, c.Outlet, c.Speaker)
 			if !c.Published.IsZero() {
 				src = append(src, c.Published.Format("2006 1 2 January Monday"))
 			}
