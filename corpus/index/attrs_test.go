@@ -292,18 +292,21 @@ func TestConvertUpgradesOlderSegments(t *testing.T) {
 	arts, _ := bridge()
 	dir := t.TempDir()
 	// A format-1 segment: stored records end with the text start.
-	bl := newBuilder()
-	an := newAnalyzer(64)
-	for _, a := range arts {
-		p := an.prepare(&a, nil)
-		p.stored = p.stored[:len(p.stored)-1] // no relations: one 0 byte
-		bl.add(p)
-	}
 	w, err := newSegWriter(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.meta.version = 1
+	bl := newBuilder(dir)
+	bl.w = w
+	an := newAnalyzer(64)
+	for _, a := range arts {
+		p := an.prepare(&a, nil)
+		p.stored = p.stored[:len(p.stored)-1] // no relations: one 0 byte
+		if err := bl.add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := bl.write(context.Background(), w); err != nil {
 		t.Fatal(err)
 	}

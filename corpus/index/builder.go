@@ -181,10 +181,13 @@ type aPost struct{ art, tf, dl uint32 }
 
 type tPost struct{ art, tl uint32 }
 
-// builder collects prepared articles in memory until they are written as
-// one segment.
+// builder collects prepared articles until they are written as one
+// segment: their stored records and sentences go to the segment as they
+// are added, their postings are kept in memory until write.
 type builder struct {
-	arts    []prepared
+	dir     string     // of the segment
+	w       *segWriter // the segment, from the first add
+	arts    int
 	nsent   uint32
 	vocab   map[string]uint32
 	terms   []string
@@ -195,7 +198,15 @@ type builder struct {
 	size    int
 }
 
-func newBuilder() *builder { return &builder{vocab: map[string]uint32{}} }
+func newBuilder(dir string) *builder { return &builder{dir: dir, vocab: map[string]uint32{}} }
+
+// abort gives up the segment begun, if any.
+func (b *builder) abort() {
+	if b.w != nil {
+		b.w.abort()
+		b.w = nil
+	}
+}
 
 func (b *builder) termID(term string) uint32 {
 	if t, ok := b.vocab[term]; ok {
@@ -211,9 +222,20 @@ func (b *builder) termID(term string) uint32 {
 	return t
 }
 
-// add takes a prepared article; its terms are folded into postings.
-func (b *builder) add(p prepared) {
-	art := uint32(len(b.arts))
+// add takes a prepared article: it is written to the segment, and its
+// terms are folded into postings.
+func (b *builder) add(p prepared) error {
+	if b.w == nil {
+		w, err := newSegWriter(b.dir)
+		if err != nil {
+			return err
+		}
+		b.w = w
+	}
+	if err := b.w.addArticle(p.stored, p.rec, p.id, p.sents, p.ans); err != nil {
+		return err
+	}
+	art := uint32(b.arts)
 	dl := p.rec.docLen
 	for si, counts := range p.terms {
 		sid := b.nsent + uint32(si)
@@ -241,22 +263,15 @@ func (b *builder) add(p prepared) {
 	}
 	b.nsent += uint32(len(p.sents))
 	b.size += p.size
-	p.terms = nil
-	b.arts = append(b.arts, p)
+	b.arts++
+	return nil
 }
 
-func (b *builder) empty() bool { return len(b.arts) == 0 }
+func (b *builder) empty() bool { return b.arts == 0 }
 
-// write writes the collected articles as one segment, checking ctx now
-// and then.
+// write writes the postings of the articles added to w, the segment they
+// were written to, checking ctx now and then.
 func (b *builder) write(ctx context.Context, w *segWriter) error {
-	for i := range b.arts {
-		p := &b.arts[i]
-		if err := w.addArticle(p.stored, p.rec, p.id, p.sents, p.ans); err != nil {
-			return err
-		}
-		b.arts[i] = prepared{} // let the text go as it is written
-	}
 	order := make([]uint32, len(b.terms))
 	for i := range order {
 		order[i] = uint32(i)

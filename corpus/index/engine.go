@@ -539,21 +539,27 @@ func (b *Batch) collect(order chan job) {
 	if budget <= 0 {
 		budget = 256 << 20
 	}
-	bl := newBuilder()
+	// Each article's stored record is written to the segment as it comes
+	// (bl.stream), while the workers analyse the next ones, so that only
+	// the postings are left for the flush.
+	bl := newBuilder(b.ix.dir)
 	for j := range order {
 		p := <-j.out
 		if b.err != nil {
 			continue // drain
 		}
-		bl.add(p)
+		if b.err = bl.add(p); b.err != nil {
+			continue
+		}
 		if bl.size >= budget {
 			b.err = b.flush(bl)
-			bl = newBuilder()
+			bl = newBuilder(b.ix.dir)
 		}
 	}
 	if b.err == nil && !bl.empty() {
 		b.err = b.flush(bl)
 	}
+	bl.abort()
 }
 
 // flush writes bl as a new segment of the batch, and merges the batch's
@@ -565,7 +571,9 @@ func (b *Batch) flush(bl *builder) error {
 	ix := b.ix
 	name := segName(ix.man.next)
 	ix.man.next++
-	if err := ix.writeSegment(name, func(w *segWriter) error { return bl.write(b.ctx, w) }); err != nil {
+	err := ix.finishSegment(name, bl.w, func(w *segWriter) error { return bl.write(b.ctx, w) })
+	bl.w = nil
+	if err != nil {
 		return err
 	}
 	if err := b.addFresh(name); err != nil {
@@ -591,6 +599,12 @@ func (ix *Disk) writeSegment(name string, fill func(*segWriter) error) error {
 	if err != nil {
 		return err
 	}
+	return ix.finishSegment(name, w, fill)
+}
+
+// finishSegment writes the rest of the segment w (made by newSegWriter
+// with ix.dir) with fill, and names it name; on error w is aborted.
+func (ix *Disk) finishSegment(name string, w *segWriter, fill func(*segWriter) error) error {
 	if err := fill(w); err != nil {
 		w.abort()
 		return err

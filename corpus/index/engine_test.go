@@ -361,7 +361,8 @@ func exerciseSegment(g *segFile) {
 // segment reader panic or read out of bounds.
 func FuzzSegment(f *testing.F) {
 	w, _ := newSegWriter("")
-	bl := newBuilder()
+	bl := newBuilder("")
+	bl.w = w
 	an := newAnalyzer(64)
 	for _, a := range testArticles() {
 		bl.add(an.prepare(&a, quoteExtractor))
@@ -409,7 +410,8 @@ func FuzzManifest(f *testing.F) {
 // damaged bytes, resealed, run with the other tests.
 func TestSegmentDamageSweep(t *testing.T) {
 	w, _ := newSegWriter("")
-	bl := newBuilder()
+	bl := newBuilder("")
+	bl.w = w
 	an := newAnalyzer(64)
 	for _, a := range testArticles() {
 		bl.add(an.prepare(&a, quoteExtractor))
