@@ -13,6 +13,8 @@ import (
 // stores of it, and its terms.
 type prepared struct {
 	id     string
+	outlet string
+	wire   string
 	stored []byte
 	rec    artRec
 	sents  []sentRec
@@ -58,6 +60,8 @@ func (an *analyzer) prepare(a *corpus.Article, extract func(string) []attributio
 	})
 	p := prepared{
 		id:     a.ID,
+		outlet: a.Outlet,
+		wire:   a.Wire,
 		stored: appendStored(make([]byte, 0, len(a.Body)+len(a.ID)+len(a.Title)+len(a.URL)+len(a.Source)+64+16*len(attrs)), a, attrs),
 		sents:  make([]sentRec, len(x.sents)),
 		ans:    make([][]uint32, len(x.sents)),
@@ -232,7 +236,7 @@ func (b *builder) add(p prepared) error {
 		}
 		b.w = w
 	}
-	if err := b.w.addArticle(p.stored, p.rec, p.id, p.sents, p.ans); err != nil {
+	if err := b.w.addArticle(p.stored, p.rec, p.id, p.sents, p.ans, p.outlet, p.wire); err != nil {
 		return err
 	}
 	art := uint32(b.arts)

@@ -354,6 +354,12 @@ func exerciseSegment(g *segFile) {
 		}
 	}
 	g.d.lookup("lavrov")
+	if t, err := g.outlets(); err == nil {
+		g.artOutlets(t, func(uint32, int, int) error { return nil })
+		for _, l := range t.lower {
+			g.keep(map[string]bool{l: true})
+		}
+	}
 	g.c.verifyAll()
 }
 
@@ -371,6 +377,12 @@ func FuzzSegment(f *testing.F) {
 	seed, _ := w.finish("x")
 	f.Add(seed, uint(0), byte(0))
 	f.Add(seed, uint(len(seed)/2), byte(0xff))
+	if g, err := openSegment("x", seed, nil); err == nil {
+		// The outlet names' count, a name's length, an article's outlet.
+		f.Add(seed, uint(g.m.outOff), byte(0x7f))
+		f.Add(seed, uint(g.m.outOff+1), byte(0x40))
+		f.Add(seed, uint(g.m.outArtsOff), byte(0x10))
+	}
 	f.Fuzz(func(t *testing.T, b []byte, off uint, x byte) {
 		b = append([]byte(nil), b...)
 		if len(b) > 0 {

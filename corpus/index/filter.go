@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -12,51 +14,108 @@ import (
 var _ newsbot.FilterRetriever = (*Disk)(nil)
 
 // outletTable is a segment's outlets: the distinct Outlet and Wire names
-// of its articles, and each article's, read from the stored records the
-// first time a filtered search or Outlets needs them (one pass over the
-// segment's articles; then 16 bytes an article).
+// of its articles, read from the segment's outlets section the first time
+// a filtered search or Outlets needs them. Each article's two names are
+// read from the per-article outlets section where needed, never from the
+// stored articles (a segment of version 1, read only to be converted,
+// has no such sections: its table is built from its stored articles).
 type outletTable struct {
 	once  sync.Once
 	err   error
-	names []string // as the articles give them, distinct without regard to case
+	names []string // as the first article to carry them gives them, distinct without regard to case
 	lower []string // names, lower-cased
-	arts  []artOutlet
-}
-
-type artOutlet struct {
-	outlet, wire int32 // into names; -1 when none
-	first, nsent uint32
+	arts  []byte   // version 1: what the per-article section holds
 }
 
 // outlets returns the segment's outlet table.
 func (s *segFile) outlets() (*outletTable, error) {
 	t := &s.outl
 	t.once.Do(func() {
-		idx := map[string]int32{}
-		name := func(n string) int32 {
-			if n == "" {
-				return -1
-			}
-			l := strings.ToLower(n)
-			if i, ok := idx[l]; ok {
-				return i
-			}
-			i := int32(len(t.names))
-			idx[l] = i
-			t.names, t.lower = append(t.names, n), append(t.lower, l)
-			return i
+		if s.m.version < 2 {
+			t.err = s.outletsFromArticles(t)
+			return
 		}
-		t.arts = make([]artOutlet, s.m.arts)
-		for i := range uint32(s.m.arts) {
-			a, r, err := s.article(i, false)
-			if err != nil {
-				t.err = err
+		b, err := s.c.bytes(s.m.outOff, s.m.outLen)
+		if err != nil {
+			t.err = err
+			return
+		}
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) || n >= 1<<31 {
+			t.err = fmt.Errorf("%w: outlets: %d names in %d bytes", errDamaged, n, len(b))
+			return
+		}
+		b = b[k:]
+		t.names, t.lower = make([]string, 0, n), make([]string, 0, n)
+		for range n {
+			l, k := binary.Uvarint(b)
+			if k <= 0 || l == 0 || l > uint64(len(b)-k) {
+				t.err = fmt.Errorf("%w: outlets: name %d", errDamaged, len(t.names))
 				return
 			}
-			t.arts[i] = artOutlet{outlet: name(a.Outlet), wire: name(a.Wire), first: r.first, nsent: r.nsent}
+			name := string(b[k : k+int(l)])
+			b = b[k+int(l):]
+			t.names, t.lower = append(t.names, name), append(t.lower, strings.ToLower(name))
+		}
+		if len(b) != 0 {
+			t.err = fmt.Errorf("%w: outlets: %d bytes after the names", errDamaged, len(b))
 		}
 	})
 	return t, t.err
+}
+
+// outletsFromArticles fills t from the stored articles of a segment of
+// version 1.
+func (s *segFile) outletsFromArticles(t *outletTable) error {
+	idx := map[string]uint32{}
+	name := func(n string) uint32 {
+		if n == "" {
+			return 0
+		}
+		l := strings.ToLower(n)
+		if i, ok := idx[l]; ok {
+			return i
+		}
+		t.names, t.lower = append(t.names, n), append(t.lower, l)
+		idx[l] = uint32(len(t.names))
+		return uint32(len(t.names))
+	}
+	t.arts = make([]byte, 0, s.m.arts*outlRecSize)
+	for i := range uint32(s.m.arts) {
+		a, _, err := s.article(i, false)
+		if err != nil {
+			return err
+		}
+		t.arts = binary.LittleEndian.AppendUint32(t.arts, name(a.Outlet))
+		t.arts = binary.LittleEndian.AppendUint32(t.arts, name(a.Wire))
+	}
+	return nil
+}
+
+// artOutlets calls f with each article's outlet and wire, indexes into
+// t.names (-1: none), checked against them.
+func (s *segFile) artOutlets(t *outletTable, f func(art uint32, outlet, wire int) error) error {
+	b := t.arts
+	if b == nil {
+		var err error
+		if b, err = s.c.bytes(s.m.outArtsOff, s.m.arts*outlRecSize); err != nil {
+			return err
+		}
+	}
+	if uint64(len(b)) != s.m.arts*outlRecSize {
+		return fmt.Errorf("%w: outlets of %d articles in %d bytes", errDamaged, s.m.arts, len(b))
+	}
+	for i := range uint32(s.m.arts) {
+		o := binary.LittleEndian.Uint32(b[i*outlRecSize:])
+		w := binary.LittleEndian.Uint32(b[i*outlRecSize+4:])
+		if uint64(o) > uint64(len(t.names)) || uint64(w) > uint64(len(t.names)) {
+			return fmt.Errorf("%w: outlets of article %d", errDamaged, i)
+		}
+		if err := f(i, int(o)-1, int(w)-1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // keep returns the segment's sentences of articles whose outlet or wire
@@ -67,18 +126,29 @@ func (s *segFile) keep(want map[string]bool) ([]uint64, error) {
 		return nil, err
 	}
 	match := make([]bool, len(t.lower))
+	some := false
 	for i, l := range t.lower {
 		match[i] = want[l]
+		some = some || match[i]
 	}
 	bits := make([]uint64, (s.m.sents+63)/64)
-	for _, a := range t.arts {
-		if (a.outlet >= 0 && match[a.outlet]) || (a.wire >= 0 && match[a.wire]) {
-			for x := a.first; x < a.first+a.nsent; x++ {
-				bits[x/64] |= 1 << (x % 64)
-			}
-		}
+	if !some {
+		return bits, nil
 	}
-	return bits, nil
+	err = s.artOutlets(t, func(i uint32, o, w int) error {
+		if (o < 0 || !match[o]) && (w < 0 || !match[w]) {
+			return nil
+		}
+		a, err := s.art(i)
+		if err != nil {
+			return err
+		}
+		for x := a.first; x < a.first+a.nsent; x++ {
+			bits[x/64] |= 1 << (x % 64)
+		}
+		return nil
+	})
+	return bits, err
 }
 
 // filterSet is a Filter's outlets, lower-cased; nil keeps everything.
@@ -123,14 +193,25 @@ func (ix *Disk) Outlets(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 		used := make([]bool, len(t.names))
-		for a, ao := range t.arts {
-			if s.dels[i].art(uint32(a)) {
-				continue
+		if s.dels[i] == nil {
+			// Every name is some article's (as the segment was
+			// written), and none is deleted.
+			for n := range used {
+				used[n] = true
 			}
-			for _, n := range [2]int32{ao.outlet, ao.wire} {
-				if n >= 0 {
-					used[n] = true
+		} else {
+			err := g.artOutlets(t, func(a uint32, o, w int) error {
+				if !s.dels[i].art(a) {
+					for _, n := range [2]int{o, w} {
+						if n >= 0 {
+							used[n] = true
+						}
+					}
 				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
 			}
 		}
 		for n, u := range used {

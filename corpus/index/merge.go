@@ -222,7 +222,7 @@ func mergeInto(ctx context.Context, w *segWriter, in []*segFile, dels []*deletio
 			if err != nil {
 				return err
 			}
-			id, err := g.storedID(a)
+			art, _, err := g.article(a, false)
 			if err != nil {
 				return err
 			}
@@ -246,7 +246,7 @@ func mergeInto(ctx context.Context, w *segWriter, in []*segFile, dels []*deletio
 			}
 			artMap[k][a] = nart
 			nart++
-			if err := w.addArticle(stored, r, id, sents, ans); err != nil {
+			if err := w.addArticle(stored, r, art.ID, sents, ans, art.Outlet, art.Wire); err != nil {
 				return err
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // A segment is an immutable part of the index: some articles, their
@@ -23,6 +24,9 @@ import (
 //	sentences  per sentence, 32 bytes (see sentRec)
 //	answers    per sentence, the words that could answer a question (see answerWords)
 //	ids        per article, 12 bytes, sorted: FNV-1a hash of its ID, article
+//	outlets    the distinct Outlet and Wire names (see outletTable)
+//	art outl.  per article, 8 bytes: its Outlet's and its Wire's index in
+//	           outlets, plus one (0: none)
 //	postings   per term: its sentence list, article list and headline list
 //	dict       the terms, sorted, in blocks of dictBlock (see dict.go)
 //	dict index the offset of each dict block, uint64
@@ -33,10 +37,12 @@ const (
 	artRecSize  = 32
 	sentRecSize = 32
 	idRecSize   = 12
+	outlRecSize = 8
 	// metaVersion is the version of the segment format this package
 	// writes. Version 2 added the attribution relations to the stored
-	// records; a segment of version 1 (minVersion) is read only to be
-	// converted (see Convert), which re-analyses its articles.
+	// records and the outlets sections; a segment of version 1
+	// (minVersion) is read only to be converted (see Convert), which
+	// re-analyses its articles.
 	metaVersion = 2
 	minVersion  = 1
 )
@@ -152,12 +158,25 @@ type segmentMeta struct {
 	postOff, postLen   uint64
 	dictOff, dictLen   uint64
 	dictIdx, dictN     uint64 // offset of the dict index, and its blocks
+	outOff, outLen     uint64 // the outlet names (version 2)
+	outArtsOff         uint64 // the articles' outlets (version 2)
 }
 
 func (m *segmentMeta) fields() []*uint64 {
 	return []*uint64{&m.arts, &m.sents, &m.terms, &m.sumN, &m.sumDoc, &m.sumT,
 		&m.stored, &m.storedLen, &m.artsOff, &m.sentsOff, &m.ansOff, &m.ansLen,
-		&m.idsOff, &m.postOff, &m.postLen, &m.dictOff, &m.dictLen, &m.dictIdx, &m.dictN}
+		&m.idsOff, &m.postOff, &m.postLen, &m.dictOff, &m.dictLen, &m.dictIdx, &m.dictN,
+		&m.outOff, &m.outLen, &m.outArtsOff}
+}
+
+// versionFields returns the metadata fields a segment of the metadata's
+// version has: version 1 ends before the outlets sections.
+func (m *segmentMeta) versionFields() []*uint64 {
+	f := m.fields()
+	if m.version < 2 {
+		f = f[:len(f)-3]
+	}
+	return f
 }
 
 func (m *segmentMeta) encode() []byte {
@@ -166,7 +185,9 @@ func (m *segmentMeta) encode() []byte {
 		v = metaVersion
 	}
 	b := binary.AppendUvarint(nil, v)
-	for _, f := range m.fields() {
+	c := *m
+	c.version = v
+	for _, f := range c.versionFields() {
 		b = binary.AppendUvarint(b, *f)
 	}
 	return b
@@ -182,7 +203,7 @@ func decodeMeta(b []byte, dataLen uint64) (segmentMeta, error) {
 	}
 	m.version = v
 	b = b[n:]
-	for _, f := range m.fields() {
+	for _, f := range m.versionFields() {
 		x, n := binary.Uvarint(b)
 		if n <= 0 {
 			return m, fmt.Errorf("%w: metadata", errDamaged)
@@ -202,6 +223,11 @@ func decodeMeta(b []byte, dataLen uint64) (segmentMeta, error) {
 		{m.postOff, m.postLen},
 		{m.dictOff, m.dictLen},
 		{m.dictIdx, m.dictN * 8},
+		{m.outOff, m.outLen},
+		{m.outArtsOff, m.arts * outlRecSize},
+	}
+	if m.version < 2 {
+		sections = sections[:len(sections)-2]
 	}
 	if m.arts >= limit || m.sents >= limit || m.terms >= limit || m.ansLen%4 != 0 || (m.terms == 0) != (m.dictN == 0) {
 		return m, fmt.Errorf("%w: metadata counts", errDamaged)
@@ -281,11 +307,13 @@ type segWriter struct {
 	cw   *chunkWriter
 	meta segmentMeta
 
-	arts, sents, ans spool
-	ids              []idRec
-	termsStarted     bool
-	dict             dictWriter
-	rec              [32]byte
+	arts, sents, ans, outl spool
+	ids                    []idRec
+	outIdx                 map[string]uint32 // lower-cased name: its index, plus one
+	outNames               []byte            // the outlets section
+	termsStarted           bool
+	dict                   dictWriter
+	rec                    [32]byte
 }
 
 type idRec struct {
@@ -297,7 +325,8 @@ type idRec struct {
 // finish) or, with dir "", in memory.
 func newSegWriter(dir string) (*segWriter, error) {
 	w := &segWriter{dir: dir}
-	w.arts.dir, w.sents.dir, w.ans.dir = dir, dir, dir
+	w.arts.dir, w.sents.dir, w.ans.dir, w.outl.dir = dir, dir, dir, dir
+	w.outIdx = map[string]uint32{}
 	var out io.Writer
 	if dir == "" {
 		w.mem = &bytes.Buffer{}
@@ -321,6 +350,7 @@ func (w *segWriter) abort() {
 	w.arts.close()
 	w.sents.close()
 	w.ans.close()
+	w.outl.close()
 	w.dict.spool.close()
 	if w.file != nil {
 		w.file.Close()
@@ -331,8 +361,9 @@ func (w *segWriter) abort() {
 
 // addArticle adds an article: its stored record (body then fields), its
 // record (whose stored, first and nsent addArticle fills), its sentences
-// (whose article and ans it fills) and their answer words.
-func (w *segWriter) addArticle(stored []byte, a artRec, id string, sents []sentRec, ans [][]uint32) error {
+// (whose article and ans it fills), their answer words, and its Outlet
+// and Wire for the outlets sections.
+func (w *segWriter) addArticle(stored []byte, a artRec, id string, sents []sentRec, ans [][]uint32, outlet, wire string) error {
 	art := uint32(w.meta.arts)
 	a.stored = w.meta.storedLen
 	a.storedLen = uint32(len(stored))
@@ -367,9 +398,32 @@ func (w *segWriter) addArticle(stored []byte, a artRec, id string, sents []sentR
 	w.meta.sumDoc += uint64(a.docLen)
 	w.meta.sumT += uint64(a.titleLen)
 	w.ids = append(w.ids, idRec{idHash(id), art})
+	var o [outlRecSize]byte
+	binary.LittleEndian.PutUint32(o[0:], w.outlet(outlet))
+	binary.LittleEndian.PutUint32(o[4:], w.outlet(wire))
+	if err := w.outl.write(o[:]); err != nil {
+		return err
+	}
 	w.meta.arts++
 	w.meta.sents += uint64(len(sents))
 	return nil
+}
+
+// outlet returns name's index in the outlets section, plus one, adding
+// it as the first article to carry it spells it; 0 for "".
+func (w *segWriter) outlet(name string) uint32 {
+	if name == "" {
+		return 0
+	}
+	l := strings.ToLower(name)
+	if i, ok := w.outIdx[l]; ok {
+		return i
+	}
+	i := uint32(len(w.outIdx)) + 1
+	w.outIdx[l] = i
+	w.outNames = binary.AppendUvarint(w.outNames, uint64(len(name)))
+	w.outNames = append(w.outNames, name...)
+	return i
 }
 
 // startTerms writes the sections of the articles, which are complete.
@@ -416,6 +470,18 @@ func (w *segWriter) startTerms() error {
 		return err
 	}
 	w.ids = nil
+	w.meta.outOff = uint64(w.cw.off)
+	names := binary.AppendUvarint(nil, uint64(len(w.outIdx)))
+	if _, err := w.cw.Write(append(names, w.outNames...)); err != nil {
+		return err
+	}
+	w.meta.outLen = uint64(w.cw.off) - w.meta.outOff
+	w.meta.outArtsOff = uint64(w.cw.off)
+	if err := w.outl.copyTo(w.cw); err != nil {
+		return err
+	}
+	w.outl.close()
+	w.outIdx, w.outNames = nil, nil
 	w.meta.postOff = uint64(w.cw.off)
 	return nil
 }
