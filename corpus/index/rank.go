@@ -459,12 +459,6 @@ func (sn *snapshot) gather(s *search, p *params) error {
 		}
 		recs[i], arts[i] = r, a
 	}
-	type acc struct {
-		prev, next, art                           float64
-		cov, own, ent, evt, artCov, artEnt, title float64
-		surp, artSurp, topic                      float64
-		subj                                      bool
-	}
 	nS, nD := float64(sn.sents), float64(sn.arts)
 	accs := make([]acc, len(cs))
 	var cur, tcur cursor
@@ -575,44 +569,12 @@ func (sn *snapshot) gather(s *search, p *params) error {
 			lo = hi
 		}
 	}
-	var maxS, maxA float64
-	for i, c := range cs {
-		maxS = max(maxS, float64(c.bm25))
-		maxA = max(maxA, accs[i].art)
-	}
+	maxS, maxA := poolMax(cs, accs)
 	for i := range cs {
-		c, ac := &cs[i], &accs[i]
+		c := &cs[i]
 		idx := c.sent - arts[i].first
 		c.single = arts[i].nsent == 1
-		x := &c.x
-		x[fSent] = float32(share(float64(c.bm25), maxS))
-		x[fCov] = float32(min(1, share(ac.cov, s.total)))
-		x[fOwn] = float32(min(1, share(ac.own, s.total)))
-		x[fEnt] = min(1, ratioOr1(ac.ent, s.entTotal))
-		x[fEvt] = min(1, ratioOr1(ac.evt, s.evtTotal))
-		x[fArt] = float32(share(ac.art, maxA))
-		x[fArtCov] = float32(min(1, share(ac.artCov, s.total)))
-		s.bestArt = max(s.bestArt, float64(x[fArtCov]))
-		x[fSurp] = surprise(ac.surp, nS)
-		x[fArtSurp] = surprise(ac.artSurp, nD)
-		x[fArtEnt] = min(1, ratioOr1(ac.artEnt, s.entTotal))
-		x[fTitle] = float32(min(1, share(ac.title, s.total)))
-		x[fNbr] = float32(share(max(ac.prev, ac.next), maxS))
-		if ac.subj || s.q.subject < 0 {
-			x[fSubj] = 1
-		}
-		x[fTopic] = min(1, ratioOr1(ac.topic, s.topicTotal))
-		if idx == 0 {
-			x[fLead] = x[fSent]
-		}
-		x[fPos] = x[fSent] / float32(1+idx)
-		if recs[i].n < 5 {
-			x[fShort] = 1
-		}
-		if recs[i].flags&flagQuestion != 0 {
-			x[fAsk] = 1
-			x[fEcho] = x[fCov]
-		}
+		s.setFeatures(c, &accs[i], maxS, maxA, nS, nD, int(idx), recs[i].n < 5, recs[i].flags&flagQuestion != 0)
 	}
 	return nil
 }

@@ -476,14 +476,6 @@ func (s *search) gather() {
 	ix := s.ix
 	cs := s.cands
 	slices.SortFunc(cs, func(a, b cand) int { return cmp.Compare(a.sent, b.sent) })
-	// Per candidate: the neighbours' and the article's BM25, the shares
-	// matched; summed over terms.
-	type acc struct {
-		prev, next, art                           float64
-		cov, own, ent, evt, artCov, artEnt, title float64
-		surp, artSurp, topic                      float64
-		subj                                      bool
-	}
 	nS, nD := float64(len(ix.sents)), float64(len(ix.articles))
 	accs := make([]acc, len(cs))
 	for _, qt := range s.qts {
@@ -562,46 +554,69 @@ func (s *search) gather() {
 			g = h
 		}
 	}
-	var maxS, maxA float64
+	maxS, maxA := poolMax(cs, accs)
+	for i := range cs {
+		c := &cs[i]
+		st := &ix.sents[c.sent]
+		idx := c.sent - ix.artFirst[st.article]
+		c.single = ix.artFirst[st.article+1]-ix.artFirst[st.article] == 1
+		s.setFeatures(c, &accs[i], maxS, maxA, nS, nD, int(idx), st.n < 5, isInterrogative(ix.text(c.sent)))
+	}
+}
+
+// acc holds what gather sums for one candidate over the question's terms:
+// the neighbours' and the article's BM25, and the shares matched.
+type acc struct {
+	prev, next, art                           float64
+	cov, own, ent, evt, artCov, artEnt, title float64
+	surp, artSurp, topic                      float64
+	subj                                      bool
+}
+
+// poolMax returns the pool's best sentence BM25 and best article BM25,
+// which the features are shares of.
+func poolMax(cs []cand, accs []acc) (maxS, maxA float64) {
 	for i, c := range cs {
 		maxS = max(maxS, float64(c.bm25))
 		maxA = max(maxA, accs[i].art)
 	}
-	for i := range cs {
-		c, ac := &cs[i], &accs[i]
-		st := &ix.sents[c.sent]
-		idx := c.sent - ix.artFirst[st.article]
-		c.single = ix.artFirst[st.article+1]-ix.artFirst[st.article] == 1
-		x := &c.x
-		x[fSent] = float32(share(float64(c.bm25), maxS))
-		x[fCov] = float32(min(1, share(ac.cov, s.total)))
-		x[fOwn] = float32(min(1, share(ac.own, s.total)))
-		x[fEnt] = min(1, ratioOr1(ac.ent, s.entTotal))
-		x[fEvt] = min(1, ratioOr1(ac.evt, s.evtTotal))
-		x[fArt] = float32(share(ac.art, maxA))
-		x[fArtCov] = float32(min(1, share(ac.artCov, s.total)))
-		s.bestArt = max(s.bestArt, float64(x[fArtCov]))
-		x[fSurp] = surprise(ac.surp, nS)
-		x[fArtSurp] = surprise(ac.artSurp, nD)
+	return maxS, maxA
+}
 
-		x[fArtEnt] = min(1, ratioOr1(ac.artEnt, s.entTotal))
-		x[fTitle] = float32(min(1, share(ac.title, s.total)))
-		x[fNbr] = float32(share(max(ac.prev, ac.next), maxS))
-		if ac.subj || s.q.subject < 0 {
-			x[fSubj] = 1
-		}
-		x[fTopic] = min(1, ratioOr1(ac.topic, s.topicTotal))
-		if idx == 0 {
-			x[fLead] = x[fSent]
-		}
-		x[fPos] = x[fSent] / float32(1+idx)
-		if st.n < 5 {
-			x[fShort] = 1
-		}
-		if isInterrogative(ix.text(c.sent)) {
-			x[fAsk] = 1
-			x[fEcho] = x[fCov]
-		}
+// setFeatures sets candidate c's stage-2 features from its sums ac, the
+// same for every engine: maxS and maxA are poolMax's, nS and nD the
+// coverage's sentences and articles, idx the sentence's place in its
+// article (from 0), short and question what is known of the sentence (under
+// five words; a question).
+func (s *search) setFeatures(c *cand, ac *acc, maxS, maxA, nS, nD float64, idx int, short, question bool) {
+	x := &c.x
+	x[fSent] = float32(share(float64(c.bm25), maxS))
+	x[fCov] = float32(min(1, share(ac.cov, s.total)))
+	x[fOwn] = float32(min(1, share(ac.own, s.total)))
+	x[fEnt] = min(1, ratioOr1(ac.ent, s.entTotal))
+	x[fEvt] = min(1, ratioOr1(ac.evt, s.evtTotal))
+	x[fArt] = float32(share(ac.art, maxA))
+	x[fArtCov] = float32(min(1, share(ac.artCov, s.total)))
+	s.bestArt = max(s.bestArt, float64(x[fArtCov]))
+	x[fSurp] = surprise(ac.surp, nS)
+	x[fArtSurp] = surprise(ac.artSurp, nD)
+	x[fArtEnt] = min(1, ratioOr1(ac.artEnt, s.entTotal))
+	x[fTitle] = float32(min(1, share(ac.title, s.total)))
+	x[fNbr] = float32(share(max(ac.prev, ac.next), maxS))
+	if ac.subj || s.q.subject < 0 {
+		x[fSubj] = 1
+	}
+	x[fTopic] = min(1, ratioOr1(ac.topic, s.topicTotal))
+	if idx == 0 {
+		x[fLead] = x[fSent]
+	}
+	x[fPos] = x[fSent] / float32(1+idx)
+	if short {
+		x[fShort] = 1
+	}
+	if question {
+		x[fAsk] = 1
+		x[fEcho] = x[fCov]
 	}
 }
 
