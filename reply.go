@@ -138,14 +138,21 @@ func canonicalMarkers(s string, n int) string {
 // punctuation of Latin text ("counter-productive[1]"); CJK text keeps its
 // markers close.
 func spaceBeforeMarkers(s string) string {
+	return spaceBeforeMarkersAfter(s, func(r rune) bool {
+		return r != ' ' && r != '[' && r != ']' && r != '\n' && (unicode.Is(unicode.Latin, r) || unicode.IsDigit(r) || strings.ContainsRune(".,;:!?”\"’)", r))
+	})
+}
+
+// spaceBeforeMarkersAfter puts a space before each marker "[n" of s whose
+// preceding character r gives after(r).
+func spaceBeforeMarkersAfter(s string, after func(r rune) bool) string {
 	var b strings.Builder
 	last := 0
 	for i := 1; i+1 < len(s); i++ {
 		if s[i] != '[' || !isDigitByte(s[i+1]) {
 			continue
 		}
-		r, _ := utf8.DecodeLastRuneInString(s[:i])
-		if r == ' ' || r == '[' || r == ']' || r == '\n' || !(unicode.Is(unicode.Latin, r) || unicode.IsDigit(r) || strings.ContainsRune(".,;:!?”\"’)", r)) {
+		if r, _ := utf8.DecodeLastRuneInString(s[:i]); !after(r) {
 			continue
 		}
 		b.WriteString(s[last:i])
@@ -334,25 +341,7 @@ var markerTailRE = regexp.MustCompile(`(?:\s*\[\d+\])+\s*$`)
 // spaceAfterStop puts a space between a full stop and a marker that
 // follows it without one ("said.[2] He"), so that the sentences split.
 func spaceAfterStop(s string) string {
-	var b strings.Builder
-	last := 0
-	for i := 1; i+1 < len(s); i++ {
-		if s[i] != '[' || !isDigitByte(s[i+1]) {
-			continue
-		}
-		r, _ := utf8.DecodeLastRuneInString(s[:i])
-		if !strings.ContainsRune(".!?。！？", r) {
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteByte(' ')
-		last = i
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return spaceBeforeMarkersAfter(s, func(r rune) bool { return strings.ContainsRune(".!?。！？", r) })
 }
 
 // blockSentences returns the sentences of one block of text, its Markdown
