@@ -45,14 +45,25 @@ type FilterRetriever interface {
 	Outlets(ctx context.Context) ([]string, error)
 }
 
-// Speaker names who the sentence quotes or reports: the speaker of the
-// attribution whose content covers most of the sentence; "" when none
-// does, and then the sentence's claim is the outlet's own.
+// Speaker names who the sentence quotes or reports, as answers, citations
+// and the model's prompt give it: the plausible speaker (see
+// plausibleSpeaker) of the attribution whose content covers most of the
+// sentence, leaving out reported speech that begins in an earlier sentence.
+// A quotation runs on across sentences ("“We did not ask for anything
+// today,” she said. “We reviewed the situation...”"), and its speaker is
+// the next sentence's too; but reported speech ("But diplomats say that
+// ...") ends with its sentence, and one that seems to run into the next is
+// an extraction that overran it, not the next sentence's speaker. "" when
+// no attribution gives one, and then the sentence's claim is the outlet's
+// own.
 func (e Evidence) Speaker() string {
 	best, most := "", 0
 	for _, a := range e.Attributions {
+		if a.Start < e.Start && !a.Direct {
+			continue
+		}
 		n := min(a.End, e.End) - max(a.Start, e.Start)
-		if a.Speaker != "" && n > most {
+		if a.Speaker != "" && n > most && plausibleSpeaker(a.Speaker) {
 			best, most = a.Speaker, n
 		}
 	}

@@ -554,7 +554,7 @@ func (g *outletGroups) picks(n int) []Evidence {
 }
 
 // isDirect reports whether the attribution that e's speaker comes from
-// (see sentenceSpeaker) is a direct quotation.
+// (see Evidence.Speaker) is a direct quotation.
 func isDirect(e Evidence) bool {
 	best, most := false, 0
 	for _, a := range e.Attributions {

@@ -201,7 +201,7 @@ func citation(n int, e Evidence) Citation {
 		Published: e.Published,
 		Paragraph: e.Paragraph,
 		Index:     e.Index,
-		Speaker:   sentenceSpeaker(e),
+		Speaker:   e.Speaker(),
 	}
 }
 

@@ -289,7 +289,7 @@ func (b *Bot) speakerAnswer(ctx context.Context, q string, r reading, known []st
 		// engine's estimate that it answers (Bot.answers) weighs whether
 		// the question is about what they said: "Clinton praised ...
 		// discussions with Lavrov" does not answer "What did Lavrov say?".
-		return asked.matches(sentenceSpeaker(e), rn) || b.answers(e) && asked.speaksIn(e.Sentence, rn)
+		return asked.matches(e.Speaker(), rn) || b.answers(e) && asked.speaksIn(e.Sentence, rn)
 	}
 
 	g := newOutletGroups()
@@ -385,7 +385,7 @@ func (b *Bot) whoSaidAnswer(ctx context.Context, q string, r reading) (ev []Evid
 	// ...?" is not answered by "county officials said" a toll).
 	says := func(e Evidence) bool { return b.answers(e) && holds(e.Sentence, r.topic) }
 	g := newOutletGroups()
-	g.addMatching(ev, func(e Evidence) bool { return says(e) && sentenceSpeaker(e) != "" })
+	g.addMatching(ev, func(e Evidence) bool { return says(e) && e.Speaker() != "" })
 	picks := g.picks(b.maxSentences())
 	if len(picks) == 0 {
 		// Said, but attributed to no one: the outlets' own words.
@@ -402,7 +402,7 @@ func (b *Bot) whoSaidAnswer(ctx context.Context, q string, r reading) (ev []Evid
 	var order []string
 	marks := map[string]string{}
 	for i, e := range picks {
-		sp := collapseSpace(sentenceSpeaker(e))
+		sp := collapseSpace(e.Speaker())
 		key := strings.ToLower(sp)
 		if ws := wordsOf(sp); len(ws) > 0 {
 			key = ws[len(ws)-1].lower
@@ -444,28 +444,6 @@ func (b *Bot) maxSentences() int {
 		return 2
 	}
 	return b.MaxSentences
-}
-
-// sentenceSpeaker is who sentence e quotes or reports, as the answer text
-// and its citations name them: Evidence.Speaker, less the reported speech
-// that begins in an earlier sentence. A quotation runs on across
-// sentences ("“We did not ask for anything today,” she said. “We reviewed
-// the situation...”"), and its speaker is the next sentence's too; but
-// reported speech ("But diplomats say that ...") ends with its sentence,
-// and one that seems to run into the next is an extraction that overran
-// it, not the next sentence's speaker.
-func sentenceSpeaker(e Evidence) string {
-	best, most := "", 0
-	for _, a := range e.Attributions {
-		if a.Start < e.Start && !a.Direct {
-			continue
-		}
-		n := min(a.End, e.End) - max(a.Start, e.Start)
-		if a.Speaker != "" && n > most && plausibleSpeaker(a.Speaker) {
-			best, most = a.Speaker, n
-		}
-	}
-	return best
 }
 
 // plausibleSpeaker reports whether an extracted speaker can be one: a
