@@ -82,6 +82,13 @@ type snapshot struct {
 
 	sents, arts, live     uint64
 	avgSent, avgDoc, avgT float64
+
+	// outl is the snapshot's outlets, listed once (see Disk.Outlets).
+	outl struct {
+		once  sync.Once
+		names []string
+		err   error
+	}
 }
 
 // deletions are a segment's tombstones as bits, by article and by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -185,6 +186,14 @@ func (ix *Disk) Outlets(ctx context.Context) ([]string, error) {
 	}
 	s := ix.acquire()
 	defer s.release()
+	s.outl.once.Do(func() { s.outl.names, s.outl.err = s.outlets() })
+	return slices.Clone(s.outl.names), s.outl.err
+}
+
+// outlets lists the snapshot's live outlets and wires, sorted without
+// regard to case. A snapshot never changes, so Disk.Outlets, which the
+// core asks on every question, computes it once per snapshot.
+func (s *snapshot) outlets() ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for i, g := range s.segs {
